@@ -1,0 +1,274 @@
+// Seam 1: the Snapshot — everything the advisor needs, as data. Live collection, snapshot files and the
+// demo fleet all produce this. It is validated once at the boundary (see collect/file.ts) and trusted inside.
+import { z } from "zod";
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+const isoTime = z.iso.datetime({ offset: true });
+const count = z.number().int().nonnegative();
+
+export function toSeries(values: ReadonlyArray<number | null>): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v === null || v === undefined ? Number.NaN : v;
+  }
+  return out;
+}
+
+/**
+ * A utilization or count series on a regular grid: one value per period, `null` where CloudWatch had no
+ * datapoint. Held in memory as a Float32Array with NaN for gaps (4 bytes a point, so large estates fit).
+ * Checked with a plain loop: zod's per-element checking costs ~100 ns a point, and estates have millions.
+ */
+export const seriesSchema = z
+  .custom<ReadonlyArray<number | null>>(
+    (v) => {
+      if (!Array.isArray(v)) return false;
+      for (const x of v) if (x !== null && (typeof x !== "number" || !Number.isFinite(x))) return false;
+      return true;
+    },
+    { error: "expected an array of numbers (null for a missing datapoint)" },
+  )
+  .transform(toSeries)
+  .meta({ id: "Series", description: "one value per period from utilization.start; null = no datapoint" });
+
+export type Series = Float32Array;
+
+export const resourcesSchema = z.object({
+  cpu: z.number().nonnegative().describe("CPU units (1024 = 1 vCPU)"),
+  memory: z.number().nonnegative().describe("MiB"),
+});
+
+export const containerSchema = z.object({
+  name: z.string().min(1),
+  cpu: z.number().nonnegative().optional().describe("container cpu units (cpu shares)"),
+  memory: z.number().positive().optional().describe("hard limit, MiB"),
+  memoryReservation: z.number().positive().optional().describe("soft limit, MiB"),
+  essential: z.boolean().optional(),
+});
+
+export const taskDefinitionSchema = z.object({
+  arn: z.string().optional(),
+  family: z.string().min(1),
+  revision: z.number().int().positive(),
+  cpu: z.number().positive().optional().describe("task-level cpu units"),
+  memory: z.number().positive().optional().describe("task-level memory, MiB"),
+  networkMode: z.enum(["awsvpc", "bridge", "host", "none"]).optional(),
+  requiresCompatibilities: z.array(z.string()).optional(),
+  cpuArchitecture: z.enum(["X86_64", "ARM64"]).default("X86_64"),
+  operatingSystemFamily: z.string().default("LINUX"),
+  ephemeralStorageGiB: z.number().positive().optional(),
+  containers: z.array(containerSchema).min(1),
+});
+
+export const capacityProviderStrategyItemSchema = z.object({
+  capacityProvider: z.string().min(1),
+  weight: z.number().nonnegative().default(0),
+  base: z.number().int().nonnegative().default(0),
+});
+
+export const deploymentSchema = z.object({
+  id: z.string().optional(),
+  status: z.string().optional().describe("PRIMARY, ACTIVE, SUCCESSFUL, ROLLBACK_…"),
+  taskDefinition: z.string().optional().describe("family:revision"),
+  startedAt: isoTime,
+  finishedAt: isoTime.optional(),
+});
+
+export const stoppedTaskSchema = z.object({
+  taskArn: z.string().optional(),
+  taskDefinition: z.string().optional(),
+  stoppedAt: isoTime,
+  stopCode: z.string().optional(),
+  stoppedReason: z.string().optional(),
+  containers: z
+    .array(
+      z.object({
+        name: z.string(),
+        exitCode: z.number().int().nullable().optional(),
+        reason: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+export const scalingPolicySchema = z.object({
+  name: z.string(),
+  type: z.enum(["TargetTrackingScaling", "StepScaling", "PredictiveScaling"]),
+  targetTracking: z
+    .object({
+      metric: z.string().describe("predefined metric type (e.g. ECSServiceAverageCPUUtilization) or custom metric name"),
+      targetValue: z.number(),
+      scaleInCooldown: z.number().nonnegative().optional(),
+      scaleOutCooldown: z.number().nonnegative().optional(),
+      disableScaleIn: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+export const autoscalingSchema = z.object({
+  minCapacity: count,
+  maxCapacity: count,
+  policies: z.array(scalingPolicySchema).default([]),
+});
+
+export const utilizationSchema = z
+  .object({
+    start: isoTime.describe("time of the first value"),
+    periodSeconds: z.number().int().positive(),
+    cpuAverage: seriesSchema.describe("AWS/ECS CPUUtilization Average, percent of the task's cpu"),
+    cpuMaximum: seriesSchema.describe("AWS/ECS CPUUtilization Maximum: the hottest task"),
+    memoryAverage: seriesSchema,
+    memoryMaximum: seriesSchema,
+    runningTasks: seriesSchema.describe("running tasks (CPUUtilization SampleCount at 60 s, or Container Insights)"),
+  })
+  .superRefine((u, ctx) => {
+    const n = u.cpuAverage.length;
+    for (const key of ["cpuMaximum", "memoryAverage", "memoryMaximum", "runningTasks"] as const) {
+      if (u[key].length !== n)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `has ${u[key].length} values but cpuAverage has ${n}; every series must cover the same periods`,
+        });
+    }
+  });
+
+export const serviceSchema = z.object({
+  cluster: z.string().min(1),
+  name: z.string().min(1),
+  arn: z.string().optional(),
+  launchType: z.enum(["FARGATE", "EC2", "EXTERNAL"]).optional(),
+  capacityProviderStrategy: z.array(capacityProviderStrategyItemSchema).optional(),
+  platformVersion: z.string().optional(),
+  taskDefinition: z.string().min(1).describe("family:revision of the task definition the service runs now"),
+  desiredCount: count,
+  runningCount: count,
+  pendingCount: count.optional(),
+  createdAt: isoTime.optional(),
+  deploymentConfiguration: z
+    .object({ maximumPercent: z.number().optional(), minimumHealthyPercent: z.number().optional() })
+    .optional(),
+  deployments: z.array(deploymentSchema).default([]),
+  stoppedTasks: z.array(stoppedTaskSchema).default([]),
+  autoscaling: autoscalingSchema.optional(),
+  utilization: utilizationSchema.optional().describe("absent when CloudWatch had no metrics for the service"),
+});
+
+export const capacityProviderSchema = z.object({
+  name: z.string().min(1),
+  type: z.enum(["FARGATE", "FARGATE_SPOT", "ASG"]),
+  autoScalingGroup: z.string().optional(),
+  managedScaling: z
+    .object({
+      status: z.enum(["ENABLED", "DISABLED"]),
+      targetCapacity: z.number().optional(),
+      minimumScalingStepSize: z.number().optional(),
+      maximumScalingStepSize: z.number().optional(),
+      instanceWarmupPeriod: z.number().optional(),
+    })
+    .optional(),
+});
+
+export const clusterSchema = z.object({
+  name: z.string().min(1),
+  arn: z.string().optional(),
+  capacityProviders: z.array(capacityProviderSchema).default([]),
+  defaultCapacityProviderStrategy: z.array(capacityProviderStrategyItemSchema).default([]),
+});
+
+export const containerInstanceSchema = z.object({
+  cluster: z.string().min(1),
+  id: z.string().min(1),
+  arn: z.string().optional(),
+  ec2InstanceId: z.string().optional(),
+  instanceType: z.string().optional(),
+  status: z.string().default("ACTIVE"),
+  agentConnected: z.boolean().default(true),
+  registered: resourcesSchema,
+  remaining: resourcesSchema,
+  runningTasks: count.optional(),
+  pendingTasks: count.optional(),
+  capacityProvider: z.string().optional(),
+  cpuArchitecture: z.enum(["X86_64", "ARM64"]).optional(),
+  availabilityZone: z.string().optional(),
+});
+
+const fargateRateSchema = z.object({
+  vcpuHour: z.number().nonnegative(),
+  gbHour: z.number().nonnegative(),
+});
+
+export const pricesSchema = z.object({
+  currency: z.literal("USD"),
+  region: z.string().min(1),
+  source: z.string().min(1).describe("where the prices came from, for the report"),
+  asOf: z.string().min(1).describe("publication or retrieval date of the prices"),
+  fargate: z.object({
+    linuxX86: fargateRateSchema,
+    linuxArm64: fargateRateSchema,
+    windowsX86: fargateRateSchema.extend({ osLicenseVcpuHour: z.number().nonnegative() }).optional(),
+    ephemeralGbHour: z.number().nonnegative().default(0),
+    spotDiscount: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("assumed Fargate Spot discount (0.7 = 70 % off); Spot prices vary"),
+  }),
+  ec2: z
+    .record(
+      z.string(),
+      z.object({
+        hourly: z.number().nonnegative().describe("On-Demand Linux USD per hour"),
+        vcpu: z.number().positive(),
+        memoryMiB: z.number().positive(),
+        arch: z.enum(["x86_64", "arm64"]),
+      }),
+    )
+    .default({}),
+});
+
+export const collectionIssueSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  services: z.array(z.string()).optional().describe("cluster/service names the issue affects"),
+});
+
+export const snapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  collectedAt: isoTime,
+  source: z.object({
+    kind: z.enum(["demo", "aws", "synthetic"]),
+    region: z.string().min(1),
+    accountId: z.string().optional(),
+    tool: z.string().optional().describe("what wrote the snapshot, e.g. ecs-advisor 0.1.0"),
+    description: z.string().optional(),
+  }),
+  window: z.object({ start: isoTime, end: isoTime, periodSeconds: z.number().int().positive() }),
+  clusters: z.array(clusterSchema).default([]),
+  services: z.array(serviceSchema),
+  taskDefinitions: z.array(taskDefinitionSchema),
+  containerInstances: z.array(containerInstanceSchema).default([]),
+  prices: pricesSchema.optional().describe("absent: the bundled us-east-1 price book is used"),
+  issues: z.array(collectionIssueSchema).default([]).describe("what collection could not get"),
+});
+
+export type Snapshot = z.output<typeof snapshotSchema>;
+export type SnapshotInput = z.input<typeof snapshotSchema>;
+export type Service = Snapshot["services"][number];
+export type TaskDefinition = Snapshot["taskDefinitions"][number];
+export type Container = TaskDefinition["containers"][number];
+export type ContainerInstance = Snapshot["containerInstances"][number];
+export type Cluster = Snapshot["clusters"][number];
+export type Prices = NonNullable<Snapshot["prices"]>;
+export type Utilization = NonNullable<Service["utilization"]>;
+export type Autoscaling = NonNullable<Service["autoscaling"]>;
+export type Deployment = Service["deployments"][number];
+export type StoppedTask = Service["stoppedTasks"][number];
+export type CapacityProviderStrategyItem = NonNullable<Service["capacityProviderStrategy"]>[number];
+
+export const taskDefinitionRef = (td: Pick<TaskDefinition, "family" | "revision">): string =>
+  `${td.family}:${td.revision}`;
+export const serviceKey = (s: Pick<Service, "cluster" | "name">): string => `${s.cluster}/${s.name}`;
