@@ -1,0 +1,188 @@
+// advise(snapshot, prices, policy) → Report. Pure: no I/O, no clock (generatedAt is passed in), no SDK.
+import {
+  REPORT_SCHEMA_VERSION,
+  type ClusterFinding,
+  type Report,
+  type ServiceFinding,
+} from "../model/report.js";
+import type { Cluster, Prices, Snapshot, TaskDefinition } from "../model/snapshot.js";
+import { taskDefinitionRef } from "../model/snapshot.js";
+import { HOURS_PER_MONTH } from "../model/units.js";
+import { ec2UnitPrices, type Ec2UnitPrices } from "./cost.js";
+import type { Policy } from "./policy.js";
+import { adviseService } from "./service.js";
+
+export interface AdviseInput {
+  snapshot: Snapshot;
+  prices: Prices;
+  policy: Policy;
+  /** When the report is made (the caller's clock, or a fixed time for reproducible output). */
+  generatedAt: string;
+  sourceKind: Report["source"]["kind"];
+  toolVersion: string;
+  /** Warnings the caller found on the way in (e.g. prices from the bundled book for another region). */
+  warnings?: Report["warnings"];
+}
+
+export function advise(input: AdviseInput): Report {
+  const { snapshot, prices, policy } = input;
+  const taskDefinitions = new Map<string, TaskDefinition>(
+    snapshot.taskDefinitions.map((td) => [taskDefinitionRef(td), td]),
+  );
+  // A task definition may also be referenced by its full ARN.
+  for (const td of snapshot.taskDefinitions) if (td.arn) taskDefinitions.set(td.arn, td);
+  const clusters = new Map<string, Cluster>(snapshot.clusters.map((c) => [c.name, c]));
+
+  const ec2Units = new Map<string, Ec2UnitPrices | undefined>();
+  const instancesByCluster = groupBy(snapshot.containerInstances, (i) => i.cluster);
+  for (const [name, instances] of instancesByCluster) ec2Units.set(name, ec2UnitPrices(instances, prices));
+
+  const issues = new Map<string, string[]>();
+  const warnings: Report["warnings"] = [...(input.warnings ?? [])];
+  for (const issue of snapshot.issues) {
+    if (issue.services?.length) {
+      for (const s of issue.services) issues.set(s, [...(issues.get(s) ?? []), issue.message]);
+    } else warnings.push({ code: issue.code, message: issue.message });
+  }
+
+  const ctx = {
+    policy,
+    prices,
+    taskDefinitions,
+    clusters,
+    ec2Units,
+    windowStartMs: Date.parse(snapshot.window.start),
+    windowEndMs: Date.parse(snapshot.window.end),
+    issues,
+  };
+  const services = snapshot.services.map((s) => adviseService(s, ctx)).sort(bySavings);
+  const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices);
+
+  let current = 0;
+  let recommended = 0;
+  for (const s of services) {
+    if (s.current.monthlyUsd === null) continue;
+    current += s.current.monthlyUsd;
+    recommended += s.recommended?.monthlyUsd ?? s.current.monthlyUsd;
+  }
+  const unpriced = services.filter((s) => s.current.monthlyUsd === null).length;
+  if (unpriced > 0) {
+    warnings.push({
+      code: "unpriced-services",
+      message: `${unpriced} service${unpriced === 1 ? " has" : "s have"} no price and ${unpriced === 1 ? "is" : "are"} left out of the totals`,
+    });
+  }
+
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: input.generatedAt,
+    tool: { name: "ecs-advisor", version: input.toolVersion },
+    source: {
+      kind: input.sourceKind,
+      region: snapshot.source.region,
+      collectedAt: snapshot.collectedAt,
+      ...(snapshot.source.description ? { description: snapshot.source.description } : {}),
+      window: { ...snapshot.window },
+      prices: { source: prices.source, asOf: prices.asOf, region: prices.region, currency: prices.currency },
+    },
+    policy: policy as unknown as Record<string, unknown>,
+    totals: {
+      currentMonthlyUsd: current,
+      recommendedMonthlyUsd: recommended,
+      savingsMonthlyUsd: current - recommended,
+      services: services.length,
+      withAdvice: services.filter((s) => s.recommended !== null).length,
+      changes: services.filter((s) => s.action === "downsize" || s.action === "upsize" || s.action === "resize").length,
+      risks: services.filter((s) => s.reasons.some((r) => r.severity === "risk")).length,
+      unpricedServices: unpriced,
+      ec2UnreservedMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.ec2?.unreservedMonthlyUsd ?? 0), 0),
+    },
+    services,
+    clusters: clusterFindings,
+    warnings,
+  };
+}
+
+/** Biggest savings first; cost increases (risks being fixed) after the zero-savings rows; no price last. */
+function bySavings(a: ServiceFinding, b: ServiceFinding): number {
+  const sa = a.savingsMonthlyUsd ?? Number.NEGATIVE_INFINITY;
+  const sb = b.savingsMonthlyUsd ?? Number.NEGATIVE_INFINITY;
+  if (sa !== sb) return sb - sa;
+  const ka = `${a.cluster}/${a.service}`;
+  const kb = `${b.cluster}/${b.service}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function clusterSummaries(
+  snapshot: Snapshot,
+  services: readonly ServiceFinding[],
+  instancesByCluster: Map<string, Snapshot["containerInstances"]>,
+  ec2Units: Map<string, Ec2UnitPrices | undefined>,
+  prices: Prices,
+): ClusterFinding[] {
+  const names = new Set<string>([
+    ...snapshot.clusters.map((c) => c.name),
+    ...snapshot.services.map((s) => s.cluster),
+    ...instancesByCluster.keys(),
+  ]);
+  return [...names].sort().map((name) => {
+    const own = services.filter((s) => s.cluster === name);
+    const kinds = new Set(own.map((s) => s.launchType));
+    const instances = (instancesByCluster.get(name) ?? []).filter(
+      (i) => i.status === "ACTIVE" || i.status === "DRAINING",
+    );
+    let ec2: ClusterFinding["ec2"] = null;
+    if (instances.length > 0) {
+      const types: Record<string, number> = {};
+      const registered = { cpu: 0, memory: 0 };
+      const remaining = { cpu: 0, memory: 0 };
+      for (const i of instances) {
+        const t = i.instanceType ?? "unknown";
+        types[t] = (types[t] ?? 0) + 1;
+        registered.cpu += i.registered.cpu;
+        registered.memory += i.registered.memory;
+        remaining.cpu += i.remaining.cpu;
+        remaining.memory += i.remaining.memory;
+      }
+      const units = ec2Units.get(name);
+      const reserved = { cpu: registered.cpu - remaining.cpu, memory: registered.memory - remaining.memory };
+      ec2 = {
+        instances: instances.length,
+        instanceTypes: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+        monthlyUsd: units ? units.instancesHourly * HOURS_PER_MONTH : null,
+        registered,
+        reserved,
+        reservedPercent: {
+          cpu: registered.cpu > 0 ? (reserved.cpu / registered.cpu) * 100 : 0,
+          memory: registered.memory > 0 ? (reserved.memory / registered.memory) * 100 : 0,
+        },
+        unreservedMonthlyUsd: units ? units.unreservedHourly * HOURS_PER_MONTH : null,
+        unitPrices: units ? { cpuUnitHour: units.cpuUnitHour, memoryMiBHour: units.memoryMiBHour } : null,
+        unpricedInstanceTypes: units
+          ? units.unpricedInstanceTypes
+          : [...new Set(instances.map((i) => i.instanceType ?? "unknown"))].filter((t) => !prices.ec2[t]).sort(),
+      };
+    }
+    const kind: ClusterFinding["kind"] =
+      kinds.size > 1 || (kinds.has("FARGATE") && ec2 !== null) ? "mixed" : kinds.has("FARGATE") ? "fargate" : "ec2";
+    return {
+      cluster: name,
+      kind,
+      services: own.length,
+      servicesMonthlyUsd: own.reduce((a, s) => a + (s.current.monthlyUsd ?? 0), 0),
+      ec2,
+    };
+  });
+}
+

@@ -1,0 +1,82 @@
+// The advisor's knobs, with defaults and the reasoning behind them.
+// CPU is compressible (too little means throttling); memory is not (too little means an OOM kill),
+// so memory sizes from the peak and CPU from a high percentile.
+
+export type SeriesChoice = "maximum" | "average";
+
+export interface ResourcePolicy {
+  /** Which CloudWatch statistic series: Maximum is the hottest task in each period, Average the fleet mean. */
+  series: SeriesChoice;
+  /** Percentile of the per-period values over the window (nearest rank); 100 = the peak. */
+  percentile: number;
+  /** Utilization to size for: needed = allocated × observed ÷ target (the Duolingo formula). */
+  target: number;
+  /** Only upsize when the observed statistic is above this percent of the allocation (or after an OOM kill). */
+  upsizeAbove: number;
+}
+
+export interface Policy {
+  cpu: ResourcePolicy;
+  memory: ResourcePolicy;
+  /** A downsize must cut the resource by at least this percent, or it is not worth a deployment. */
+  minChangePercent: number;
+  /** Less data than this (hours, or periods with data) gives no advice. Compute Optimizer: 24 h; KRR: 100 points. */
+  minDataHours: number;
+  minPoints: number;
+  /** Hours of data for medium and high confidence. */
+  mediumConfidenceHours: number;
+  highConfidenceHours: number;
+  /** Share of missing periods (percent) that caps confidence at medium, and at low. */
+  gapMediumPercent: number;
+  gapLowPercent: number;
+  /** A deployment this recent (hours before the window ends) caps confidence at medium. */
+  recentDeploymentHours: number;
+  /** After an OOM kill, memory ≥ max(limit × factor, limit + minMiB) (the VPA recommender's bump). */
+  oomBump: { factor: number; minMiB: number };
+  /** Memory-leak test per stretch between deployments or restarts. */
+  leak: { minSegmentHours: number; minRisePercent: number; minR2: number };
+  /** EC2 launch type: recommendations are rounded up to these steps and never go below the floors. */
+  ec2: { cpuStep: number; memoryStepMiB: number; minCpu: number; minMemoryMiB: number };
+  /** Fargate: offer the 32 vCPU sizes (newer than the API reference text; aws-facts §1.1). */
+  fargate: { allow32Vcpu: boolean; spotDiscount: number };
+}
+
+export const DEFAULT_POLICY: Policy = {
+  cpu: { series: "maximum", percentile: 95, target: 60, upsizeAbove: 85 },
+  memory: { series: "maximum", percentile: 100, target: 80, upsizeAbove: 90 },
+  minChangePercent: 10,
+  minDataHours: 24,
+  minPoints: 100,
+  mediumConfidenceHours: 72,
+  highConfidenceHours: 168,
+  gapMediumPercent: 10,
+  gapLowPercent: 30,
+  recentDeploymentHours: 24,
+  oomBump: { factor: 1.2, minMiB: 100 },
+  leak: { minSegmentHours: 24, minRisePercent: 10, minR2: 0.6 },
+  ec2: { cpuStep: 1, memoryStepMiB: 32, minCpu: 128, minMemoryMiB: 128 },
+  fargate: { allow32Vcpu: true, spotDiscount: 0.7 },
+};
+
+export type PolicyOverrides = {
+  [K in keyof Policy]?: Policy[K] extends object ? Partial<Policy[K]> : Policy[K];
+};
+
+export function resolvePolicy(overrides: PolicyOverrides = {}): Policy {
+  const out = structuredClone(DEFAULT_POLICY) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const base = out[key];
+    out[key] =
+      typeof value === "object" && value !== null && typeof base === "object" && base !== null
+        ? { ...base, ...Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) }
+        : value;
+  }
+  return out as unknown as Policy;
+}
+
+/** "p95 (hottest task)", "peak (hottest task)", "p50 (task average)" — reads after "CPU" or "memory". */
+export function describeStatistic(r: ResourcePolicy): string {
+  const what = r.percentile >= 100 ? "peak" : `p${r.percentile}`;
+  return `${what} (${r.series === "maximum" ? "hottest task" : "task average"})`;
+}

@@ -1,0 +1,126 @@
+// Small statistics over series that use NaN for a missing datapoint.
+
+/** Values that are present (not NaN), copied into a new array. */
+export function present(values: ArrayLike<number>): Float64Array {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
+  const out = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) out[j++] = v;
+  }
+  return out;
+}
+
+/**
+ * Nearest-rank percentile: the smallest value such that at least p % of the values are ≤ it.
+ * A value that really occurred, so "p95 = 41 %" reads as "95 % of periods were at or below 41 %".
+ * p = 100 is the maximum. Returns NaN when there are no values.
+ */
+export function percentile(values: ArrayLike<number>, p: number): number {
+  if (p >= 100) return max(values);
+  const xs = present(values);
+  if (xs.length === 0) return Number.NaN;
+  const rank = p <= 0 ? 1 : Math.ceil((p / 100) * xs.length);
+  return select(xs, Math.max(0, rank - 1));
+}
+
+/** The k-th smallest value (0-based), by quickselect: O(n), reorders xs. */
+export function select(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi > lo) {
+    const pivot = xs[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        xs[i] = xs[j]!;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k]!;
+  }
+  return xs[k]!;
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n === 0 ? Number.NaN : sum / n;
+}
+
+export function max(values: ArrayLike<number>): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > m) m = v;
+  }
+  return m === Number.NEGATIVE_INFINITY ? Number.NaN : m;
+}
+
+export function countPresent(values: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) n++;
+  return n;
+}
+
+export function firstPresentIndex(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) return i;
+  return -1;
+}
+
+export interface LinearFit {
+  slope: number;
+  intercept: number;
+  r2: number;
+  n: number;
+}
+
+/**
+ * Least-squares line through the present points of ys[from..to), with x = (i − from) × xStep
+ * (NaN ys skipped).
+ */
+export function linearFit(ys: ArrayLike<number>, from = 0, to = ys.length, xStep = 1): LinearFit {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let i = from; i < to; i++) {
+    const y = ys[i]!;
+    if (Number.isNaN(y)) continue;
+    const x = (i - from) * xStep;
+    n++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+    syy += y * y;
+  }
+  if (n < 2) return { slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, n };
+  const vx = sxx - (sx * sx) / n;
+  const vy = syy - (sy * sy) / n;
+  const cxy = sxy - (sx * sy) / n;
+  if (vx === 0) return { slope: Number.NaN, intercept: Number.NaN, r2: Number.NaN, n };
+  const slope = cxy / vx;
+  const intercept = (sy - slope * sx) / n;
+  const r2 = vy === 0 ? 1 : (cxy * cxy) / (vx * vy);
+  return { slope, intercept, r2, n };
+}
