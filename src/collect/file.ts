@@ -1,0 +1,162 @@
+// Snapshot files: .json or .json.gz (detected by content, not name), validated once, with errors that say
+// which field is wrong and what was expected.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { z } from "zod";
+import { UserError } from "../errors.js";
+import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from "../model/snapshot.js";
+import { describeJsonError } from "./json-error.js";
+
+const SNAPSHOT_HINT =
+  "the file must be an ecs-advisor snapshot (format: schema/snapshot-v1.schema.json); check it against that schema, or write it again with the tool that made it";
+
+export function readSnapshotFile(path: string): Snapshot {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === "ENOENT"
+        ? `snapshot file not found: ${path}`
+        : code === "EISDIR"
+          ? `snapshot path is a directory: ${path}`
+          : `cannot read snapshot ${path}: ${(e as Error).message}`,
+      "pass the path of a .json or .json.gz ecs-advisor snapshot, or use --demo",
+    );
+  }
+  let text: string;
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      text = gunzipSync(bytes).toString("utf8");
+    } catch (e) {
+      throw new UserError(`${path} looks gzipped but cannot be decompressed: ${(e as Error).message}`, "the file is damaged or cut short; collect it again");
+    }
+  } else text = bytes.toString("utf8");
+  return parseSnapshotText(text, path);
+}
+
+export function parseSnapshotText(text: string, label: string): Snapshot {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${label} is not valid JSON: ${describeJsonError(text, e as Error)}`, SNAPSHOT_HINT);
+  }
+  return parseSnapshot(json, label);
+}
+
+export function parseSnapshot(json: unknown, label: string): Snapshot {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new UserError(`${label} is not an ecs-advisor snapshot: expected a JSON object`, SNAPSHOT_HINT);
+  }
+  const version = (json as { schemaVersion?: unknown }).schemaVersion;
+  if (version === undefined) {
+    throw new UserError(`${label} is not an ecs-advisor snapshot: it has no schemaVersion`, SNAPSHOT_HINT);
+  }
+  if (typeof version === "number" && version > SNAPSHOT_SCHEMA_VERSION) {
+    throw new UserError(
+      `${label} is a version ${version} snapshot, newer than this ecs-advisor reads (version ${SNAPSHOT_SCHEMA_VERSION})`,
+      "upgrade ecs-advisor (npm install -g ecs-advisor@latest), or collect the snapshot again with this version",
+    );
+  }
+  if (version !== SNAPSHOT_SCHEMA_VERSION) {
+    throw new UserError(
+      `${label}: schemaVersion ${JSON.stringify(version)} is not supported (this ecs-advisor reads version ${SNAPSHOT_SCHEMA_VERSION})`,
+      SNAPSHOT_HINT,
+    );
+  }
+  const result = snapshotSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const first = describeIssue(issues[0]!, json);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  throw new UserError(`${label}: ${first}${more}`, SNAPSHOT_HINT);
+}
+
+/** "services[3] (prod/api).desiredCount: expected a number, got string" */
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = annotate(issue.path, input);
+  // "services[3] (prod/api).desiredCount": the name goes right after the index it explains.
+  const rest = formatPath(issue.path.slice(2));
+  const path = where
+    ? `${formatPath(issue.path.slice(0, 2))}${where}${rest && !rest.startsWith("[") ? "." : ""}${rest}`
+    : formatPath(issue.path);
+  const got = issue.code === "invalid_type" ? describeValue(valueAt(input, issue.path)) : undefined;
+  let what = issue.message.replace(/^Invalid input: /, "").replace(/, received \w+$/, "");
+  if (got !== undefined) what = `${what}, got ${got}`;
+  return `${path || "(top level)"}: ${what}`;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing (the field is missing)";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Name the service or task definition an index points at, so "services[17]" is findable. */
+function annotate(path: readonly PropertyKey[], input: unknown): string {
+  if (path.length < 2 || typeof path[1] !== "number") return "";
+  const item = valueAt(input, path.slice(0, 2)) as Record<string, unknown> | undefined;
+  if (!item || typeof item !== "object") return "";
+  if (path[0] === "services" && typeof item.name === "string")
+    return ` (${typeof item.cluster === "string" ? item.cluster + "/" : ""}${item.name})`;
+  if (path[0] === "taskDefinitions" && typeof item.family === "string")
+    return ` (${item.family}${typeof item.revision === "number" ? ":" + item.revision : ""})`;
+  if (path[0] === "containerInstances" && typeof item.id === "string") return ` (${item.id})`;
+  return "";
+}
+
+/** Snapshot → JSON text: series back to arrays (null for gaps), values to 3 decimals to keep files small. */
+export function serializeSnapshot(snapshot: Snapshot): string {
+  return JSON.stringify(snapshot, (_key, value: unknown) => {
+    if (value instanceof Float32Array || value instanceof Float64Array) {
+      const out = new Array<number | null>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const v = value[i]!;
+        out[i] = Number.isNaN(v) ? null : Math.round(v * 1000) / 1000;
+      }
+      return out;
+    }
+    return value;
+  });
+}
+
+/** Write a snapshot (.json.gz is gzipped) through a temporary file, so a failed write leaves no half file. */
+export function writeSnapshotFile(path: string, snapshot: Snapshot): void {
+  const text = serializeSnapshot(snapshot);
+  const bytes = path.endsWith(".gz") ? gzipSync(text, { level: 9 }) : Buffer.from(text, "utf8");
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, "check that the directory exists and is writable");
+  }
+}
