@@ -1,0 +1,54 @@
+// `--format json`: the Report JSON v1 contract (docs/report-json.md, schema/report-v1.schema.json).
+// Money is rounded to cents here, once; savings are then current − recommended of the rounded figures,
+// so the published numbers always add up.
+import type { Report } from "../model/report.js";
+import { roundCents } from "../model/format.js";
+import type { Reporter } from "./options.js";
+
+const MONTHLY_KEYS = new Set([
+  "monthlyUsd",
+  "currentMonthlyUsd",
+  "recommendedMonthlyUsd",
+  "savingsMonthlyUsd",
+  "servicesMonthlyUsd",
+  "unreservedMonthlyUsd",
+  "ec2UnreservedMonthlyUsd",
+]);
+
+const cents = (x: number): number => Math.round(roundCents(x) * 100);
+const fromCents = (c: number): number => c / 100;
+const round = (x: number, places: number): number => {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+};
+
+function roundDeep(value: unknown, key: string, parent: string): unknown {
+  if (typeof value === "number") {
+    if (Number.isInteger(value)) return value;
+    if (MONTHLY_KEYS.has(key)) return roundCents(value);
+    if (parent === "hourlyUsdPerTask") return round(value, 8);
+    if (parent === "unitPrices") return Number(value.toPrecision(6));
+    return round(value, 3);
+  }
+  if (Array.isArray(value)) return value.map((v) => roundDeep(v, key, parent));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundDeep(v, k, key);
+    return out;
+  }
+  return value;
+}
+
+/** The Report as published: rounded, with savings recomputed from the rounded figures. */
+export function toPublishedReport(report: Report): Report {
+  const out = roundDeep(report, "", "") as Report;
+  for (const s of out.services) {
+    if (s.current.monthlyUsd !== null && s.recommended?.monthlyUsd != null) {
+      s.savingsMonthlyUsd = fromCents(cents(s.current.monthlyUsd) - cents(s.recommended.monthlyUsd));
+    }
+  }
+  out.totals.savingsMonthlyUsd = fromCents(cents(out.totals.currentMonthlyUsd) - cents(out.totals.recommendedMonthlyUsd));
+  return out;
+}
+
+export const renderJson: Reporter = (report) => `${JSON.stringify(toPublishedReport(report), null, 2)}\n`;

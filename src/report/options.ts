@@ -1,0 +1,13 @@
+import type { Report } from "../model/report.js";
+
+export interface RenderOptions {
+  /** ANSI colour (terminal formats only). */
+  color: boolean;
+  /** Columns available to terminal formats. */
+  width: number;
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = { color: false, width: 100 };
+
+/** A reporter is a pure function of the Report (style.md): delivery is the CLI's job. */
+export type Reporter = (report: Report, options: RenderOptions) => string;

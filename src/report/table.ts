@@ -1,0 +1,204 @@
+// `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
+// bottom, 100 columns wide, colour only when asked.
+import type { Report, ServiceFinding } from "../model/report.js";
+import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
+import { paint, visibleLength, type Paint } from "./ansi.js";
+import { toPublishedReport } from "./json.js";
+import type { Reporter } from "./options.js";
+
+const MAX_WIDTH = 100;
+const COLS = { mark: 3, cpu: 12, mem: 13, tasks: 6, now: 10, rec: 10, saves: 10, conf: 7 } as const;
+const FIXED = Object.values(COLS).reduce((a, b) => a + b, 0);
+
+const padEnd = (s: string, w: number): string => s + " ".repeat(Math.max(0, w - visibleLength(s)));
+const padStart = (s: string, w: number): string => " ".repeat(Math.max(0, w - visibleLength(s))) + s;
+const money = (usd: number | null | undefined): string =>
+  usd === null || usd === undefined ? "–" : fmtUsd(usd).replace("$", "");
+
+export function truncate(s: string, width: number): string {
+  const chars = [...s];
+  return chars.length <= width ? s : chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+/** Word-wrap to `width`, at most `maxLines` lines (the last one cut with "…" if the text is longer). */
+export function wrap(text: string, width: number, maxLines: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = "";
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = line ? `${line} ${w}` : w;
+    if ([...next].length <= width) {
+      line = next;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = w;
+    if (lines.length === maxLines - 1) {
+      const rest = [line, ...words.slice(i + 1)].join(" ");
+      lines.push(truncate(rest, width));
+      return lines;
+    }
+  }
+  if (line) lines.push(truncate(line, width));
+  return lines;
+}
+
+/** "shop-fargate/recommendations" in 24 columns → "shop-f…/recommendations": the service name matters most. */
+export function fitName(cluster: string, service: string, width: number): string {
+  const full = `${cluster}/${service}`;
+  if ([...full].length <= width) return full;
+  const room = width - [...service].length - 2; // "…/"
+  if (room >= 3) return `${[...cluster].slice(0, room).join("")}…/${service}`;
+  return truncate(service, width);
+}
+
+const change = (from: number | null, to: number | undefined): string => {
+  if (from === null) return "?";
+  if (to === undefined || to === from) return String(from);
+  return `${from}→${to}`;
+};
+
+function confidence(c: ServiceFinding["confidence"], p: Paint): string {
+  return c === "high" ? p.green(c) : c === "medium" ? p.yellow(c) : c === "low" ? p.red(c) : p.dim(c);
+}
+
+/** The one line under a row that needs attention: its first risk, or why there is no advice. */
+function noteFor(s: ServiceFinding): { kind: "risk" | "no advice" | "held back"; text: string } | undefined {
+  const risk = s.reasons.find((r) => r.severity === "risk");
+  if (risk) return { kind: "risk", text: risk.message };
+  if (s.recommended === null) {
+    const why = s.reasons.find((r) => r.severity === "warning") ?? s.reasons[0];
+    return why ? { kind: "no advice", text: why.message } : undefined;
+  }
+  const blocked = s.reasons.find((r) => r.code === "downsize-blocked");
+  if (blocked) return { kind: "held back", text: blocked.message };
+  return undefined;
+}
+
+export const renderTable: Reporter = (input, options) => {
+  const report = toPublishedReport(input);
+  const p = paint(options.color);
+  const width = Math.min(MAX_WIDTH, Math.max(80, options.width));
+  const nameWidth = width - FIXED;
+  const lines: string[] = [];
+  const src = report.source;
+
+  lines.push(p.bold(`ecs-advisor · ${src.description ?? `${src.kind} ${src.region}`}`));
+  lines.push(
+    p.dim(
+      `${src.region} · ${fmtTime(src.window.start)} → ${fmtTime(src.window.end)} · ${src.window.periodSeconds / 60}-minute periods · prices as of ${src.prices.asOf}`,
+    ),
+  );
+  for (const w of report.warnings) lines.push(p.yellow(truncate(`warning: ${w.message}`, width)));
+  lines.push("");
+
+  const header =
+    " ".repeat(COLS.mark) +
+    padEnd("SERVICE", nameWidth) +
+    padEnd("CPU", COLS.cpu) +
+    padEnd("MEMORY", COLS.mem) +
+    padStart("TASKS", COLS.tasks) +
+    padStart("NOW $/MO", COLS.now) +
+    padStart("NEW $/MO", COLS.rec) +
+    padStart("SAVES", COLS.saves) +
+    padStart("CONF", COLS.conf);
+  lines.push(p.bold(header));
+
+  for (const s of report.services) {
+    const risky = s.reasons.some((r) => r.severity === "risk");
+    const savings = s.savingsMonthlyUsd;
+    const savesText =
+      savings === null ? "–" : savings > 0 ? p.green(money(savings)) : savings < 0 ? p.red(money(savings)) : money(savings);
+    const row =
+      (risky ? ` ${p.red("!")} ` : "   ") +
+      padEnd(fitName(s.cluster, s.service, nameWidth - 1), nameWidth) +
+      padEnd(change(s.current.cpu, s.recommended?.cpu), COLS.cpu) +
+      padEnd(change(s.current.memory, s.recommended?.memory), COLS.mem) +
+      padStart((Math.round(s.current.tasks * 10) / 10).toFixed(1), COLS.tasks) +
+      padStart(money(s.current.monthlyUsd), COLS.now) +
+      padStart(s.recommended ? money(s.recommended.monthlyUsd) : "–", COLS.rec) +
+      padStart(savesText, COLS.saves) +
+      padStart(confidence(s.confidence, p), COLS.conf);
+    lines.push(s.recommended === null ? p.dim(row) : row);
+    const note = noteFor(s);
+    if (note) {
+      for (const text of wrap(`${note.kind}: ${note.text}`, width - 6, 2)) {
+        lines.push("      " + (note.kind === "risk" ? p.red(text) : p.dim(text)));
+      }
+    }
+  }
+
+  const t = report.totals;
+  lines.push(p.dim("─".repeat(width)));
+  const totalLabel = `TOTAL ${plural(t.services, "service")}, ${plural(t.changes, "change")}, ${plural(t.risks, "risk")}`;
+  lines.push(
+    p.bold(
+      padEnd(`   ${totalLabel}`, COLS.mark + nameWidth + COLS.cpu + COLS.mem + COLS.tasks) +
+        padStart(money(t.currentMonthlyUsd), COLS.now) +
+        padStart(money(t.recommendedMonthlyUsd), COLS.rec) +
+        padStart(t.savingsMonthlyUsd >= 0 ? p.green(money(t.savingsMonthlyUsd)) : p.red(money(t.savingsMonthlyUsd)), COLS.saves),
+    ),
+  );
+  const pct = t.currentMonthlyUsd > 0 ? (t.savingsMonthlyUsd / t.currentMonthlyUsd) * 100 : 0;
+  lines.push(
+    `   ${fmtUsdMonthly(t.savingsMonthlyUsd)} ${t.savingsMonthlyUsd >= 0 ? "less" : "more"} (${fmtPct(Math.abs(pct))}) if every recommendation is applied` +
+      (t.unpricedServices ? `; ${plural(t.unpricedServices, "service")} without a price not counted` : ""),
+  );
+
+  const ec2 = report.clusters.filter((c) => c.ec2);
+  if (report.clusters.length > 0) {
+    lines.push("");
+    lines.push(p.bold("CLUSTERS"));
+    const w = Math.max(...report.clusters.map((c) => c.cluster.length)) + 2;
+    for (const c of report.clusters) {
+      const kind = c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2";
+      if (!c.ec2) {
+        lines.push(truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, width));
+        continue;
+      }
+      const e = c.ec2;
+      const types = Object.entries(e.instanceTypes)
+        .map(([type, n]) => `${n} × ${type}`)
+        .join(", ");
+      lines.push(
+        truncate(
+          `   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${plural(e.instances, "instance")} (${types}) · ${e.monthlyUsd === null ? "unpriced" : fmtUsdMonthly(e.monthlyUsd)}`,
+          width,
+        ),
+      );
+      lines.push(
+        truncate(
+          `   ${" ".repeat(w)}reserved ${fmtPct(e.reservedPercent.cpu)} of cpu, ${fmtPct(e.reservedPercent.memory)} of memory` +
+            (e.unreservedMonthlyUsd === null ? "" : ` · unreserved capacity ${fmtUsdMonthly(e.unreservedMonthlyUsd)}`),
+          width,
+        ),
+      );
+    }
+    if (ec2.length > 0 && t.ec2UnreservedMonthlyUsd > 0) {
+      lines.push(
+        p.dim(
+          truncate(
+            `   EC2 savings are each service's share of its hosts: real once the hosts scale in.`,
+            width,
+          ),
+        ),
+      );
+    }
+  }
+
+  lines.push("");
+  const pol = report.policy as { cpu?: { target?: number }; memory?: { target?: number } };
+  const cpuEv = report.services.find((s) => s.evidence.cpu.statistic)?.evidence;
+  lines.push(
+    p.dim(
+      truncate(
+        `sizing: CPU ${cpuEv?.cpu.statistic ?? ""} at a ${fmtPct(pol.cpu?.target ?? 0)} target; memory ${cpuEv?.memory.statistic ?? ""} at ${fmtPct(pol.memory?.target ?? 0)}`,
+        width,
+      ),
+    ),
+  );
+  for (const l of wrap(`prices: ${src.prices.source}`, width, 2)) lines.push(p.dim(l));
+  lines.push(p.dim(`! = risk · a→b = recommended change · --format json for every reason · generated ${fmtDate(report.generatedAt)}`));
+  return lines.join("\n") + "\n";
+};
