@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The CLI entry: the only place that turns outcomes into exit codes.
+//   0 success · 1 a check found a policy violation · 2 usage, input, credential or runtime error
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { packageVersion } from "../collect/assets.js";
+import { isUserError } from "../errors.js";
+import { calcCommand } from "./calc.js";
+import { processIo, type Io } from "./io.js";
+import { reportCommand } from "./report.js";
+
+export function buildProgram(io: Io): Command {
+  const program = new Command("ecs-advisor")
+    .description(
+      "ECS cost and autoscaling advisor: right-sized task cpu/memory, host scaling and the dollars for every change",
+    )
+    .version(packageVersion(), "-V, --version")
+    .option("--debug", "show stack traces for unexpected errors")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`ecs-advisor: ${s.replace(/^error: /, "")}`),
+    })
+    .showHelpAfterError("  hint: add --help for usage")
+    .exitOverride();
+  program.addCommand(configure(reportCommand(io), io), { isDefault: false });
+  program.addCommand(configure(calcCommand(io), io));
+  program.addHelpText(
+    "after",
+    `
+Start here:
+  ecs-advisor report --demo           a report on the embedded demo fleet, no AWS account needed
+  ecs-advisor calc --cpu 1024 --cpu-util 40 --launch-type ec2
+
+Exit codes: 0 success · 1 policy violation (check) · 2 bad input or error`,
+  );
+  return program;
+}
+
+function configure(cmd: Command, io: Io): Command {
+  return cmd
+    .option("--debug", "show stack traces for unexpected errors")
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`ecs-advisor ${cmd.name()}: ${s.replace(/^error: /, "")}`),
+    })
+    .showHelpAfterError(`  hint: ecs-advisor ${cmd.name()} --help shows the options`)
+    .exitOverride();
+}
+
+/** Run the CLI with the given arguments (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const debug = argv.includes("--debug");
+  const program = buildProgram(io);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version end with exit 0; every usage error is exit 2 (commander has printed it).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(e)) {
+      io.stderr.write(`ecs-advisor: ${e.message}\n`);
+      if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
+      if (debug && e.cause instanceof Error && e.cause.stack) io.stderr.write(`${e.cause.stack}\n`);
+      return e.exitCode;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr.write(`ecs-advisor: unexpected error: ${err.message}\n`);
+    if (debug) io.stderr.write(`${err.stack ?? ""}\n`);
+    else io.stderr.write("  hint: this is a bug in ecs-advisor; run again with --debug and report the stack trace\n");
+    return 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`ecs-advisor: unexpected error: ${String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
