@@ -1,0 +1,137 @@
+// Each archetype in the demo fleet gets the right kind of advice.
+import { beforeAll, describe, expect, it } from "vitest";
+import { advise } from "../../src/advisor/advise.js";
+import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { loadSource } from "../../src/cli/source.js";
+import type { Report, ServiceFinding } from "../../src/model/report.js";
+
+let report: Report;
+const svc = (name: string): ServiceFinding => {
+  const f = report.services.find((s) => s.service === name);
+  if (!f) throw new Error(`demo has no service ${name}`);
+  return f;
+};
+const codes = (name: string) => svc(name).reasons.map((r) => r.code);
+const notSmaller = (f: ServiceFinding) =>
+  f.recommended === null || (f.recommended.cpu >= f.current.cpu! && f.recommended.memory >= f.current.memory!);
+
+beforeAll(() => {
+  const src = loadSource({ demo: true });
+  report = advise({
+    snapshot: src.snapshot,
+    prices: src.prices,
+    policy: DEFAULT_POLICY,
+    generatedAt: "2026-11-22T00:00:00Z",
+    sourceKind: "demo",
+    toolVersion: "test",
+  });
+});
+
+describe("the demo fleet", () => {
+  it("has 40 services on two clusters, every one in the report", () => {
+    expect(report.services).toHaveLength(40);
+    expect(report.clusters.map((c) => [c.cluster, c.kind])).toEqual([
+      ["core-ec2", "ec2"],
+      ["shop-fargate", "fargate"],
+    ]);
+    expect(Object.keys(report.clusters[0]!.ec2!.instanceTypes)).toEqual(["c5.2xlarge", "m5.xlarge"]);
+  });
+
+  it.each(["cart-api", "recommendations", "ledger-worker", "inventory-api"])("steady over-provisioned %s is downsized with high confidence", (name) => {
+    expect(svc(name).action).toBe("downsize");
+    expect(svc(name).confidence).toBe("high");
+    expect(svc(name).savingsMonthlyUsd).toBeGreaterThan(0);
+  });
+
+  it("the nearly idle services go to the smallest sizes", () => {
+    expect(svc("notifications").recommended).toMatchObject({ cpu: 256, memory: 512 });
+    expect(svc("admin-portal").recommended).toMatchObject({ cpu: 256, memory: 512 });
+    expect(svc("cache-warmer").action).toBe("downsize");
+  });
+
+  it("the under-provisioned service is upsized, never downsized, with its OOM kills and throttling named", () => {
+    const f = svc("pricing-engine");
+    expect(f.action).toBe("upsize");
+    expect(f.recommended!.cpu).toBeGreaterThan(f.current.cpu!);
+    expect(f.recommended!.memory).toBeGreaterThan(f.current.memory!);
+    expect(codes("pricing-engine")).toEqual(expect.arrayContaining(["oom-kills", "cpu-saturated", "memory-underprovisioned"]));
+  });
+
+  it("the leaking service is never downsized, and the leak is named", () => {
+    const f = svc("session-store");
+    expect(notSmaller(f)).toBe(true);
+    expect(codes("session-store")).toContain("memory-leak-suspected");
+    expect(f.confidence).toBe("low");
+  });
+
+  it("the CPU target-tracking services keep their cpu and are sized on memory", () => {
+    for (const name of ["search-api", "fraud-scorer"]) {
+      expect(svc(name).recommended!.cpu).toBe(svc(name).current.cpu);
+      expect(codes(name)).toContain("autoscaling-on-cpu");
+    }
+  });
+
+  it("spiky batch keeps the cpu its bursts need (a mean-based formula would cut it)", () => {
+    const f = svc("reports-batch");
+    expect(f.recommended!.cpu).toBe(2048);
+    expect(f.evidence.cpu.observedPercent!).toBeGreaterThan(60);
+  });
+
+  it("diurnal web services are sized for their daytime peak", () => {
+    expect(svc("checkout-api").action).toBe("keep");
+    expect(svc("orders-api").evidence.cpu.observedPercent!).toBeGreaterThan(30);
+  });
+
+  it("the ARM service is priced at ARM rates: 3 × (2 × 0.03238 + 4 × 0.00356) × 730 = $173.01", () => {
+    const f = svc("image-resizer");
+    expect(f.cpuArchitecture).toBe("ARM64");
+    expect(f.current.monthlyUsd).toBeCloseTo(173.01, 2);
+  });
+
+  it("less than a day of data and no metrics give no advice, with the reason", () => {
+    expect(svc("onboarding-v2").recommended).toBeNull();
+    expect(codes("onboarding-v2")).toContain("insufficient-data");
+    expect(svc("legacy-export").recommended).toBeNull();
+    expect(codes("legacy-export")).toContain("no-metrics");
+  });
+
+  it("Windows on Fargate stays at 1 vCPU or more", () => {
+    expect(svc("pdf-render").recommended!.cpu).toBe(1024);
+    expect(codes("pdf-render")).toContain("windows-minimum");
+  });
+
+  it("gaps, a recent deployment and a resize in the window are all explained", () => {
+    expect(codes("geo-api")).toContain("gaps-in-data");
+    expect(codes("inventory-sync")).toContain("recent-deployment");
+    expect(codes("ledger-api")).toContain("size-changed-in-window");
+    expect(svc("ledger-api").recommended).toMatchObject({ cpu: 512, memory: 1024 });
+  });
+
+  it("container-level cpu used past its shares on EC2 is flagged and reserved properly", () => {
+    const f = svc("graph-service");
+    expect(f.evidence.cpu.observedPercent!).toBeGreaterThan(100);
+    expect(codes("graph-service")).toContain("cpu-underprovisioned");
+    expect(f.recommended!.cpu).toBeGreaterThan(256);
+  });
+
+  it("a resource at risk is never made smaller", () => {
+    const memoryRisks = ["oom-kills", "memory-leak-suspected", "memory-underprovisioned"];
+    const cpuRisks = ["cpu-saturated", "cpu-underprovisioned"];
+    let checked = 0;
+    for (const f of report.services) {
+      if (!f.recommended) continue;
+      const has = (list: string[]) => f.reasons.some((r) => list.includes(r.code));
+      if (has(memoryRisks)) expect([f.service, f.recommended.memory >= f.current.memory!]).toEqual([f.service, true]);
+      if (has(cpuRisks)) expect([f.service, f.recommended.cpu >= f.current.cpu!]).toEqual([f.service, true]);
+      if (has([...memoryRisks, ...cpuRisks])) checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+  });
+
+  it("totals add up", () => {
+    const t = report.totals;
+    expect(t.savingsMonthlyUsd).toBeCloseTo(t.currentMonthlyUsd - t.recommendedMonthlyUsd, 9);
+    const sum = report.services.reduce((a, s) => a + (s.current.monthlyUsd ?? 0), 0);
+    expect(t.currentMonthlyUsd).toBeCloseTo(sum, 9);
+  });
+});

@@ -1,0 +1,151 @@
+// The built CLI, run as a user runs it: real process, real exit codes, stdout and stderr apart.
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { reportSchema } from "../../src/model/report.js";
+import { ROOT, runCli } from "../helpers/cli.js";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "ecs-advisor-cli-"));
+});
+
+const noStack = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+describe("ecs-advisor report", () => {
+  it("--demo prints the table with no AWS credentials or network, exit 0", () => {
+    const r = runCli(["report", "--demo"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("shop-fargate/cart-api");
+    expect(r.stdout).toMatch(/TOTAL 40 services/);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour
+  });
+
+  it("FORCE_COLOR colours it, NO_COLOR wins over nothing", () => {
+    expect(runCli(["report", "--demo"], { env: { FORCE_COLOR: "1" } }).stdout).toMatch(/\u001b\[/);
+    expect(runCli(["report", "--demo"], { env: { NO_COLOR: "1" } }).stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("--format json is the Report JSON v1 contract", () => {
+    const r = runCli(["report", "--demo", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const json = reportSchema.parse(JSON.parse(r.stdout));
+    expect(json.generatedAt).toBe("2026-11-22T00:00:00Z"); // SOURCE_DATE_EPOCH
+    expect(json.services).toHaveLength(40);
+  });
+
+  it("reads a .json.gz snapshot, and the same data gives the same report", () => {
+    const snap = join(dir, "demo.json.gz");
+    copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
+    const fromFile = JSON.parse(runCli(["report", "--snapshot", snap, "--format", "json"]).stdout);
+    const fromDemo = JSON.parse(runCli(["report", "--demo", "--format", "json"]).stdout);
+    expect(fromFile.source.kind).toBe("snapshot");
+    expect(fromFile.totals).toEqual(fromDemo.totals);
+  });
+
+  it("--out writes the file whole; it refuses to overwrite the input", () => {
+    const out = join(dir, "report.json");
+    expect(runCli(["report", "--demo", "--format", "json", "--out", out]).code).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).schemaVersion).toBe(1);
+
+    const snap = join(dir, "keep.json.gz");
+    copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
+    const before = statSync(snap).size;
+    const r = runCli(["report", "--snapshot", snap, "--out", snap]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is also an input of this run");
+    expect(statSync(snap).size).toBe(before);
+  });
+
+  it("policy flags change the advice", () => {
+    const strict = JSON.parse(runCli(["report", "--demo", "--format", "json", "--target-cpu", "40"]).stdout);
+    const loose = JSON.parse(runCli(["report", "--demo", "--format", "json", "--target-cpu", "90"]).stdout);
+    expect(strict.policy.cpu.target).toBe(40);
+    expect(loose.totals.recommendedMonthlyUsd).toBeLessThan(strict.totals.recommendedMonthlyUsd);
+  });
+});
+
+describe("bad input: one line of what is wrong, one of what to do, exit 2, no stack trace", () => {
+  it.each([
+    [["report"], "ecs-advisor: no data to report on"],
+    [["report", "--demo", "--snapshot", "x.json"], "ecs-advisor: --demo and --snapshot both given"],
+    [["report", "--snapshot", "/nonexistent/s.json"], "ecs-advisor: snapshot file not found: /nonexistent/s.json"],
+    [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json."],
+    [["report", "--demo", "--target-cpu", "0"], "ecs-advisor report: option '--target-cpu <pct>' argument '0' is invalid. --target-cpu takes a percentage from 1 to 100, got \"0\""],
+    [["report", "--bogus"], "ecs-advisor report: unknown option '--bogus'"],
+    [["calc", "--cpu", "1024"], "ecs-advisor: --cpu and --cpu-util go together"],
+    [["calc", "--cpu", "lots", "--cpu-util", "40"], "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\""],
+    [["nosuch"], "ecs-advisor: unknown command 'nosuch'"],
+  ])("%j", (args, firstLine) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe(firstLine);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^ {2}hint: /);
+    noStack(r.stderr);
+  });
+
+  it("a malformed snapshot names the field", () => {
+    const bad = join(dir, "bad.json");
+    const snap = JSON.parse(
+      JSON.stringify({
+        schemaVersion: 1,
+        collectedAt: "2026-11-16T00:00:00Z",
+        source: { kind: "aws", region: "eu-west-1" },
+        window: { start: "2026-11-02T00:00:00Z", end: "2026-11-16T00:00:00Z", periodSeconds: 60 },
+        services: [{ cluster: "prod", name: "api", taskDefinition: "api:1", desiredCount: "two", runningCount: 2 }],
+        taskDefinitions: [],
+      }),
+    );
+    writeFileSync(bad, JSON.stringify(snap));
+    const r = runCli(["report", "--snapshot", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(`ecs-advisor: ${bad}: services[0] (prod/api).desiredCount: expected number, got the string "two"`);
+    noStack(r.stderr);
+  });
+
+  it("a snapshot from a newer version says to upgrade", () => {
+    const newer = join(dir, "v9.json");
+    writeFileSync(newer, JSON.stringify({ schemaVersion: 9 }));
+    const r = runCli(["report", "--snapshot", newer]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is a version 9 snapshot, newer than this ecs-advisor reads (version 1)");
+    expect(r.stderr).toContain("hint: upgrade ecs-advisor");
+  });
+});
+
+describe("ecs-advisor calc", () => {
+  it("the seed example gives 683 on EC2", () => {
+    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "ec2"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("1024 units × 40% used = 409.6 units");
+    expect(r.stdout).toContain("409.6 ÷ 60% target = 682.67 units needed");
+    expect(r.stdout).toContain("EC2      cpu 683 units");
+  });
+
+  it("on Fargate it snaps to the nearest valid size and says why", () => {
+    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "fargate"]);
+    expect(r.stdout).toContain("Fargate  1024 cpu / 2048 MiB");
+    expect(r.stdout).toContain("why: 1024 is the smallest Fargate cpu step at or above 683 units");
+    expect(r.stdout).toContain("$0.04937/h per task = $36.04/mo");
+  });
+
+  it("--json gives the numbers", () => {
+    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--memory", "2048", "--mem-util", "70", "--json"]);
+    const json = JSON.parse(r.stdout);
+    expect(json.ec2).toEqual({ cpu: 683, memory: 1792 }); // 2048 × 70 % ÷ 80 % = 1792
+    expect(json.fargate).toMatchObject({ cpu: 1024, memory: 2048 });
+  });
+});
+
+describe("help and version", () => {
+  it.each([["--help"], ["report", "--help"], ["calc", "--help"], ["--version"], []])("%j exits 0", (...args) => {
+    const r = runCli(args.flat());
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(0);
+  });
+});

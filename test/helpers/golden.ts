@@ -1,0 +1,19 @@
+// Golden files: compare output with a committed file; UPDATE_GOLDEN=1 rewrites them instead.
+//   UPDATE_GOLDEN=1 npx vitest run      # then review the diff with git
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "golden");
+
+export function expectGolden(name: string, actual: string): void {
+  const path = join(DIR, name);
+  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
+    if (process.env.CI && !existsSync(path)) throw new Error(`golden file ${name} is missing; run UPDATE_GOLDEN=1 npx vitest run`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, actual);
+    return;
+  }
+  expect(actual, `output differs from test/golden/${name} (UPDATE_GOLDEN=1 rewrites it)`).toBe(readFileSync(path, "utf8"));
+}

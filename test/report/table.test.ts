@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { stripAnsi, visibleLength } from "../../src/report/ansi.js";
+import { fitName, renderTable, wrap } from "../../src/report/table.js";
+import { demoReport } from "../helpers/demo-report.js";
+import { expectGolden } from "../helpers/golden.js";
+
+describe("--format table", () => {
+  const plain = renderTable(demoReport(), { color: false, width: 100 });
+
+  it("matches the golden file", () => expectGolden("report-demo.table.txt", plain));
+
+  it("fits 100 columns, whatever the terminal", () => {
+    for (const width of [100, 200]) {
+      for (const line of renderTable(demoReport(), { color: true, width }).split("\n")) expect(visibleLength(line)).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it("has no colour codes unless asked, and the same text when asked", () => {
+    expect(plain).not.toMatch(/\u001b\[/);
+    const colored = renderTable(demoReport(), { color: true, width: 100 });
+    expect(colored).toMatch(/\u001b\[31m!\u001b\[39m/); // the risk marker in red
+    expect(stripAnsi(colored)).toBe(plain);
+  });
+
+  it("lists biggest savings first, marks risks, explains rows without advice, totals at the bottom", () => {
+    const rows = plain.split("\n");
+    const first = rows.findIndex((l) => l.includes("SERVICE")) + 1;
+    expect(rows[first]).toMatch(/shop-fargate\/pdf-render\s+2048→1024\s+8192→3072\s+2\.0\s+518\.83\s+244\.74\s+274\.09\s+high/);
+    expect(plain).toMatch(/ ! shop-fargate\/pricing-engine .*\n\s+risk: 3 tasks were killed for running out of memory/);
+    expect(plain).toMatch(/shop-fargate\/onboarding-v2 .*\n\s+no advice: only 18 h of data/);
+    const total = rows.find((l) => l.trimStart().startsWith("TOTAL"))!;
+    const t = demoReport().totals;
+    const money = (x: number) => (Math.round(x * 100) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 });
+    expect(total).toContain(money(t.currentMonthlyUsd));
+    expect(total).toContain(money(t.recommendedMonthlyUsd));
+  });
+
+  it("shortens long names from the cluster side and wraps notes at words", () => {
+    expect(fitName("a-very-long-cluster-name", "payments-api", 24)).toBe("a-very-lon…/payments-api"); // 10 + "…/" + 12 = 24;
+    expect(fitName("c", "svc", 24)).toBe("c/svc");
+    expect(wrap("one two three four five six", 9, 2)).toEqual(["one two", "three fo…"]);
+  });
+});
