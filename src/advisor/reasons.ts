@@ -18,6 +18,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "insufficient-data": "warning",
   "gaps-in-data": "warning",
   "recent-deployment": "warning",
+  "deployed-in-window": "info",
   "size-changed-in-window": "info",
   "downsize-blocked": "warning",
   "autoscaling-on-cpu": "info",

@@ -7,7 +7,7 @@ import { allocationOf, placementOf, type Placement } from "./allocation.js";
 import { ec2TaskHourly, fargateTaskHourly, monthly, withSpot, type Ec2UnitPrices } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
 import { buildHistory, type History } from "./history.js";
-import type { Policy } from "./policy.js";
+import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
 import { ceilTo, sizeResource, type ResourceSizing } from "./rightsize.js";
 import { leakEvidence, oomEvidence, targetTracking } from "./signals.js";
@@ -205,8 +205,8 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
     confidence,
     reasons: sortReasons(reasons.list),
     evidence: {
-      cpu: unknownEvidence("", policy.cpu.target, alloc.cpu),
-      memory: unknownEvidence("", policy.memory.target, alloc.memory),
+      cpu: unknownEvidence(describeStatistic(policy.cpu), policy.cpu.target, alloc.cpu),
+      memory: unknownEvidence(describeStatistic(policy.memory), policy.memory.target, alloc.memory),
       ...commonEvidence,
       hourlyUsdPerTask: { current: currentHourly ?? null, recommended: null },
     },
@@ -252,6 +252,11 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       reasons.add(
         "recent-deployment",
         `deployed ${fmtHours(hoursSince)} before the window ends: little data on the version running now`,
+      );
+    } else if (history.sizeChanges.length === 0) {
+      reasons.add(
+        "deployed-in-window",
+        `${plural(history.deploymentsInWindow, "deployment")} in the window, the last ${fmtHours(hoursSince)} before its end: the data spans more than one version`,
       );
     }
   }

@@ -25,6 +25,7 @@ export const REASON_CODES = [
   "insufficient-data",
   "gaps-in-data",
   "recent-deployment",
+  "deployed-in-window",
   "size-changed-in-window",
   "downsize-blocked",
   // autoscaling interplay

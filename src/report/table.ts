@@ -189,7 +189,7 @@ export const renderTable: Reporter = (input, options) => {
 
   lines.push("");
   const pol = report.policy as { cpu?: { target?: number }; memory?: { target?: number } };
-  const cpuEv = report.services.find((s) => s.evidence.cpu.statistic)?.evidence;
+  const cpuEv = report.services[0]?.evidence;
   lines.push(
     p.dim(
       truncate(

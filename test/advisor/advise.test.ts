@@ -232,6 +232,27 @@ describe("what lowers confidence or holds a downsize back", () => {
     expect(codes(f)).toContain("recent-deployment");
   });
 
+  it("an older deployment in the window is noted without lowering confidence", () => {
+    const f = one(
+      snapshot({
+        services: [
+          service("weekly", {
+            utilization: util({ cpu: 10, memory: 20 }),
+            deployments: [
+              { taskDefinition: "weekly:1", startedAt: iso(END - 9 * 24 * HOUR) },
+              { taskDefinition: "weekly:1", startedAt: iso(END - 2 * 24 * HOUR) },
+            ],
+          }),
+        ],
+        taskDefinitions: [taskDef("weekly:1", { cpu: 2048, memory: 4096 })],
+      }),
+    );
+    expect(f.confidence).toBe("high");
+    expect(f.reasons.find((r) => r.code === "deployed-in-window")?.message).toBe(
+      "2 deployments in the window, the last 2 days before its end: the data spans more than one version",
+    );
+  });
+
   it("target tracking on CPU: cpu is left alone, memory is still sized", () => {
     // memory: 3072 × 30 % ÷ 80 % = 1152 → Fargate 1024 cpu with ≥ 1152 MiB → 1024 / 2048
     const f = one(
