@@ -1,8 +1,9 @@
-// Where output goes: stdout, or a file written through a temporary name so a failure never leaves half
-// a report — and never over one of the run's own inputs.
-import { existsSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+// Where output goes: stdout, or a file written whole (write-file.ts) — and never over one of the run's
+// own inputs.
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { writeFileAtomically } from "../write-file.js";
 import type { Io } from "./io.js";
 
 function canonical(path: string): string {
@@ -30,17 +31,6 @@ export function writeOutput(io: Io, text: string, out: string | undefined, input
   if (!existsSync(dirname(target))) {
     throw new UserError(`cannot write ${out}: the directory ${dirname(out)} does not exist`, "create the directory first, or choose another --out path");
   }
-  const tmp = `${target}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw new UserError(`cannot write ${out}: ${(e as Error).message}`, "check that the path is writable");
-  }
+  writeFileAtomically(target, text, out);
   if (io.stderr.isTTY) io.stderr.write(`wrote ${out}\n`);
 }

@@ -1,10 +1,11 @@
 // Snapshot files: .json or .json.gz (detected by content, not name), validated once, with errors that say
 // which field is wrong and what was expected.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from "../model/snapshot.js";
+import { writeFileAtomically } from "../write-file.js";
 import { describeJsonError } from "./json-error.js";
 
 const SNAPSHOT_HINT =
@@ -147,16 +148,5 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 export function writeSnapshotFile(path: string, snapshot: Snapshot): void {
   const text = serializeSnapshot(snapshot);
   const bytes = path.endsWith(".gz") ? gzipSync(text, { level: 9 }) : Buffer.from(text, "utf8");
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, "check that the directory exists and is writable");
-  }
+  writeFileAtomically(path, bytes);
 }

@@ -1,9 +1,7 @@
 // Each archetype in the demo fleet gets the right kind of advice.
 import { beforeAll, describe, expect, it } from "vitest";
-import { advise } from "../../src/advisor/advise.js";
-import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
-import { loadSource } from "../../src/cli/source.js";
 import type { Report, ServiceFinding } from "../../src/model/report.js";
+import { demoReport } from "../helpers/demo-report.js";
 
 let report: Report;
 const svc = (name: string): ServiceFinding => {
@@ -16,15 +14,7 @@ const notSmaller = (f: ServiceFinding) =>
   f.recommended === null || (f.recommended.cpu >= f.current.cpu! && f.recommended.memory >= f.current.memory!);
 
 beforeAll(() => {
-  const src = loadSource({ demo: true });
-  report = advise({
-    snapshot: src.snapshot,
-    prices: src.prices,
-    policy: DEFAULT_POLICY,
-    generatedAt: "2026-11-22T00:00:00Z",
-    sourceKind: "demo",
-    toolVersion: "test",
-  });
+  report = demoReport();
 });
 
 describe("the demo fleet", () => {

@@ -1,0 +1,19 @@
+// Every file the tool writes goes through here: to a temporary name first, then renamed into place, so a
+// failure (full disk, killed process) never leaves half a file where a good one was.
+import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { UserError } from "./errors.js";
+
+export function writeFileAtomically(path: string, data: string | Uint8Array, label = path): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw new UserError(`cannot write ${label}: ${(e as Error).message}`, "check that the directory exists and is writable");
+  }
+}
