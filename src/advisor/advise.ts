@@ -53,6 +53,7 @@ export function advise(input: AdviseInput): Report {
     ec2Units,
     windowStartMs: Date.parse(snapshot.window.start),
     windowEndMs: Date.parse(snapshot.window.end),
+    collectedAtMs: Date.parse(snapshot.collectedAt),
     issues,
   };
   const services = snapshot.services.map((s) => adviseService(s, ctx)).sort(bySavings);

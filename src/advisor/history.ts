@@ -21,6 +21,12 @@ export interface History {
   lastDeploymentMs: number | undefined;
   sizeChanges: Array<{ atMs: number; from: string; to: string; converted: boolean }>;
   droppedPoints: number;
+  /**
+   * Exact statistics at the resolution CloudWatch served, when the series were folded coarser. Only kept
+   * when no rescaling was needed (they describe the raw percentages).
+   */
+  summary: Utilization["summary"];
+  sourcePeriodSeconds: number;
 }
 
 interface Segment {
@@ -31,6 +37,25 @@ interface Segment {
 
 const sameSize = (a: Allocation | undefined, b: Allocation): boolean =>
   !!a && a.cpu === b.cpu && a.memory === b.memory;
+
+/** The same history with every point before `index` removed (NaN), and no exact summaries. */
+export function maskBefore(h: History, index: number): History {
+  const cut = (a: ArrayLike<number>) => {
+    const out = Float64Array.from(a as ArrayLike<number>);
+    out.fill(Number.NaN, 0, Math.min(index, out.length));
+    return out;
+  };
+  return {
+    ...h,
+    cpuMaximum: cut(h.cpuMaximum),
+    cpuAverage: cut(h.cpuAverage),
+    memoryMaximum: cut(h.memoryMaximum),
+    memoryAverage: cut(h.memoryAverage),
+    runningTasks: cut(h.runningTasks),
+    summary: undefined,
+    sourcePeriodSeconds: h.periodSeconds,
+  };
+}
 
 export function buildHistory(
   service: Service,
@@ -92,6 +117,7 @@ export function buildHistory(
     deploymentsInWindow: inWindow.length,
     lastDeploymentMs: inWindow.length ? inWindow[inWindow.length - 1]!.ms : undefined,
     sizeChanges,
+    sourcePeriodSeconds: utilization.sourcePeriodSeconds ?? utilization.periodSeconds,
   };
 
   if (segments.every((s) => sameSize(s.alloc, currentAlloc))) {
@@ -102,6 +128,7 @@ export function buildHistory(
       memoryMaximum: utilization.memoryMaximum,
       memoryAverage: utilization.memoryAverage,
       droppedPoints: 0,
+      summary: utilization.summary,
     };
   }
 
@@ -123,5 +150,5 @@ export function buildHistory(
       if (Number.isNaN(cpuScale) && !Number.isNaN(utilization.cpuMaximum[i]!)) dropped++;
     }
   }
-  return { ...base, cpuMaximum, cpuAverage, memoryMaximum, memoryAverage, droppedPoints: dropped };
+  return { ...base, cpuMaximum, cpuAverage, memoryMaximum, memoryAverage, droppedPoints: dropped, summary: undefined };
 }

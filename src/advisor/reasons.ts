@@ -20,6 +20,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "recent-deployment": "warning",
   "deployed-in-window": "info",
   "size-changed-in-window": "info",
+  "deployment-history-unknown": "warning",
   "downsize-blocked": "warning",
   "autoscaling-on-cpu": "info",
   "autoscaling-on-memory": "info",

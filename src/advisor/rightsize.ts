@@ -32,6 +32,8 @@ export interface SizeOptions {
   blockDown: boolean;
   /** A floor the need is raised to (the OOM bump). */
   bumpTo?: number | undefined;
+  /** The exact percentile at the source resolution, when the collector kept it (series folded coarser). */
+  exact?: ((p: number) => number | undefined) | undefined;
 }
 
 export function sizeResource(
@@ -40,7 +42,7 @@ export function sizeResource(
   rp: ResourcePolicy,
   opts: SizeOptions,
 ): ResourceSizing {
-  const observedPercent = percentile(seriesPercent, rp.percentile);
+  const observedPercent = opts.exact?.(rp.percentile) ?? percentile(seriesPercent, rp.percentile);
   const statistic = describeStatistic(rp);
   if (Number.isNaN(observedPercent)) {
     return {

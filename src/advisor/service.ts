@@ -6,7 +6,7 @@ import { fmtCpu, fmtHours, fmtMiB, fmtPct, fmtTime, plural } from "../model/form
 import { allocationOf, placementOf, type Placement } from "./allocation.js";
 import { ec2TaskHourly, fargateTaskHourly, monthly, withSpot, type Ec2UnitPrices } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
-import { buildHistory, type History } from "./history.js";
+import { buildHistory, maskBefore, type History } from "./history.js";
 import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
 import { ceilTo, sizeResource, type ResourceSizing } from "./rightsize.js";
@@ -21,6 +21,7 @@ export interface AdviseContext {
   ec2Units: ReadonlyMap<string, Ec2UnitPrices | undefined>;
   windowStartMs: number;
   windowEndMs: number;
+  collectedAtMs: number;
   /** Collection issues that name the service ("cluster/service" → messages). */
   issues: ReadonlyMap<string, string[]>;
 }
@@ -119,9 +120,33 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   }
 
   const alloc = allocationOf(td);
-  const history: History | undefined = service.utilization
+  let history: History | undefined = service.utilization
     ? buildHistory(service, service.utilization, td, ctx.taskDefinitions, ctx.windowEndMs)
     : undefined;
+  // Only the current deployment is known and it started inside the window: what ran before it — and so
+  // what the earlier percentages are percentages of — is unknown. Use the data since the deployment when
+  // there is enough of it; otherwise keep it all but make nothing smaller.
+  let historyUnknown: "masked" | "capped" | undefined;
+  const lastDeploy = history?.lastDeploymentMs;
+  if (history && service.deploymentHistory === "current-only" && lastDeploy !== undefined) {
+    const index = Math.ceil((lastDeploy - history.startMs) / (history.periodSeconds * 1000));
+    const hasEarlier = [history.cpuMaximum, history.memoryMaximum].some((a) => firstPresentIndex(a) >= 0 && firstPresentIndex(a) < index);
+    if (hasEarlier) {
+      const masked = maskBefore(history, index);
+      const after = Math.max(countPresent(masked.cpuMaximum), countPresent(masked.memoryMaximum));
+      if ((after * masked.periodSeconds) / 3600 >= policy.minDataHours && after >= policy.minPoints) {
+        history = masked;
+        historyUnknown = "masked";
+      } else historyUnknown = "capped";
+      const when = fmtTime(new Date(lastDeploy).toISOString());
+      reasons.add(
+        "deployment-history-unknown",
+        historyUnknown === "masked"
+          ? `only the deployment of ${when} is known, not the task size before it: only the data since then is used`
+          : `only the deployment of ${when} is known, not the task size before it, and there is too little data since: nothing is made smaller`,
+      );
+    }
+  }
   const avgTasks = history ? mean(history.runningTasks) : Number.NaN;
   const tasks = Number.isFinite(avgTasks) ? avgTasks : service.runningCount;
   const placement = placementOf(service, td, cluster, tasks);
@@ -138,20 +163,31 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       : history.memoryAverage
     : undefined;
 
-  // How much data, and how good.
-  const points = history ? Math.max(countPresent(cpuSeries!), countPresent(memSeries!)) : 0;
+  // How much data, and how good — counted at the resolution CloudWatch served.
+  const stats = history?.summary;
+  const cpuKey = policy.cpu.series === "maximum" ? "cpuMaximum" : "cpuAverage";
+  const memKey = policy.memory.series === "maximum" ? "memoryMaximum" : "memoryAverage";
+  // Points are counted where they were counted: exact summaries at the source period, else the stored series.
+  const sourcePeriod = history ? (stats ? history.sourcePeriodSeconds : history.periodSeconds) : 0;
+  const points = history
+    ? stats
+      ? Math.max(stats[cpuKey].points, stats[memKey].points)
+      : Math.max(countPresent(cpuSeries!), countPresent(memSeries!))
+    : 0;
   const periodSeconds = history?.periodSeconds ?? null;
-  const dataHours = history ? (points * history.periodSeconds) / 3600 : 0;
+  const dataHours = history ? (points * sourcePeriod) / 3600 : 0;
   let gapPercent = 0;
   if (history && points > 0) {
     const first = Math.min(
       ...[firstPresentIndex(cpuSeries!), firstPresentIndex(memSeries!)].filter((i) => i >= 0),
     );
-    const span = history.length - first;
-    gapPercent = span > 0 ? ((span - points) / span) * 100 : 0;
+    const span = ((history.length - first) * history.periodSeconds) / sourcePeriod;
+    gapPercent = span > 0 ? Math.max(0, ((span - points) / span) * 100) : 0;
   }
-  const stoppedFrom = ctx.windowStartMs;
-  const oom = oomEvidence(service.stoppedTasks, stoppedFrom, ctx.windowEndMs);
+  const exactOf = (key: keyof NonNullable<typeof stats>) =>
+    stats ? (p: number) => stats[key].quantiles[String(p)] : undefined;
+  // Stops between the window's last whole period and the collection still count.
+  const oom = oomEvidence(service.stoppedTasks, ctx.windowStartMs, Math.max(ctx.windowEndMs, ctx.collectedAtMs));
   const tracked = targetTracking(service.autoscaling);
 
   const base = {
@@ -269,6 +305,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       change.converted ? "info" : "warning",
     );
   }
+  if (historyUnknown === "capped") confidence = capAt(confidence, "low");
   if (oom.kills > 0) confidence = capAt(confidence, "low");
   if (oom.possible > 0) confidence = capAt(confidence, "medium");
   if (ctx.issues.has(key)) confidence = capAt(confidence, "medium");
@@ -296,12 +333,14 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
     minChangePercent: policy.minChangePercent,
     tracked: cpuTracked,
     blockDown: blockAll,
+    exact: exactOf(cpuKey),
   });
   const memory = sizeResource(alloc.memory, memSeries!, policy.memory, {
     minChangePercent: policy.minChangePercent,
     tracked: memTracked,
     blockDown: blockAll || leak.suspected || oom.kills > 0,
     bumpTo,
+    exact: exactOf(memKey),
   });
 
   if (cpuTracked) {

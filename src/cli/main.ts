@@ -7,6 +7,7 @@ import { Command, CommanderError } from "commander";
 import { packageVersion } from "../collect/assets.js";
 import { isUserError } from "../errors.js";
 import { calcCommand } from "./calc.js";
+import { collectCommand } from "./collect.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
 
@@ -25,12 +26,15 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError("  hint: add --help for usage")
     .exitOverride();
   program.addCommand(configure(reportCommand(io), io), { isDefault: false });
+  program.addCommand(configure(collectCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",
     `
 Start here:
-  ecs-advisor report --demo           a report on the embedded demo fleet, no AWS account needed
+  ecs-advisor report --demo                    the embedded demo fleet, no AWS account needed
+  ecs-advisor report --region eu-west-1        live, with your AWS credentials (read-only)
+  ecs-advisor collect --region eu-west-1 --out prod.json.gz
   ecs-advisor calc --cpu 1024 --cpu-util 40 --launch-type ec2
 
 Exit codes: 0 success · 1 policy violation (check) · 2 bad input or error`,

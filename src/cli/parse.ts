@@ -34,3 +34,21 @@ export function oneOf<T extends string>(name: string, choices: readonly T[]) {
     return v;
   };
 }
+
+/** "14d", "36h", "2w" → seconds; from 1 hour to 455 days (CloudWatch keeps hourly data 15 months). */
+export function duration(name: string) {
+  return (value: string): number => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$/i.exec(value);
+    const unit = m ? { h: 3600, d: 86400, w: 604800 }[m[2]!.toLowerCase() as "h" | "d" | "w"] : undefined;
+    const seconds = m && unit ? Math.round(Number(m[1]) * unit) : Number.NaN;
+    if (!(seconds >= 3600 && seconds <= 455 * 86400)) {
+      throw new InvalidArgumentError(`${name} takes a duration from 1h to 455d such as 14d, 36h or 2w, got ${JSON.stringify(value)}`);
+    }
+    return seconds;
+  };
+}
+
+/** Repeatable and comma-separated: --cluster a --cluster b,c → [a, b, c]. */
+export function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+}

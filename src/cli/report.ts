@@ -4,11 +4,12 @@ import { advise } from "../advisor/advise.js";
 import { packageVersion } from "../collect/assets.js";
 import { FORMAT_DESCRIPTIONS, FORMAT_NAMES, REPORTERS, type FormatName } from "../report/index.js";
 import { generatedAt, wantsColor, type Io } from "./io.js";
+import { addLiveOptions, type LiveFlags } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { writeOutput } from "./sinks.js";
 import { loadSource } from "./source.js";
 
-interface ReportFlags extends PolicyFlags {
+interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
   snapshot?: string;
   format: FormatName;
@@ -26,19 +27,26 @@ export function reportCommand(io: Io): Command {
         .default("table"),
     )
     .option("--out <file>", "write to a file instead of stdout (written whole or not at all)");
+  addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
     "after",
     `
+Data: --demo, --snapshot FILE, or (neither) live from AWS with the standard credential chain.
+
 Examples:
+  ecs-advisor report --region eu-west-1
+  ecs-advisor report --region eu-west-1 --cluster payments --lookback 30d
   ecs-advisor report --demo
   ecs-advisor report --demo --format json > report.json
   ecs-advisor report --snapshot prod.json.gz --target-cpu 70
 
 Exit codes: 0 report written · 2 bad input or error`,
   );
-  cmd.action((flags: ReportFlags) => {
-    const source = loadSource(flags);
+  cmd.action(async (local: ReportFlags, self: Command) => {
+    // --debug may sit before or after the command name.
+    const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
+    const source = await loadSource(flags, io);
     const report = advise({
       snapshot: source.snapshot,
       prices: source.prices,

@@ -1,13 +1,16 @@
 // Where a run's data comes from: the embedded demo fleet or a snapshot file. Prices ride along in the
 // snapshot; when a snapshot has none, the bundled us-east-1 price book fills in, and the report says so.
+import { collectSnapshot } from "../collect/aws/collect.js";
 import { UserError } from "../errors.js";
 import type { Report } from "../model/report.js";
 import type { Prices, Snapshot } from "../model/snapshot.js";
 import { assetPath } from "../collect/assets.js";
 import { readSnapshotFile } from "../collect/file.js";
 import { bundledPrices } from "../collect/pricebook.js";
+import type { Io } from "./io.js";
+import { collectOptionsFrom, type LiveFlags } from "./live-options.js";
 
-export interface SourceOptions {
+export interface SourceOptions extends Partial<LiveFlags> {
   demo?: boolean | undefined;
   snapshot?: string | undefined;
 }
@@ -23,26 +26,36 @@ export interface LoadedSource {
 
 export const DEMO_SNAPSHOT = ["fixtures", "demo", "demo-snapshot.json.gz"] as const;
 
-export function loadSource(opts: SourceOptions): LoadedSource {
+const LIVE_FLAGS = ["region", "profile", "cluster", "service", "endpointUrl", "refreshPrices"] as const;
+const flagName = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Demo, snapshot file, or (neither given) live collection from AWS. */
+export async function loadSource(opts: SourceOptions, io?: Io): Promise<LoadedSource> {
   if (opts.demo && opts.snapshot) {
     throw new UserError("--demo and --snapshot both given", "use one: --demo for the embedded demo fleet, or --snapshot FILE");
   }
-  let snapshot: Snapshot;
-  let kind: LoadedSource["kind"];
-  const inputs: string[] = [];
-  if (opts.snapshot) {
-    snapshot = readSnapshotFile(opts.snapshot);
-    kind = snapshot.source.kind === "aws" ? "aws" : "snapshot";
-    inputs.push(opts.snapshot);
-  } else if (opts.demo) {
-    snapshot = readSnapshotFile(assetPath(...DEMO_SNAPSHOT));
-    kind = "demo";
-  } else {
+  const live = LIVE_FLAGS.filter((k) => opts[k] !== undefined);
+  if ((opts.demo || opts.snapshot) && live.length) {
     throw new UserError(
-      "no data to report on",
-      "use --demo for the embedded demo fleet, or --snapshot FILE for a snapshot (live AWS collection is not in this version yet)",
+      `${flagName(live[0]!)} reads from AWS, but ${opts.demo ? "--demo" : "--snapshot"} was given too`,
+      "drop one: --demo/--snapshot read saved data; the live options read AWS",
     );
   }
+  if (opts.demo || opts.snapshot) return loadSaved(opts);
+  if (!io) throw new Error("live collection needs the process environment");
+  return withPrices((await collectSnapshot(collectOptionsFrom(opts as LiveFlags, io))).snapshot, "aws", []);
+}
+
+/** The demo fleet or a snapshot file. */
+export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">): LoadedSource {
+  if (opts.snapshot) {
+    const snapshot = readSnapshotFile(opts.snapshot);
+    return withPrices(snapshot, snapshot.source.kind === "aws" ? "aws" : "snapshot", [opts.snapshot]);
+  }
+  return withPrices(readSnapshotFile(assetPath(...DEMO_SNAPSHOT)), "demo", []);
+}
+
+function withPrices(snapshot: Snapshot, kind: LoadedSource["kind"], inputs: string[]): LoadedSource {
   const warnings: Report["warnings"] = [];
   let prices = snapshot.prices;
   if (!prices) {

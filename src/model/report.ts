@@ -27,6 +27,7 @@ export const REASON_CODES = [
   "recent-deployment",
   "deployed-in-window",
   "size-changed-in-window",
+  "deployment-history-unknown",
   "downsize-blocked",
   // autoscaling interplay
   "autoscaling-on-cpu",

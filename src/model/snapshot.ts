@@ -113,10 +113,37 @@ export const autoscalingSchema = z.object({
   policies: z.array(scalingPolicySchema).default([]),
 });
 
+/**
+ * Exact statistics of one series at the resolution CloudWatch served (`sourcePeriodSeconds`), kept when
+ * the stored series is coarser, so sizing does not depend on how large the estate was.
+ */
+export const seriesSummarySchema = z.object({
+  points: count.describe("periods with data at the source resolution"),
+  quantiles: z
+    .record(z.string().regex(/^\d+(\.\d+)?$/), z.number())
+    .describe('nearest-rank percentiles at the source resolution, keyed "50", "95", "99.5", "100"…'),
+});
+export type SeriesSummary = z.output<typeof seriesSummarySchema>;
+
 export const utilizationSchema = z
   .object({
     start: isoTime.describe("time of the first value"),
     periodSeconds: z.number().int().positive(),
+    sourcePeriodSeconds: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("period CloudWatch served, when the stored series were folded to a coarser periodSeconds"),
+    summary: z
+      .object({
+        cpuAverage: seriesSummarySchema,
+        cpuMaximum: seriesSummarySchema,
+        memoryAverage: seriesSummarySchema,
+        memoryMaximum: seriesSummarySchema,
+      })
+      .optional()
+      .describe("exact statistics at sourcePeriodSeconds"),
     cpuAverage: seriesSchema.describe("AWS/ECS CPUUtilization Average, percent of the task's cpu"),
     cpuMaximum: seriesSchema.describe("AWS/ECS CPUUtilization Maximum: the hottest task"),
     memoryAverage: seriesSchema,
@@ -151,6 +178,10 @@ export const serviceSchema = z.object({
     .object({ maximumPercent: z.number().optional(), minimumHealthyPercent: z.number().optional() })
     .optional(),
   deployments: z.array(deploymentSchema).default([]),
+  deploymentHistory: z
+    .enum(["complete", "current-only"])
+    .default("complete")
+    .describe("current-only: only the deployments in progress are known, not earlier ones in the window"),
   stoppedTasks: z.array(stoppedTaskSchema).default([]),
   autoscaling: autoscalingSchema.optional(),
   utilization: utilizationSchema.optional().describe("absent when CloudWatch had no metrics for the service"),

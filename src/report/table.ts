@@ -1,6 +1,6 @@
 // `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
 // bottom, 100 columns wide, colour only when asked.
-import type { Report, ServiceFinding } from "../model/report.js";
+import type { ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
 import { toPublishedReport } from "./json.js";

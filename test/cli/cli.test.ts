@@ -69,7 +69,7 @@ describe("ecs-advisor report", () => {
 
 describe("bad input: one line of what is wrong, one of what to do, exit 2, no stack trace", () => {
   it.each([
-    [["report"], "ecs-advisor: no data to report on"],
+    [["report"], "ecs-advisor: no AWS region: none given and none in the environment or AWS config"], // neither --demo nor --snapshot: live
     [["report", "--demo", "--snapshot", "x.json"], "ecs-advisor: --demo and --snapshot both given"],
     [["report", "--snapshot", "/nonexistent/s.json"], "ecs-advisor: snapshot file not found: /nonexistent/s.json"],
     [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json."],

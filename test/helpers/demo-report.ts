@@ -1,6 +1,6 @@
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
-import { loadSource } from "../../src/cli/source.js";
+import { loadSaved } from "../../src/cli/source.js";
 import type { Report } from "../../src/model/report.js";
 
 let cached: Report | undefined;
@@ -8,7 +8,7 @@ let cached: Report | undefined;
 /** The demo fleet's report with a fixed generatedAt, as `report --demo` makes it. */
 export function demoReport(): Report {
   if (cached) return cached;
-  const src = loadSource({ demo: true });
+  const src = loadSaved({ demo: true });
   cached = advise({
     snapshot: src.snapshot,
     prices: src.prices,

@@ -76,6 +76,7 @@ export function service(name: string, fields: Partial<Service> = {}): Service {
     desiredCount: 2,
     runningCount: 2,
     deployments: [],
+    deploymentHistory: "complete",
     stoppedTasks: [],
     ...fields,
   };

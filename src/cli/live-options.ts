@@ -1,0 +1,50 @@
+// The options that point ecs-advisor at a live AWS account, shared by `report` and `collect`.
+import type { Command } from "commander";
+import type { CollectOptions } from "../collect/aws/collect.js";
+import { terminalProgress } from "../collect/progress.js";
+import { packageVersion } from "../collect/assets.js";
+import type { Io } from "./io.js";
+import { duration, list } from "./parse.js";
+
+export interface LiveFlags {
+  region?: string;
+  profile?: string;
+  cluster?: string[];
+  service?: string[];
+  lookback: number;
+  endpointUrl?: string;
+  refreshPrices?: boolean;
+  debug?: boolean;
+}
+
+export const DEFAULT_LOOKBACK = "14d";
+
+export function addLiveOptions(cmd: Command): Command {
+  return cmd
+    .option("--region <region>", "AWS region (default: AWS_REGION or the profile's region)")
+    .option("--profile <name>", "AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)")
+    .option("--cluster <name>", "only this cluster; repeat or comma-separate for more (default: all)", list)
+    .option("--service <name>", "only this service (name or cluster/name); repeatable", list)
+    .option("--lookback <duration>", `how much CloudWatch history to read, e.g. 14d, 36h (default ${DEFAULT_LOOKBACK})`, duration("--lookback"), duration("--lookback")(DEFAULT_LOOKBACK))
+    .option("--endpoint-url <url>", "send every AWS call to this endpoint (an emulator such as moto)")
+    .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again");
+}
+
+export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
+  return {
+    client: {
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+    },
+    clusters: flags.cluster,
+    services: flags.service,
+    lookbackSeconds: flags.lookback,
+    nowMs: io.now().getTime(),
+    toolVersion: packageVersion(),
+    refreshPrices: flags.refreshPrices,
+    ...(io.env.ECS_ADVISOR_CACHE_DIR ? { cacheDir: io.env.ECS_ADVISOR_CACHE_DIR } : {}),
+    progress: terminalProgress(io.stderr),
+    ...(flags.debug ? { trace: (action: string, ms: number, outcome: string) => void io.stderr.write(`aws ${action} ${ms.toFixed(0)} ms ${outcome}\n`) } : {}),
+  };
+}

@@ -1,0 +1,114 @@
+// The AWS SDK v3 clients, built once per run: the standard credential chain (env, profile, SSO, instance
+// role), --profile and --region, --endpoint-url for emulators, adaptive retry for throttling, timeouts.
+// Every call goes through `Aws.call`, which counts it by IAM action and turns failures into AwsCallErrors.
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { PricingClient } from "@aws-sdk/client-pricing";
+import { UserError } from "../../errors.js";
+import { classify, type AwsFailure } from "./errors.js";
+
+export interface ClientOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  /** Attempts per call, including the first (adaptive retry backs off on throttling). */
+  maxAttempts?: number | undefined;
+  /** Static credentials (tests against emulators); otherwise the standard chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+}
+
+export class AwsCallError extends Error {
+  constructor(readonly failure: AwsFailure, cause: unknown) {
+    super(`${failure.action}: ${failure.message}`, { cause });
+    this.name = "AwsCallError";
+  }
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+export class Aws {
+  /** Calls made, by IAM action ("ecs:DescribeServices" → 12): what the benchmark and tests read. */
+  readonly calls = new Map<string, number>();
+  /** Called after every call with its action, milliseconds and outcome (--debug prints these). */
+  trace: ((action: string, ms: number, outcome: string) => void) | undefined;
+
+  constructor(
+    readonly ecs: ECSClient,
+    readonly cloudwatch: CloudWatchClient,
+    readonly pricing: PricingClient,
+    readonly autoscaling: ApplicationAutoScalingClient,
+    readonly region: string,
+    readonly endpoint: string | undefined,
+  ) {}
+
+  /** Make one call, counted under its IAM action; a failure becomes an AwsCallError with its kind. */
+  async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
+    const t0 = performance.now();
+    try {
+      const out = await fn();
+      this.trace?.(action, performance.now() - t0, "ok");
+      return out;
+    } catch (e) {
+      const failure = classify(e, action);
+      this.trace?.(action, performance.now() - t0, `${failure.kind}: ${failure.message}`);
+      throw new AwsCallError(failure, e);
+    }
+  }
+
+  destroy(): void {
+    for (const c of [this.ecs, this.cloudwatch, this.pricing, this.autoscaling]) c.destroy();
+  }
+}
+
+export async function makeAws(opts: ClientOptions): Promise<Aws> {
+  // The SDK's notice that its 2027 releases need Node 22 is about the SDK's future, not this run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  if (opts.region !== undefined && !REGION.test(opts.region)) {
+    throw new UserError(`--region ${opts.region} is not an AWS region name`, "use a region such as us-east-1 or eu-west-1");
+  }
+  if (opts.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.endpointUrl)) {
+    throw new UserError(`--endpoint-url ${opts.endpointUrl} is not an http(s) URL`, "e.g. --endpoint-url http://127.0.0.1:5000");
+  }
+  const common = {
+    ...(opts.region ? { region: opts.region } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    retryMode: "adaptive",
+    // Real AWS gets patient adaptive retries; an emulator (--endpoint-url) answering 500 for an API it
+    // lacks should not cost half a minute of back-off.
+    maxAttempts: opts.maxAttempts ?? (opts.endpointUrl ? 3 : 8),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    customUserAgent: "ecs-advisor",
+  };
+  const endpoint = opts.endpointUrl ? { endpoint: opts.endpointUrl } : {};
+  const ecs = new ECSClient({ ...common, ...endpoint });
+  let region: string;
+  try {
+    region = await ecs.config.region();
+  } catch {
+    region = "";
+  }
+  if (!region) {
+    ecs.destroy();
+    throw new UserError(
+      "no AWS region: none given and none in the environment or AWS config",
+      "pass --region (e.g. --region eu-west-1), or set AWS_REGION, or a region in the profile",
+    );
+  }
+  if (!REGION.test(region)) {
+    ecs.destroy();
+    throw new UserError(`the configured region "${region}" is not an AWS region name`, "pass --region with a valid region");
+  }
+  const withRegion = { ...common, region };
+  return new Aws(
+    ecs,
+    new CloudWatchClient({ ...withRegion, ...endpoint }),
+    // The Price List API lives in us-east-1 (and eu-central-1, ap-south-1) whatever region is analysed.
+    new PricingClient({ ...common, region: "us-east-1", ...endpoint }),
+    new ApplicationAutoScalingClient({ ...withRegion, ...endpoint }),
+    region,
+    opts.endpointUrl,
+  );
+}

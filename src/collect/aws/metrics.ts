@@ -1,0 +1,223 @@
+// CloudWatch utilization for every service, in as few GetMetricData calls as the limits allow
+// (aws-facts §4.1): ≤ 500 queries and ≤ 100,800 datapoints a call, NextToken followed, paced under the
+// 50 TPS quota. Each service is reduced (summarised, folded) the moment its five series are complete, so
+// memory holds only the stored resolution plus the calls in flight.
+import { GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import type { Utilization } from "../../model/snapshot.js";
+import { fold, summarize } from "../series.js";
+import { AwsCallError, type Aws } from "./clients.js";
+import type { AwsFailure } from "./errors.js";
+import { RateLimiter, mapLimit } from "./limits.js";
+
+export const MAX_QUERIES_PER_CALL = 500;
+export const MAX_DATAPOINTS_PER_CALL = 100_800;
+/** GetMetricData's quota is 50 TPS per region; stay at 90 % of it, leaving room for dashboards and alarms. */
+export const DEFAULT_CLOUDWATCH_TPS = 45;
+
+type Field = "cpuAverage" | "cpuMaximum" | "memoryAverage" | "memoryMaximum" | "runningTasks";
+const FIELDS: readonly Field[] = ["cpuAverage", "cpuMaximum", "memoryAverage", "memoryMaximum", "runningTasks"];
+
+export interface MetricTarget {
+  key: string;
+  cluster: string;
+  service: string;
+  /** Container Insights is on for the cluster: running tasks come from its RunningTaskCount. */
+  containerInsights: boolean;
+}
+
+export interface MetricWindow {
+  startMs: number;
+  endMs: number;
+  /** Period asked of CloudWatch. */
+  fetchPeriod: number;
+  /** Period stored in the snapshot (a multiple of fetchPeriod). */
+  storagePeriod: number;
+}
+
+/**
+ * The finest period CloudWatch still has for data this old (aws-facts §4.1): 60 s within 15 days,
+ * 300 s within 63 days, 3600 s beyond. Asking for a finer one returns nothing.
+ */
+export function fetchPeriodFor(lookbackSeconds: number): number {
+  if (lookbackSeconds <= 15 * 86400) return 60;
+  if (lookbackSeconds <= 63 * 86400) return 300;
+  return 3600;
+}
+
+/** The window: ends at the last whole period before `now`, starts `lookback` earlier (both aligned). */
+export function metricWindow(nowMs: number, lookbackSeconds: number, fetchPeriod: number, storagePeriod: number): MetricWindow {
+  const step = storagePeriod * 1000;
+  const endMs = Math.floor(nowMs / step) * step;
+  return { startMs: endMs - Math.ceil(lookbackSeconds / storagePeriod) * step, endMs, fetchPeriod, storagePeriod };
+}
+
+interface QuerySpec {
+  target: number;
+  field: Field;
+}
+
+function queryFor(t: MetricTarget, field: Field, id: string, period: number): MetricDataQuery {
+  const dims = [
+    { Name: "ClusterName", Value: t.cluster },
+    { Name: "ServiceName", Value: t.service },
+  ];
+  if (field === "runningTasks" && t.containerInsights) {
+    return {
+      Id: id,
+      MetricStat: { Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Dimensions: dims }, Period: period, Stat: "Average" },
+      ReturnData: true,
+    };
+  }
+  const metric = field.startsWith("cpu") || field === "runningTasks" ? "CPUUtilization" : "MemoryUtilization";
+  const stat = field === "runningTasks" ? "SampleCount" : field.endsWith("Average") ? "Average" : "Maximum";
+  return { Id: id, MetricStat: { Metric: { Namespace: "AWS/ECS", MetricName: metric, Dimensions: dims }, Period: period, Stat: stat }, ReturnData: true };
+}
+
+/** Pack every (service, series) query into calls: as many as fit under both limits, in order. */
+export function planCalls(targets: number, pointsPerQuery: number): QuerySpec[][] {
+  const perCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / pointsPerQuery)));
+  const calls: QuerySpec[][] = [];
+  let current: QuerySpec[] = [];
+  for (let target = 0; target < targets; target++) {
+    for (const field of FIELDS) {
+      current.push({ target, field });
+      if (current.length === perCall) {
+        calls.push(current);
+        current = [];
+      }
+    }
+  }
+  if (current.length) calls.push(current);
+  return calls;
+}
+
+export interface MetricsResult {
+  utilization: Map<string, Utilization>;
+  /** Services whose data did not all arrive (a call failed after retries). */
+  incomplete: Set<string>;
+  /** The failure that stopped collection of metrics altogether (e.g. access denied), if any. */
+  failure: AwsFailure | undefined;
+  callsPlanned: number;
+}
+
+export interface FetchOptions {
+  tps?: number | undefined;
+  concurrency?: number | undefined;
+  onCall?: ((done: number, total: number) => void) | undefined;
+}
+
+export async function fetchMetrics(aws: Aws, targets: readonly MetricTarget[], w: MetricWindow, opts: FetchOptions = {}): Promise<MetricsResult> {
+  const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
+  const calls = planCalls(targets.length, n);
+  const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
+  const buffers = new Map<number, Partial<Record<Field, Float32Array>>>();
+  const result: MetricsResult = { utilization: new Map(), incomplete: new Set(), failure: undefined, callsPlanned: calls.length };
+  const remaining = new Map<number, number>(); // target → queries still to arrive
+  for (const call of calls) for (const q of call) remaining.set(q.target, (remaining.get(q.target) ?? 0) + 1);
+  let done = 0;
+  let stop = false;
+
+  const finish = (target: number) => {
+    const t = targets[target]!;
+    const b = buffers.get(target);
+    buffers.delete(target);
+    if (!b || result.incomplete.has(t.key)) return;
+    const u = reduce(b, w, t.containerInsights);
+    if (u) result.utilization.set(t.key, u);
+  };
+
+  await mapLimit(calls, opts.concurrency ?? 8, async (call) => {
+    if (stop) {
+      for (const q of call) result.incomplete.add(targets[q.target]!.key);
+      return;
+    }
+    const queries = call.map((q, i) => queryFor(targets[q.target]!, q.field, `q${i}`, w.fetchPeriod));
+    try {
+      let token: string | undefined;
+      do {
+        await limiter.acquire();
+        const out = await aws.call("cloudwatch:GetMetricData", () =>
+          aws.cloudwatch.send(
+            new GetMetricDataCommand({
+              MetricDataQueries: queries,
+              StartTime: new Date(w.startMs),
+              EndTime: new Date(w.endMs),
+              ScanBy: "TimestampAscending",
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const r of out.MetricDataResults ?? []) {
+          const q = call[Number((r.Id ?? "q-1").slice(1))];
+          if (!q) continue;
+          if (r.StatusCode === "InternalError") result.incomplete.add(targets[q.target]!.key);
+          const perTarget = buffers.get(q.target) ?? {};
+          buffers.set(q.target, perTarget);
+          const arr = (perTarget[q.field] ??= new Float32Array(n).fill(Number.NaN));
+          const ts = r.Timestamps ?? [];
+          const vs = r.Values ?? [];
+          for (let i = 0; i < ts.length; i++) {
+            const idx = Math.round((ts[i]!.getTime() - w.startMs) / (w.fetchPeriod * 1000));
+            if (idx >= 0 && idx < n && vs[i] !== undefined) arr[idx] = vs[i]!;
+          }
+        }
+        token = out.NextToken;
+      } while (token);
+    } catch (e) {
+      const failure = e instanceof AwsCallError ? e.failure : undefined;
+      for (const q of call) result.incomplete.add(targets[q.target]!.key);
+      if (failure && (failure.kind === "access-denied" || failure.kind === "credentials")) {
+        result.failure = failure;
+        stop = true;
+      } else if (!failure) throw e;
+      else result.failure ??= failure;
+    } finally {
+      for (const q of call) {
+        const left = remaining.get(q.target)! - 1;
+        remaining.set(q.target, left);
+        if (left === 0) finish(q.target);
+      }
+      opts.onCall?.(++done, calls.length);
+    }
+  });
+  return result;
+}
+
+/** Five fetch-resolution series → the snapshot's Utilization (summaries kept when folded). */
+function reduce(b: Partial<Record<Field, Float32Array>>, w: MetricWindow, containerInsights: boolean): Utilization | undefined {
+  const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
+  const get = (f: Field) => b[f] ?? new Float32Array(n).fill(Number.NaN);
+  const cpuAverage = get("cpuAverage");
+  const cpuMaximum = get("cpuMaximum");
+  const memoryAverage = get("memoryAverage");
+  const memoryMaximum = get("memoryMaximum");
+  const tasks = get("runningTasks");
+  if (!containerInsights) {
+    // SampleCount of a period counts one sample per task per minute.
+    const perMinute = w.fetchPeriod / 60;
+    for (let i = 0; i < tasks.length; i++) tasks[i] = tasks[i]! / perMinute;
+  }
+  const any = (a: Float32Array) => a.some((v) => !Number.isNaN(v));
+  if (!any(cpuMaximum) && !any(memoryMaximum) && !any(cpuAverage) && !any(memoryAverage)) return undefined;
+  const start = new Date(w.startMs).toISOString().replace(/\.000Z$/, "Z");
+  if (w.storagePeriod === w.fetchPeriod) {
+    return { start, periodSeconds: w.fetchPeriod, cpuAverage, cpuMaximum, memoryAverage, memoryMaximum, runningTasks: tasks };
+  }
+  const factor = w.storagePeriod / w.fetchPeriod;
+  return {
+    start,
+    periodSeconds: w.storagePeriod,
+    sourcePeriodSeconds: w.fetchPeriod,
+    summary: {
+      cpuAverage: summarize(cpuAverage),
+      cpuMaximum: summarize(cpuMaximum),
+      memoryAverage: summarize(memoryAverage),
+      memoryMaximum: summarize(memoryMaximum),
+    },
+    cpuAverage: fold(cpuAverage, factor, "mean"),
+    cpuMaximum: fold(cpuMaximum, factor, "max"),
+    memoryAverage: fold(memoryAverage, factor, "mean"),
+    memoryMaximum: fold(memoryMaximum, factor, "max"),
+    runningTasks: fold(tasks, factor, "mean"),
+  };
+}

@@ -1,0 +1,180 @@
+// Prices from the AWS Price List Query API (GetProducts, us-east-1 endpoint, filtered by regionCode),
+// cached on disk for days; when the API is denied or out of reach, the bundled price book fills in and
+// the report says so (aws-facts §6).
+import { mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { GetProductsCommand, type Filter } from "@aws-sdk/client-pricing";
+import type { Prices } from "../../model/snapshot.js";
+import { writeFileAtomically } from "../../write-file.js";
+import { bundledPrices } from "../pricebook.js";
+import { AwsCallError, type Aws } from "./clients.js";
+import type { AwsFailure } from "./errors.js";
+import { mapLimit } from "./limits.js";
+import { ec2PriceFrom, fargateRatesFrom, parsePriceItem, type PriceItem } from "./mappers.js";
+
+export const PRICE_CACHE_TTL_DAYS = 7;
+const CACHE_VERSION = 1;
+
+/** The user's cache directory: ECS_ADVISOR_CACHE_DIR, else the platform's convention. */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.ECS_ADVISOR_CACHE_DIR) return env.ECS_ADVISOR_CACHE_DIR;
+  if (process.platform === "darwin") return join(homedir(), "Library", "Caches", "ecs-advisor");
+  if (process.platform === "win32") return join(env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"), "ecs-advisor", "Cache");
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "ecs-advisor");
+}
+
+interface CacheFile {
+  version: number;
+  region: string;
+  fargate?: { fetchedAt: string; publicationDate?: string | undefined; rates: Prices["fargate"] } | undefined;
+  ec2: Record<string, { fetchedAt: string; price: Prices["ec2"][string] | null }>;
+}
+
+export interface PriceOptions {
+  region: string;
+  instanceTypes: readonly string[];
+  nowMs: number;
+  cacheDir?: string | undefined;
+  refresh?: boolean | undefined;
+  ttlDays?: number | undefined;
+}
+
+export interface PriceResult {
+  prices: Prices;
+  /** What went wrong, said once for the report (e.g. "pricing:GetProducts was denied: …"). */
+  issues: Array<{ code: string; message: string }>;
+}
+
+const tm = (Field: string, Value: string): Filter => ({ Type: "TERM_MATCH", Field, Value });
+
+async function getProducts(aws: Aws, serviceCode: string, filters: Filter[]): Promise<PriceItem[]> {
+  const out: PriceItem[] = [];
+  let token: string | undefined;
+  do {
+    const r = await aws.call("pricing:GetProducts", () =>
+      aws.pricing.send(new GetProductsCommand({ ServiceCode: serviceCode, Filters: filters, FormatVersion: "aws_v1", MaxResults: 100, NextToken: token })),
+    );
+    for (const item of r.PriceList ?? []) {
+      const p = parsePriceItem(item);
+      if (p) out.push(p);
+    }
+    token = r.NextToken;
+  } while (token);
+  return out;
+}
+
+function readCache(path: string, region: string): CacheFile {
+  try {
+    const c = JSON.parse(readFileSync(path, "utf8")) as CacheFile;
+    if (c.version === CACHE_VERSION && c.region === region && c.ec2) return c;
+  } catch {
+    // no cache yet, or unreadable: start a new one
+  }
+  return { version: CACHE_VERSION, region, ec2: {} };
+}
+
+export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceResult> {
+  const ttlMs = (opts.ttlDays ?? PRICE_CACHE_TTL_DAYS) * 86_400_000;
+  const dir = opts.cacheDir ?? defaultCacheDir();
+  const path = join(dir, `prices-${opts.region}.json`);
+  const cache = opts.refresh ? { version: CACHE_VERSION, region: opts.region, ec2: {} } : readCache(path, opts.region);
+  const fresh = (at: string | undefined) => at !== undefined && opts.nowMs - Date.parse(at) < ttlMs;
+  const nowIso = new Date(opts.nowMs).toISOString();
+  const issues: PriceResult["issues"] = [];
+  let failure: AwsFailure | undefined;
+  let fetched = false;
+
+  const attempt = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    if (failure) return undefined;
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof AwsCallError)) throw e;
+      failure = e.failure;
+      return undefined;
+    }
+  };
+
+  if (!fresh(cache.fargate?.fetchedAt)) {
+    const items = await attempt(() => getProducts(aws, "AmazonECS", [tm("regionCode", opts.region), tm("productFamily", "Compute")]));
+    if (items) {
+      fetched = true;
+      const rates = fargateRatesFrom(items);
+      if (rates) {
+        const { publicationDate, ...r } = rates;
+        cache.fargate = { fetchedAt: nowIso, publicationDate, rates: r };
+      } else {
+        issues.push({ code: "pricing-incomplete", message: `the Price List has no Fargate rates for ${opts.region}` });
+      }
+    }
+  }
+  const missingTypes = opts.instanceTypes.filter((t) => !fresh(cache.ec2[t]?.fetchedAt));
+  await mapLimit(missingTypes, 4, async (instanceType) => {
+    const items = await attempt(() =>
+      getProducts(aws, "AmazonEC2", [
+        tm("instanceType", instanceType),
+        tm("regionCode", opts.region),
+        tm("operatingSystem", "Linux"),
+        tm("tenancy", "Shared"),
+        tm("preInstalledSw", "NA"),
+        tm("capacitystatus", "Used"),
+        tm("licenseModel", "No License required"),
+      ]),
+    );
+    if (!items) return;
+    fetched = true;
+    const priced = items.map(ec2PriceFrom).filter((p) => p !== undefined);
+    const distinct = new Set(priced.map((p) => p.hourly));
+    if (distinct.size > 1) {
+      issues.push({ code: "pricing-ambiguous", message: `${priced.length} On-Demand prices for ${instanceType} in ${opts.region}; it is left unpriced` });
+    }
+    const p = distinct.size === 1 ? priced[0] : undefined;
+    cache.ec2[instanceType] = { fetchedAt: nowIso, price: p ? { hourly: p.hourly, vcpu: p.vcpu, memoryMiB: p.memoryMiB, arch: p.arch } : null };
+  });
+
+  if (fetched && !failure) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileAtomically(path, `${JSON.stringify(cache)}\n`);
+    } catch {
+      // A cache that cannot be written only costs the next run some calls.
+    }
+  }
+
+  const bundled = bundledPrices();
+  const fallbackNote = `the bundled ${bundled.region} price book (${bundled.asOf})`;
+  if (failure) {
+    issues.push({
+      code: "pricing-unavailable",
+      message:
+        failure.kind === "access-denied"
+          ? `pricing:GetProducts was denied, so prices come from ${fallbackNote}`
+          : `the AWS Price List API could not be reached (${failure.message}), so missing prices come from ${fallbackNote}`,
+    });
+  }
+  const ec2: Prices["ec2"] = {};
+  for (const t of opts.instanceTypes) {
+    const c = cache.ec2[t]?.price;
+    if (c) ec2[t] = c;
+    else if (failure && bundled.ec2[t]) ec2[t] = bundled.ec2[t]!;
+  }
+  if (cache.fargate) {
+    const cachedAt = cache.fargate.fetchedAt.slice(0, 10);
+    return {
+      prices: {
+        currency: "USD",
+        region: opts.region,
+        source: `AWS Price List API (GetProducts) for ${opts.region}${cache.fargate.publicationDate ? `, published ${cache.fargate.publicationDate.slice(0, 10)}` : ""}, retrieved ${cachedAt}${failure ? `; some from ${fallbackNote}` : ""}`,
+        asOf: (cache.fargate.publicationDate ?? cache.fargate.fetchedAt).slice(0, 10),
+        fargate: cache.fargate.rates,
+        ec2,
+      },
+      issues,
+    };
+  }
+  return {
+    prices: { ...bundled, source: `${bundled.source} (the Price List API gave no rates)`, ec2 },
+    issues: issues.length ? issues : [{ code: "pricing-unavailable", message: `no Fargate rates from the Price List API: prices come from ${fallbackNote}` }],
+  };
+}

@@ -1,0 +1,63 @@
+// Holding utilization compactly. CloudWatch serves 60-second points for the last 15 days; 10,000 services
+// × 5 series × 20,160 points is a billion values. Each series is summarised exactly at the resolution it
+// arrived in (the percentiles the advisor sizes from), then folded to a coarser storage period only when
+// the estate would not fit the memory budget — so a service gets the same advice alone or among 10,000.
+import { percentile } from "../advisor/stats.js";
+import type { SeriesSummary } from "../model/snapshot.js";
+
+/** The percentiles kept for every series; the advisor falls back to the stored series for any other. */
+export const SUMMARY_PERCENTILES = [50, 75, 90, 95, 97, 98, 99, 99.5, 99.9, 100] as const;
+
+/** Storage periods the collector may fold to: each a multiple of 60 s that divides a day. */
+export const STORAGE_PERIODS = [60, 300, 600, 900, 1800, 3600, 7200, 21600, 86400] as const;
+
+/** Series values held in memory at most (×4 bytes each): 40 M ≈ 160 MB. */
+export const DEFAULT_VALUE_BUDGET = 40_000_000;
+
+export function summarize(values: ArrayLike<number>): SeriesSummary {
+  let points = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) points++;
+  const quantiles: Record<string, number> = {};
+  if (points > 0) for (const p of SUMMARY_PERCENTILES) quantiles[String(p)] = percentile(values, p);
+  return { points, quantiles };
+}
+
+/**
+ * Fold `factor` consecutive values into one: the largest (for Maximum series) or the mean of those
+ * present (Average, running tasks). A folded period is missing only when all its parts are.
+ */
+export function fold(values: ArrayLike<number>, factor: number, how: "max" | "mean"): Float32Array {
+  if (factor === 1) return Float32Array.from(values as ArrayLike<number>);
+  const out = new Float32Array(Math.ceil(values.length / factor));
+  for (let o = 0; o < out.length; o++) {
+    let acc = how === "max" ? Number.NEGATIVE_INFINITY : 0;
+    let n = 0;
+    const end = Math.min(values.length, (o + 1) * factor);
+    for (let i = o * factor; i < end; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) continue;
+      n++;
+      acc = how === "max" ? (v > acc ? v : acc) : acc + v;
+    }
+    out[o] = n === 0 ? Number.NaN : how === "max" ? acc : acc / n;
+  }
+  return out;
+}
+
+/**
+ * The finest storage period (a multiple of the fetch period) at which `services` × `seriesPerService`
+ * series over `windowSeconds` stay within `budget` values.
+ */
+export function chooseStoragePeriod(
+  services: number,
+  windowSeconds: number,
+  fetchPeriod: number,
+  seriesPerService = 5,
+  budget = DEFAULT_VALUE_BUDGET,
+): number {
+  for (const p of STORAGE_PERIODS) {
+    if (p < fetchPeriod || p % fetchPeriod !== 0) continue;
+    if (services * seriesPerService * Math.ceil(windowSeconds / p) <= budget) return p;
+  }
+  return STORAGE_PERIODS[STORAGE_PERIODS.length - 1]!;
+}

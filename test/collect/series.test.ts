@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { advise } from "../../src/advisor/advise.js";
+import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { chooseStoragePeriod, fold, summarize } from "../../src/collect/series.js";
+import type { Utilization } from "../../src/model/snapshot.js";
+import { END, iso, service, snapshot, taskDef } from "../helpers/snapshot.js";
+
+describe("summaries and folding", () => {
+  it("summarize keeps nearest-rank percentiles and the number of points", () => {
+    const xs = Float32Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
+    xs[0] = Number.NaN; // 2..100: 99 points
+    const s = summarize(xs);
+    expect(s.points).toBe(99);
+    expect(s.quantiles["50"]).toBe(51); // rank ceil(49.5) = 50 → the 50th of 2..100
+    expect(s.quantiles["95"]).toBe(96); // rank ceil(94.05) = 95
+    expect(s.quantiles["100"]).toBe(100);
+  });
+
+  it("fold takes the max of Maximum series and the mean of Average series, skipping gaps", () => {
+    const xs = Float32Array.from([1, 5, Number.NaN, 2, Number.NaN, Number.NaN, 7]);
+    expect([...fold(xs, 3, "max")]).toEqual([5, 2, 7]);
+    expect([...fold(xs, 3, "mean")]).toEqual([3, 2, 7]);
+    expect([...fold(Float32Array.from([Number.NaN, Number.NaN]), 2, "max")]).toEqual([Number.NaN]);
+  });
+
+  it("chooses the finest storage period that fits the budget", () => {
+    const day14 = 14 * 86400;
+    expect(chooseStoragePeriod(40, day14, 60)).toBe(60); // 40 × 5 × 20,160 = 4.0 M
+    expect(chooseStoragePeriod(1000, day14, 60)).toBe(300); // 100.8 M at 60 s; 20.2 M at 300 s
+    expect(chooseStoragePeriod(10_000, day14, 60)).toBe(1800); // 10,000 × 5 × 672 = 33.6 M
+    expect(chooseStoragePeriod(10, 30 * 86400, 300)).toBe(300); // never finer than what was fetched
+  });
+});
+
+describe("the advice does not depend on the storage period", () => {
+  // 14 days at 60 s of a CPU series with short spikes: folding to 1 h would make p95 of hourly maxima
+  // almost the spike height, but the exact summary keeps the per-minute p95.
+  const n = 14 * 24 * 60;
+  const cpu = Float32Array.from({ length: n }, (_, i) => (i % 60 < 2 ? 90 : 10)); // 2 minutes an hour at 90 %
+  const mem = Float32Array.from({ length: n }, (_, i) => 20 + (i % 1440) / 144); // 20–30 % daily ramp
+  const tasks = new Float32Array(n).fill(2);
+  const fine: Utilization = {
+    start: iso(END - n * 60_000),
+    periodSeconds: 60,
+    cpuAverage: cpu,
+    cpuMaximum: cpu,
+    memoryAverage: mem,
+    memoryMaximum: mem,
+    runningTasks: tasks,
+  };
+  const coarse: Utilization = {
+    start: fine.start,
+    periodSeconds: 3600,
+    sourcePeriodSeconds: 60,
+    cpuAverage: fold(cpu, 60, "mean"),
+    cpuMaximum: fold(cpu, 60, "max"),
+    memoryAverage: fold(mem, 60, "mean"),
+    memoryMaximum: fold(mem, 60, "max"),
+    runningTasks: fold(tasks, 60, "mean"),
+    summary: { cpuAverage: summarize(cpu), cpuMaximum: summarize(cpu), memoryAverage: summarize(mem), memoryMaximum: summarize(mem) },
+  };
+  const run = (u: Utilization) =>
+    advise({
+      snapshot: snapshot({ services: [service("api", { utilization: u })], taskDefinitions: [taskDef("api:1", { cpu: 2048, memory: 4096 })] }),
+      prices: snapshot({ services: [], taskDefinitions: [] }).prices!,
+      policy: DEFAULT_POLICY,
+      generatedAt: iso(END),
+      sourceKind: "snapshot",
+      toolVersion: "t",
+    }).services[0]!;
+
+  it("hourly storage with exact summaries gives the per-minute answer", () => {
+    const a = run(fine);
+    const b = run(coarse);
+    expect(a.evidence.cpu.observedPercent).toBe(10); // p95 of minutes: the spikes are 3.3 % of the time
+    expect(b.evidence.cpu.observedPercent).toBe(10);
+    expect(b.recommended).toEqual(a.recommended);
+    expect(b.evidence.dataHours).toBe(336);
+    expect(b.evidence.points).toBe(n);
+  });
+
+  it("without the summary, hourly maxima would read the spikes as the p95", () => {
+    const { summary: _drop, ...noSummary } = coarse;
+    expect(run(noSummary).evidence.cpu.observedPercent).toBe(90);
+  });
+});
