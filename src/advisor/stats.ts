@@ -26,9 +26,27 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   return select(xs, Math.max(0, rank - 1));
 }
 
-/** The k-th smallest value (0-based), by quickselect: O(n), reorders xs. */
-export function select(xs: Float64Array, k: number): number {
+/**
+ * Several nearest-rank percentiles at once: one copy, then quickselects over ranges that shrink as the
+ * ranks rise (everything left of a found rank is no larger), so ten percentiles cost about two passes.
+ */
+export function percentiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
+  const xs = present(values);
+  const out = new Array<number>(ps.length).fill(Number.NaN);
+  if (xs.length === 0) return out;
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
   let lo = 0;
+  for (const { p, i } of order) {
+    const k = p >= 100 ? xs.length - 1 : Math.max(0, (p <= 0 ? 1 : Math.ceil((p / 100) * xs.length)) - 1);
+    out[i] = select(xs, k, lo);
+    lo = k;
+  }
+  return out;
+}
+
+/** The k-th smallest value (0-based) of xs[lo..], by quickselect: O(n), reorders xs. */
+export function select(xs: Float64Array, k: number, from = 0): number {
+  let lo = from;
   let hi = xs.length - 1;
   while (hi > lo) {
     const pivot = xs[(lo + hi) >>> 1]!;

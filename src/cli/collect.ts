@@ -42,7 +42,7 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
     }
     const started = Date.now();
     const { snapshot, calls } = await collectSnapshot(collectOptionsFrom(flags, io));
-    writeSnapshotFile(out, snapshot);
+    await writeSnapshotFile(out, snapshot);
     const total = [...calls.values()].reduce((a, b) => a + b, 0);
     const withData = snapshot.services.filter((s) => s.utilization).length;
     io.stderr.write(

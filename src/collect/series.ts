@@ -2,7 +2,7 @@
 // × 5 series × 20,160 points is a billion values. Each series is summarised exactly at the resolution it
 // arrived in (the percentiles the advisor sizes from), then folded to a coarser storage period only when
 // the estate would not fit the memory budget — so a service gets the same advice alone or among 10,000.
-import { percentile } from "../advisor/stats.js";
+import { percentiles } from "../advisor/stats.js";
 import type { SeriesSummary } from "../model/snapshot.js";
 
 /** The percentiles kept for every series; the advisor falls back to the stored series for any other. */
@@ -18,7 +18,10 @@ export function summarize(values: ArrayLike<number>): SeriesSummary {
   let points = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) points++;
   const quantiles: Record<string, number> = {};
-  if (points > 0) for (const p of SUMMARY_PERCENTILES) quantiles[String(p)] = percentile(values, p);
+  if (points > 0) {
+    const qs = percentiles(values, SUMMARY_PERCENTILES);
+    SUMMARY_PERCENTILES.forEach((p, i) => (quantiles[String(p)] = qs[i]!));
+  }
   return { points, quantiles };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linearFit, mean, percentile } from "../../src/advisor/stats.js";
+import { linearFit, mean, percentile, percentiles } from "../../src/advisor/stats.js";
 
 describe("percentile (nearest rank)", () => {
   const ten = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
@@ -40,5 +40,17 @@ describe("linearFit", () => {
     const fit = linearFit([99, 0, 10, 20, 30, 99], 1, 5, 0.5);
     expect(fit.slope).toBeCloseTo(20, 12);
     expect(fit.n).toBe(4);
+  });
+});
+
+describe("percentiles (several at once)", () => {
+  it("agrees with percentile() for every p, on random data with gaps and ties", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      const xs = Float32Array.from({ length: 500 + round * 37 }, () => (rnd() < 0.1 ? Number.NaN : Math.round(rnd() * 50)));
+      const ps = [100, 50, 99.9, 0, 75, 95, 97, 98, 99, 99.5, 90];
+      expect(percentiles(xs, ps)).toEqual(ps.map((p) => percentile(xs, p)));
+    }
   });
 });

@@ -88,14 +88,14 @@ describe("reading a snapshot", () => {
     expect(errorOf(() => readSnapshotFile(gz)).message).toMatch(/looks gzipped but cannot be decompressed/);
   });
 
-  it("write → read gives the same snapshot (values to 3 decimals)", () => {
+  it("write → read gives the same snapshot (values to 3 decimals)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-"));
     const s = parseSnapshot(good(), "g");
     s.services[0]!.utilization!.cpuMaximum[0] = 12.3456;
     s.services[0]!.utilization!.cpuMaximum[1] = Number.NaN;
     for (const name of ["s.json", "s.json.gz"]) {
       const path = join(dir, name);
-      writeSnapshotFile(path, s);
+      await writeSnapshotFile(path, s);
       const back = readSnapshotFile(path);
       expect(back.services[0]!.utilization!.cpuMaximum[0]).toBeCloseTo(12.346, 3);
       expect(back.services[0]!.utilization!.cpuMaximum[1]).toBeNaN();

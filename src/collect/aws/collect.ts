@@ -157,9 +157,25 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     });
   }
 
+  // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
+  const targets: MetricTarget[] = services.map((s) => ({
+    key: `${s.cluster}/${s.name}`,
+    cluster: s.cluster,
+    service: s.name,
+    containerInsights: ciOn.has(s.cluster),
+  }));
+  const metricsRun = fetchMetrics(aws, targets, window, {
+    tps: opts.cloudwatchTps,
+    concurrency: opts.cloudwatchConcurrency,
+    onCall: (done, total) => progress.update("reading CloudWatch", done, total),
+  });
+  // Surface an early failure only when it is awaited below (no unhandled rejection meanwhile).
+  metricsRun.catch(() => undefined);
+
   // Deployment history, for the services deployed inside the window.
   const recent = services.filter((s) => s.deployments.some((d) => Date.parse(d.startedAt) > window.startMs));
-  for (const s of services) if (!recent.includes(s)) s.deploymentHistory = "complete";
+  const recentSet = new Set(recent);
+  for (const s of services) if (!recentSet.has(s)) s.deploymentHistory = "complete";
   let historyFailure: AwsFailure | undefined;
   let historyDone = 0;
   await mapLimit(recent, ECS_CONCURRENCY, async (s) => {
@@ -258,18 +274,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     if (a) s.autoscaling = a;
   }
 
-  // CloudWatch.
-  const targets: MetricTarget[] = services.map((s) => ({
-    key: `${s.cluster}/${s.name}`,
-    cluster: s.cluster,
-    service: s.name,
-    containerInsights: ciOn.has(s.cluster),
-  }));
-  const metrics = await fetchMetrics(aws, targets, window, {
-    tps: opts.cloudwatchTps,
-    concurrency: opts.cloudwatchConcurrency,
-    onCall: (done, total) => progress.update("reading CloudWatch", done, total),
-  });
+  const metrics = await metricsRun;
   if (metrics.failure && (metrics.failure.kind === "credentials" || metrics.failure.kind === "network") && metrics.utilization.size === 0) {
     throw new AwsCallError(metrics.failure, undefined);
   }

@@ -26,7 +26,8 @@ import type { Aws } from "./clients.js";
 import { chunk, mapLimit } from "./limits.js";
 import { taskDefinitionRefOf } from "./mappers.js";
 
-export const ECS_CONCURRENCY = 8;
+/** Calls in flight to ECS at once; adaptive retry slows down if ECS throttles. */
+export const ECS_CONCURRENCY = 16;
 
 async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
   const out: T[] = [];

@@ -285,18 +285,18 @@ export function parsePriceItem(item: unknown): PriceItem | undefined {
     return undefined;
   }
   const attributes = doc.product?.attributes ?? {};
+  // The dimension starting at 0, unless that tier is free and a priced one follows (aws-facts §6).
   let usd: number | undefined;
   let unit: string | undefined;
-  for (const term of Object.values(doc.terms?.OnDemand ?? {})) {
-    for (const dim of Object.values(term.priceDimensions ?? {})) {
-      const v = Number(dim.pricePerUnit?.USD);
-      if (dim.pricePerUnit?.USD !== undefined && Number.isFinite(v)) {
-        usd = v;
-        unit = dim.unit;
-        break;
-      }
-    }
-    if (usd !== undefined) break;
+  const term = Object.values(doc.terms?.OnDemand ?? {})[0];
+  const dims = Object.values(term?.priceDimensions ?? {})
+    .map((d) => ({ usd: Number(d.pricePerUnit?.USD), unit: d.unit, begin: Number((d as { beginRange?: string }).beginRange ?? 0) }))
+    .filter((d) => Number.isFinite(d.usd))
+    .sort((a, b) => a.begin - b.begin);
+  const chosen = dims.find((d) => d.usd > 0) ?? dims[0];
+  if (chosen) {
+    usd = chosen.usd;
+    unit = chosen.unit;
   }
   return { attributes, usd, unit, publicationDate: doc.publicationDate };
 }

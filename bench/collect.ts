@@ -1,0 +1,96 @@
+// npm run bench:collect — `ecs-advisor collect` against the loopback stand-in with AWS-like latency
+// (20–50 ms a call) and GetMetricData's 50 TPS quota, for 100, 1,000 and 10,000 services over 14 days:
+// API calls per operation, wall time and peak RSS, each next to its lower bound (issue #3).
+//   BENCH_SIZES=100,1000 npm run bench:collect     # a subset
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL } from "../src/collect/aws/metrics.js";
+
+const ROOT = join(fileURLToPath(import.meta.url), "..", "..");
+const CLI = join(ROOT, "dist", "cli", "main.js");
+const SIZES = (process.env.BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
+const DAYS = 14;
+const TPS = 50;
+const GOALS = { calls: 1.1, wall: 1.5, rssMb: 1024 };
+
+if (!existsSync(CLI)) {
+  console.error("bench:collect: dist/ is missing; run `npm run build` first");
+  process.exit(2);
+}
+
+async function startStandin(services: number, nowMs: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "standin-process.ts"), String(services), String(nowMs), "20", "50", String(TPS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill("SIGTERM") };
+}
+
+interface Row {
+  services: number;
+  wallS: number;
+  rssMb: number;
+  calls: Record<string, number>;
+  throttled: number;
+  gmdBound: number;
+  wallBound: number;
+}
+
+const rows: Row[] = [];
+for (const services of SIZES) {
+  const nowMs = Date.now();
+  const standin = await startStandin(services, nowMs);
+  const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-bench-"));
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(
+      "/usr/bin/time",
+      ["-f", "%M", process.execPath, CLI, "collect", "--endpoint-url", standin.url, "--region", "us-east-1", "--lookback", `${DAYS}d`, "--out", join(dir, "s.json.gz")],
+      {
+        encoding: "utf8",
+        env: { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", ECS_ADVISOR_CACHE_DIR: join(dir, "cache"), AWS_EC2_METADATA_DISABLED: "true" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`collect failed (${r.status}): ${r.stderr}`);
+    const rssMb = Number(r.stderr.trim().split("\n").pop()) / 1024;
+    const stats = (await (await fetch(`${standin.url}/__standin/calls`)).json()) as { calls: Record<string, number>; throttled: number };
+    const points = (DAYS * 86400) / 60;
+    const queries = services * 5;
+    const gmdBound = Math.max(Math.ceil((queries * points) / MAX_DATAPOINTS_PER_CALL), Math.ceil(queries / MAX_QUERIES_PER_CALL));
+    rows.push({ services, wallS, rssMb, calls: stats.calls, throttled: stats.throttled, gmdBound, wallBound: gmdBound / TPS });
+    process.stderr.write(`  ${services} services: ${wallS.toFixed(1)} s, ${rssMb.toFixed(0)} MB\n`);
+  } finally {
+    standin.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`\nbench:collect — \`ecs-advisor collect\`, ${DAYS} days at 60 s, against the loopback stand-in (20–50 ms a call, GetMetricData ${TPS} TPS), Node ${process.version}\n`);
+console.log("| services | GetMetricData calls (bound, ratio) | wall time (TPS bound, ratio) | peak RSS | throttled | other calls |");
+console.log("|---:|---|---|---:|---:|---|");
+let ok = true;
+for (const r of rows) {
+  const gmd = r.calls["cloudwatch:GetMetricData"] ?? 0;
+  const callRatio = gmd / r.gmdBound;
+  const wallRatio = r.wallS / r.wallBound;
+  const others = Object.entries(r.calls)
+    .filter(([k]) => k !== "cloudwatch:GetMetricData")
+    .map(([k, v]) => `${k.replace(/^[a-z-]+:/, "")} ${v}`)
+    .join(", ");
+  const big = r.services >= 10_000;
+  ok &&= callRatio <= GOALS.calls && r.rssMb < GOALS.rssMb && (!big || wallRatio <= GOALS.wall);
+  console.log(
+    `| ${r.services.toLocaleString("en-US")} | ${gmd} (≥ ${r.gmdBound}, ${callRatio.toFixed(2)}×) | ${r.wallS.toFixed(1)} s (≥ ${r.wallBound.toFixed(1)} s, ${wallRatio.toFixed(2)}×) | ${r.rssMb.toFixed(0)} MB | ${r.throttled} | ${others} |`,
+  );
+}
+console.log(`\ngoals: GetMetricData calls ≤ ${GOALS.calls}× the bound; wall ≤ ${GOALS.wall}× the TPS bound at 10,000 services; peak RSS < ${GOALS.rssMb} MB`);
+console.log(ok ? "all goals met" : "GOALS MISSED (see the table)");
+process.exit(ok ? 0 : 1);
