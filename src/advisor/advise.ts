@@ -83,7 +83,13 @@ export function advise(input: AdviseInput): Report {
       region: snapshot.source.region,
       collectedAt: snapshot.collectedAt,
       ...(snapshot.source.description ? { description: snapshot.source.description } : {}),
-      window: { ...snapshot.window },
+      window: {
+        ...snapshot.window,
+        sourcePeriodSeconds: Math.min(
+          snapshot.window.periodSeconds,
+          ...snapshot.services.map((s) => s.utilization?.sourcePeriodSeconds ?? s.utilization?.periodSeconds ?? Number.POSITIVE_INFINITY),
+        ),
+      },
       prices: { source: prices.source, asOf: prices.asOf, region: prices.region, currency: prices.currency },
     },
     policy: policy as unknown as Record<string, unknown>,

@@ -137,7 +137,12 @@ export const reportSchema = z.object({
     region: z.string(),
     collectedAt: z.string(),
     description: z.string().optional(),
-    window: z.object({ start: z.string(), end: z.string(), periodSeconds: z.number() }),
+    window: z.object({
+      start: z.string(),
+      end: z.string(),
+      periodSeconds: z.number().describe("period of the stored series"),
+      sourcePeriodSeconds: z.number().describe("period of the data sizing used (CloudWatch's, when series were stored coarser)"),
+    }),
     prices: z.object({ source: z.string(), asOf: z.string(), region: z.string(), currency: z.literal("USD") }),
   }),
   policy: z.record(z.string(), z.unknown()).describe("the effective advisor policy"),

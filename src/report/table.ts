@@ -87,7 +87,7 @@ export const renderTable: Reporter = (input, options) => {
   lines.push(p.bold(`ecs-advisor · ${src.description ?? `${src.kind} ${src.region}`}`));
   lines.push(
     p.dim(
-      `${src.region} · ${fmtTime(src.window.start)} → ${fmtTime(src.window.end)} · ${src.window.periodSeconds / 60}-minute periods · prices as of ${src.prices.asOf}`,
+      `${src.region} · ${fmtTime(src.window.start)} → ${fmtTime(src.window.end)} · ${src.window.sourcePeriodSeconds / 60}-minute data · prices as of ${src.prices.asOf}`,
     ),
   );
   for (const w of report.warnings) lines.push(p.yellow(truncate(`warning: ${w.message}`, width)));

@@ -304,6 +304,44 @@ describe("what lowers confidence or holds a downsize back", () => {
   });
 });
 
+describe("when only the current deployment is known (no ecs:ListServiceDeployments)", () => {
+  const deployedAgo = (hours: number) =>
+    snapshot({
+      services: [
+        service("api", {
+          utilization: util({ cpu: 10, memory: 20 }),
+          deploymentHistory: "current-only",
+          deployments: [{ status: "PRIMARY", taskDefinition: "api:1", startedAt: iso(END - hours * HOUR) }],
+        }),
+      ],
+      taskDefinitions: [taskDef("api:1", { cpu: 2048, memory: 4096 })],
+    });
+
+  it("deployed 5 days ago: only the 5 days since are used (the size before is unknown)", () => {
+    const f = one(deployedAgo(120));
+    expect(f.evidence.dataHours).toBe(120);
+    expect(f.confidence).toBe("medium");
+    expect(f.action).toBe("downsize");
+    expect(f.reasons.find((r) => r.code === "deployment-history-unknown")?.message).toBe(
+      "only the deployment of 2026-11-11 00:00 UTC is known, not the task size before it: only the data since then is used",
+    );
+  });
+
+  it("deployed 6 hours ago: too little since, so everything is kept and nothing is made smaller", () => {
+    const f = one(deployedAgo(6));
+    expect(f.evidence.dataHours).toBe(336);
+    expect(f.confidence).toBe("low");
+    expect(f.action).toBe("keep");
+    expect(codes(f)).toEqual(expect.arrayContaining(["deployment-history-unknown", "downsize-blocked"]));
+  });
+
+  it("deployed before the window: nothing to doubt", () => {
+    const f = one(deployedAgo(20 * 24));
+    expect(codes(f)).not.toContain("deployment-history-unknown");
+    expect(f.confidence).toBe("high");
+  });
+});
+
 describe("placement and prices", () => {
   it("ARM tasks are priced at ARM rates", () => {
     const f = one(

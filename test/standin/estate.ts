@@ -35,9 +35,8 @@ export interface StandinEstate {
   clusters: StandinCluster[];
 }
 
-/** `services` services over ceil(services / 250) clusters, alternating Fargate and EC2. */
-export function syntheticEstate(services: number, nowMs: number, region = "us-east-1"): StandinEstate {
-  const perCluster = 250;
+/** `services` services over ceil(services / perCluster) clusters, alternating Fargate and EC2. */
+export function syntheticEstate(services: number, nowMs: number, region = "us-east-1", perCluster = 250): StandinEstate {
   const clusters: StandinCluster[] = [];
   for (let c = 0; c * perCluster < services; c++) {
     const fargate = c % 2 === 0;

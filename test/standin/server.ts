@@ -20,8 +20,8 @@ export interface StandinOptions {
   pageCap?: number;
   /** Fail these IAM actions: "ecs:DescribeTaskDefinition" → error type (e.g. AccessDeniedException). */
   fail?: Record<string, string>;
-  /** Throttle this fraction of GetMetricData calls (0..1), on top of the TPS quota. */
-  throttleShare?: number;
+  /** Answer Throttling to every Nth GetMetricData request, or to all, on top of the TPS quota. */
+  throttleEvery?: number | "all";
 }
 
 export interface Standin {
@@ -378,8 +378,12 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     },
   };
 
+  let metricRequests = 0;
   const getMetricData = (i: Record<string, any>): string => {
-    if (opts.throttleShare && Math.random() < opts.throttleShare) throw new ApiError("Throttling", "Rate exceeded");
+    metricRequests++;
+    if (opts.throttleEvery === "all" || (opts.throttleEvery && metricRequests % opts.throttleEvery === 0)) {
+      throw new ApiError("Throttling", "Rate exceeded");
+    }
     if (!takeToken()) throw new ApiError("Throttling", "Rate exceeded");
     const queries: any[] = i.MetricDataQueries ?? [];
     if (queries.length > 500) throw new ApiError("InvalidParameterValue", "MetricDataQueries may have at most 500 items");

@@ -150,12 +150,6 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const fetchPeriod = fetchPeriodFor(opts.lookbackSeconds);
   const storagePeriod = chooseStoragePeriod(services.length, opts.lookbackSeconds, fetchPeriod, 5, opts.valueBudget ?? DEFAULT_VALUE_BUDGET);
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
-  if (storagePeriod !== fetchPeriod) {
-    issues.push({
-      code: "series-folded",
-      message: `${services.length} services: series are stored at ${storagePeriod / 60}-minute periods to fit in memory; sizing uses exact ${fetchPeriod}-second statistics`,
-    });
-  }
 
   // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
   const targets: MetricTarget[] = services.map((s) => ({

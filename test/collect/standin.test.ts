@@ -1,0 +1,206 @@
+// Collection against the loopback stand-in (test/standin): what moto cannot do — the Price List API,
+// pagination, throttling, injected AccessDenied — with the real SDK on the wire.
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
+import { planCalls } from "../../src/collect/aws/metrics.js";
+import { UserError } from "../../src/errors.js";
+import { ROOT } from "../helpers/cli.js";
+import { syntheticEstate } from "../standin/estate.js";
+import { startStandin, type Standin, type StandinOptions } from "../standin/server.js";
+
+const NOW = Date.parse("2026-11-20T12:00:00Z");
+let standin: Standin | undefined;
+afterEach(async () => {
+  await standin?.stop();
+  standin = undefined;
+});
+
+/** 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. */
+async function run(services: number, standinOpts: StandinOptions = {}, extra: Partial<CollectOptions> = {}, maxAttempts = 2) {
+  standin = await startStandin(syntheticEstate(services, NOW, "us-east-1", 20), { cloudwatchTps: 100_000, ...standinOpts });
+  const cacheDir = extra.cacheDir ?? mkdtempSync(join(tmpdir(), "ecs-advisor-prices-"));
+  const collected = await collectSnapshot({
+    client: { region: "us-east-1", endpointUrl: standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts },
+    lookbackSeconds: 14 * 86400,
+    nowMs: NOW,
+    toolVersion: "test",
+    cacheDir,
+    cloudwatchTps: 100_000,
+    ...extra,
+  });
+  return { ...collected, cacheDir };
+}
+
+describe("a 50-service estate over three clusters, with every List paged 3 at a time", () => {
+  it("finds every service, reads the values the stand-in serves, and pages everything", async () => {
+    const { snapshot, calls } = await run(50, { pageCap: 3 });
+    expect(snapshot.services).toHaveLength(50);
+    expect(calls.get("ecs:ListClusters")).toBe(1);
+    expect(calls.get("ecs:ListServices")).toBe(7 + 7 + 4); // 20, 20 and 10 services, 3 a page
+    expect(calls.get("ecs:DescribeServices")).toBe(2 + 2 + 1); // ten at a time
+    expect(calls.get("ecs:DescribeTaskDefinition")).toBe(50 + 5); // each once, plus the 5 earlier revisions in the window
+    expect(calls.get("cloudwatch:GetMetricData")).toBe(50); // 5 × 20,160 points fill a call
+
+    // svc-00001: CPU 6 % on average, the hottest task round(6 × 1.2) = 7 %, scaled by 0.8 at night; 2 tasks
+    const u = snapshot.services.find((s) => s.name === "svc-00001")!.utilization!;
+    const at2am = (Date.parse("2026-11-15T02:00:00Z") - Date.parse(u.start)) / 60_000;
+    expect(u.periodSeconds).toBe(60);
+    expect([u.cpuAverage[at2am], u.cpuMaximum[at2am], u.runningTasks[at2am]]).toEqual([Math.fround(4.8), Math.fround(5.6), 2]);
+  });
+
+  it("reads the deployment history of services deployed in the window, with the size before", async () => {
+    const { snapshot } = await run(40);
+    const s = snapshot.services.find((x) => x.name === "svc-00003")!;
+    expect(s.deploymentHistory).toBe("complete");
+    expect(s.deployments.map((d) => d.taskDefinition)).toEqual(["svc-00003:6", "svc-00003:7"]);
+    const before = snapshot.taskDefinitions.find((t) => t.family === "svc-00003" && t.revision === 6)!;
+    expect([before.cpu, before.memory]).toEqual([4096, 8192]); // it was twice today's 2048/4096
+    expect(snapshot.services.find((x) => x.name === "svc-00001")!.deploymentHistory).toBe("complete"); // not deployed in the window
+  });
+
+  it("reads autoscaling and the OOM-killed task", async () => {
+    const { snapshot } = await run(40);
+    expect(snapshot.services.find((x) => x.name === "svc-00007")!.autoscaling?.policies[0]?.targetTracking?.metric).toBe(
+      "ECSServiceAverageCPUUtilization",
+    );
+    expect(snapshot.services.find((x) => x.name === "svc-00005")!.stoppedTasks[0]?.containers[0]?.reason).toContain("OutOfMemoryError");
+  });
+});
+
+describe("prices", () => {
+  it("come from the recorded Price List items: Fargate rates and the EC2 types in the clusters", async () => {
+    const { snapshot } = await run(40);
+    expect(snapshot.prices!.fargate.linuxX86).toEqual({ vcpuHour: 0.04048, gbHour: 0.004445 });
+    expect(snapshot.prices!.ec2).toEqual({
+      "c5.2xlarge": { hourly: 0.34, vcpu: 8, memoryMiB: 16384, arch: "x86_64" },
+      "m5.xlarge": { hourly: 0.192, vcpu: 4, memoryMiB: 16384, arch: "x86_64" },
+    });
+    expect(snapshot.prices!.source).toMatch(/^AWS Price List API \(GetProducts\) for us-east-1, published 2022-11-21, retrieved 2026-11-20/);
+  });
+
+  it("are cached for 7 days; --refresh-prices asks again", async () => {
+    const first = await run(40);
+    expect(first.calls.get("pricing:GetProducts")).toBe(3); // Fargate, m5.xlarge, c5.2xlarge
+    await standin!.stop();
+    const again = await run(40, {}, { cacheDir: first.cacheDir });
+    expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
+    expect(again.snapshot.prices).toEqual(first.snapshot.prices);
+    await standin!.stop();
+    expect((await run(40, {}, { cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(3);
+    await standin!.stop();
+    expect((await run(40, {}, { cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(3);
+  });
+
+  it("denied: the bundled price book, and a warning that names pricing:GetProducts", async () => {
+    const { snapshot } = await run(40, { fail: { "pricing:GetProducts": "AccessDeniedException" } });
+    expect(snapshot.prices!.source).toContain("bundled price book");
+    expect(snapshot.prices!.ec2["m5.xlarge"]!.hourly).toBe(0.192);
+    expect(snapshot.issues.find((i) => i.code === "pricing-unavailable")?.message).toBe(
+      "pricing:GetProducts was denied, so prices come from the bundled us-east-1 price book (2026-07-20)",
+    );
+  });
+});
+
+describe("AccessDenied on one API degrades that part, with the missing permission named", () => {
+  it.each([
+    ["ecs:DescribeContainerInstances", "ecs:DescribeContainerInstances was denied, so EC2 capacity (container instances) is unknown (grant ecs:DescribeContainerInstances to include it)"],
+    ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalableTargets was denied, so autoscaling settings are unknown (grant application-autoscaling:DescribeScalableTargets to include it)"],
+    ["ecs:ListTasks", "ecs:ListTasks was denied, so recently stopped tasks (OOM kills) are unknown (grant ecs:ListTasks to include it)"],
+  ])("%s", async (action, message) => {
+    const { snapshot } = await run(40, { fail: { [action]: "AccessDeniedException" } });
+    expect(snapshot.services).toHaveLength(40);
+    expect(snapshot.issues.map((i) => i.message)).toContain(message);
+  });
+
+  it("ecs:ListServiceDeployments: services deployed in the window keep only their current deployment", async () => {
+    const { snapshot } = await run(40, { fail: { "ecs:ListServiceDeployments": "AccessDeniedException" } });
+    expect(snapshot.services.find((x) => x.name === "svc-00003")!.deploymentHistory).toBe("current-only");
+    expect(snapshot.issues.some((i) => i.message.startsWith("ecs:ListServiceDeployments was denied"))).toBe(true);
+  });
+
+  it("ecs:DescribeTaskDefinition: the affected services are named", async () => {
+    const { snapshot } = await run(10, { fail: { "ecs:DescribeTaskDefinition": "AccessDeniedException" } });
+    const issue = snapshot.issues.find((i) => i.message.startsWith("ecs:DescribeTaskDefinition was denied"))!;
+    expect(issue.services).toHaveLength(10);
+  });
+
+  it("cloudwatch:GetMetricData: no metrics, and every service is listed as incomplete", async () => {
+    const { snapshot } = await run(10, { fail: { "cloudwatch:GetMetricData": "AccessDeniedException" } });
+    expect(snapshot.services.every((s) => s.utilization === undefined)).toBe(true);
+    const issue = snapshot.issues.find((i) => i.message.startsWith("cloudwatch:GetMetricData was denied"))!;
+    expect(issue.services).toHaveLength(10);
+  });
+
+  it("ecs:ListClusters: nothing to do, so one clear error", async () => {
+    const e = await run(10, { fail: { "ecs:ListClusters": "AccessDeniedException" } }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toMatch(/^permission denied: ecs:ListClusters \(/);
+    expect((e as UserError).hint).toContain("IAM policy");
+  });
+});
+
+describe("throttling", () => {
+  it("throttled calls are retried with back-off and no data is lost", async () => {
+    // every 4th request is throttled: 20 calls → at least 5 throttles, each retried
+    const { snapshot } = await run(20, { throttleEvery: 4 }, {}, 6);
+    expect(standin!.throttled).toBeGreaterThanOrEqual(5);
+    expect(snapshot.services.filter((s) => s.utilization).length).toBe(20);
+    expect(snapshot.issues.filter((i) => i.code === "throttled")).toEqual([]);
+  }, 90_000);
+
+  it("a run that still loses data says which services are incomplete", async () => {
+    const { snapshot } = await run(4, { throttleEvery: "all" });
+    const issue = snapshot.issues.find((i) => i.code === "throttled")!;
+    expect(issue.message).toMatch(/^cloudwatch:GetMetricData failed \(Rate exceeded\), so CloudWatch data is missing or incomplete for 4 services/);
+    expect(issue.services!.sort()).toEqual(["cluster-0/svc-00000", "cluster-0/svc-00001", "cluster-0/svc-00002", "cluster-0/svc-00003"]);
+    expect(snapshot.services.every((s) => s.utilization === undefined)).toBe(true);
+  });
+});
+
+describe("read-only", () => {
+  const READ_ONLY = /^(ecs|cloudwatch|pricing|application-autoscaling):(List|Describe|Get)[A-Za-z]+$/;
+
+  it("every request a full collection sends is a List, Describe or Get", async () => {
+    await run(45, { pageCap: 7 });
+    const actions = [...standin!.calls.keys()];
+    expect(actions.length).toBeGreaterThan(10);
+    for (const a of actions) expect(a).toMatch(READ_ONLY);
+  });
+
+  const source = readdirSync(join(ROOT, "src", "collect", "aws"))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(join(ROOT, "src", "collect", "aws", f), "utf8"))
+    .join("\n");
+
+  it("the collector's code can send nothing else: every SDK command it imports is List/Describe/Get", () => {
+    const commands = [...source.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThan(10);
+    for (const c of new Set(commands)) expect(c).toMatch(/^(List|Describe|Get)/);
+  });
+
+  it("the README's IAM policy lists exactly the actions the collector calls", () => {
+    const called = new Set([...source.matchAll(/aws\.call\("([a-z-]+:[A-Za-z]+)"/g)].map((m) => m[1]!));
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const policy = JSON.parse(/```json\n(\{\s*"Version"[\s\S]*?)```/.exec(readme)![1]!) as { Statement: Array<{ Action: string[] }> };
+    const listed = new Set(policy.Statement.flatMap((s) => s.Action));
+    expect([...listed].sort()).toEqual([...called].sort());
+    for (const a of called) expect(a).toMatch(READ_ONLY);
+  });
+});
+
+describe("GetMetricData packing", () => {
+  it.each([
+    [20_160, 3, 3, 5], // 14 days at 60 s: 5 queries (one service) fill 100,800 datapoints
+    [4_032, 10, 2, 25], // 14 days at 300 s: 25 queries (5 services) a call
+    [1_440, 100, 8, 70], // a day at 60 s: 70 queries
+    [24, 300, 3, 500], // a day at 3600 s: the 500-query limit
+  ])("%i points a query, %i services → %i calls of up to %i queries", (points, services, calls, perCall) => {
+    const plan = planCalls(services, points);
+    expect(plan).toHaveLength(calls);
+    expect(plan[0]).toHaveLength(Math.min(perCall, services * 5));
+    expect(plan.flat()).toHaveLength(services * 5);
+  });
+});
