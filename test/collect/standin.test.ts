@@ -19,8 +19,16 @@ afterEach(async () => {
 });
 
 /** 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. */
-async function run(services: number, standinOpts: StandinOptions = {}, extra: Partial<CollectOptions> = {}, maxAttempts = 2) {
-  standin = await startStandin(syntheticEstate(services, NOW, "us-east-1", 20), { cloudwatchTps: 100_000, ...standinOpts });
+async function run(
+  services: number,
+  standinOpts: StandinOptions = {},
+  extra: Partial<CollectOptions> = {},
+  maxAttempts = 2,
+  shape: (e: ReturnType<typeof syntheticEstate>) => void = () => {},
+) {
+  const estate = syntheticEstate(services, NOW, "us-east-1", 20);
+  shape(estate);
+  standin = await startStandin(estate, { cloudwatchTps: 100_000, ...standinOpts });
   const cacheDir = extra.cacheDir ?? mkdtempSync(join(tmpdir(), "ecs-advisor-prices-"));
   const collected = await collectSnapshot({
     client: { region: "us-east-1", endpointUrl: standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts },
@@ -67,6 +75,30 @@ describe("a 50-service estate over three clusters, with every List paged 3 at a 
       "ECSServiceAverageCPUUtilization",
     );
     expect(snapshot.services.find((x) => x.name === "svc-00005")!.stoppedTasks[0]?.containers[0]?.reason).toContain("OutOfMemoryError");
+  });
+});
+
+describe("filters and Container Insights", () => {
+  it("--cluster and --service narrow the run (by name or cluster/name)", async () => {
+    const one = await run(45, {}, { clusters: ["cluster-1"] });
+    expect(new Set(one.snapshot.services.map((s) => s.cluster))).toEqual(new Set(["cluster-1"]));
+    expect(one.snapshot.services).toHaveLength(20);
+    await standin!.stop();
+    const two = await run(45, {}, { services: ["svc-00004", "cluster-2/svc-00041"] });
+    expect(two.snapshot.services.map((s) => `${s.cluster}/${s.name}`).sort()).toEqual(["cluster-0/svc-00004", "cluster-2/svc-00041"]);
+    expect(two.calls.get("cloudwatch:GetMetricData")).toBe(2);
+    await standin!.stop();
+    const none = await run(5, {}, { services: ["nope"] }).catch((e: unknown) => e);
+    expect((none as UserError).message).toBe("no ECS services matching --service nope in 1 cluster in us-east-1");
+  });
+
+  it("with Container Insights on, running tasks come from its RunningTaskCount", async () => {
+    const { snapshot } = await run(25, {}, {}, 2, (e) => (e.clusters[1]!.containerInsights = true));
+    expect(standin!.metrics.has("ECS/ContainerInsights/RunningTaskCount")).toBe(true);
+    const ci = snapshot.services.find((s) => s.name === "svc-00020")!; // in cluster-1; desired 1 + 20 % 3 = 3
+    expect(ci.utilization!.runningTasks[100]).toBe(3);
+    const plain = snapshot.services.find((s) => s.name === "svc-00002")!; // cluster-0: SampleCount
+    expect(plain.utilization!.runningTasks[100]).toBe(3);
   });
 });
 

@@ -26,6 +26,7 @@ export interface StandinCluster {
   services: StandinService[];
   /** EC2 hosts (instance type) for EC2 clusters. */
   instances: string[];
+  containerInsights?: boolean;
 }
 
 export interface StandinEstate {

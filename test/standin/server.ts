@@ -26,6 +26,8 @@ export interface StandinOptions {
 
 export interface Standin {
   url: string;
+  /** "namespace/metric" of every GetMetricData query served. */
+  metrics: Set<string>;
   /** Requests by IAM action. */
   calls: Map<string, number>;
   throttled: number;
@@ -187,7 +189,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
           status: "ACTIVE",
           capacityProviders: c.fargate ? ["FARGATE", "FARGATE_SPOT"] : [`${c.name}-asg`],
           defaultCapacityProviderStrategy: [],
-          settings: [{ name: "containerInsights", value: "disabled" }],
+          settings: [{ name: "containerInsights", value: c.containerInsights ? "enabled" : "disabled" }],
         })),
         failures: names.filter((_, k) => !found[k]).map((n) => ({ arn: n, reason: "MISSING" })),
       };
@@ -379,6 +381,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   };
 
   let metricRequests = 0;
+  const namespaces = new Set<string>();
   const getMetricData = (i: Record<string, any>): string => {
     metricRequests++;
     if (opts.throttleEvery === "all" || (opts.throttleEvery && metricRequests % opts.throttleEvery === 0)) {
@@ -408,7 +411,9 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         const s = x.service;
         ts = timestampsText(startMs, period, n);
         const name = ms.Metric.MetricName as string;
-        if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60), n);
+        namespaces.add(`${ms.Metric.Namespace}/${name}`);
+        if (name === "RunningTaskCount") values = x.cluster.containerInsights ? constantText(s.desired, n) : "[]";
+        else if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60), n);
         else {
           const level = name === "CPUUtilization" ? s.cpuPercent : s.memoryPercent;
           values = seriesText(ms.Stat === "Maximum" ? Math.round(level * 1.2) : level, startMs, period, n);
@@ -473,6 +478,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    metrics: namespaces,
     calls,
     get throttled() {
       return state.throttled;
