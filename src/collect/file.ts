@@ -1,12 +1,13 @@
 // Snapshot files: .json or .json.gz (detected by content, not name), validated once, with errors that say
 // which field is wrong and what was expected.
-import { createWriteStream, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gunzipSync } from "node:zlib";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from "../model/snapshot.js";
+import { streamFileAtomically } from "../write-file.js";
 import { describeJsonError } from "./json-error.js";
 
 const SNAPSHOT_HINT =
@@ -175,19 +176,9 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 
 /** Write a snapshot (.json.gz is gzipped), streamed through a temporary file renamed into place. */
 export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    const file = createWriteStream(tmp);
+  await streamFileAtomically(path, async (tmp) => {
     const chunks = Readable.from(serializeSnapshotChunks(snapshot), { objectMode: false });
-    if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), file);
-    else await pipeline(chunks, file);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw new UserError(`cannot write ${path}: ${(e as Error).message}`, "check that the directory exists and is writable");
-  }
+    if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), createWriteStream(tmp));
+    else await pipeline(chunks, createWriteStream(tmp));
+  });
 }
