@@ -23,15 +23,21 @@ interface CalcFlags {
 
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
+/**
+ * calc takes one utilization reading (a dashboard's average, say), so it keeps the seed's goals — 60 %
+ * CPU, 60–80 % memory — not the report's targets, which apply to a p95 of the hottest task and a peak.
+ */
+export const CALC_TARGETS = { cpu: 60, memory: 80 } as const;
+
 export function calcCommand(io: Io): Command {
   return new Command("calc")
     .description("right-size one task: needed = allocated × utilization ÷ target, snapped to what ECS accepts")
     .option("--cpu <units>", "cpu units allocated now (1024 = 1 vCPU)", positive("--cpu", "cpu units"))
     .option("--cpu-util <pct>", "CPU utilization observed, percent (may exceed 100 on EC2)", percent("--cpu-util", { max: Number.POSITIVE_INFINITY }))
-    .option("--target-cpu <pct>", "CPU utilization to size for", percent("--target-cpu", { min: 1 }), DEFAULT_POLICY.cpu.target)
+    .option("--target-cpu <pct>", "CPU utilization to size for", percent("--target-cpu", { min: 1 }), CALC_TARGETS.cpu)
     .option("--memory <mib>", "memory allocated now, MiB", positive("--memory", "MiB"))
     .option("--mem-util <pct>", "memory utilization observed, percent", percent("--mem-util", { max: Number.POSITIVE_INFINITY }))
-    .option("--target-memory <pct>", "memory utilization to size for", percent("--target-memory", { min: 1 }), DEFAULT_POLICY.memory.target)
+    .option("--target-memory <pct>", "memory utilization to size for", percent("--target-memory", { min: 1 }), CALC_TARGETS.memory)
     .option("--launch-type <type>", "ec2 or fargate (default: show both)", oneOf("--launch-type", ["ec2", "fargate"] as const))
     .option("--arch <arch>", "x86_64 or arm64, for the Fargate price", oneOf("--arch", ["x86_64", "arm64"] as const), "x86_64")
     .option("--os <os>", "linux or windows (Windows on Fargate needs ≥ 1 vCPU)", oneOf("--os", ["linux", "windows"] as const), "linux")

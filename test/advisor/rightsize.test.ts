@@ -17,7 +17,7 @@ describe("the seed formula (Duolingo): needed = allocated × observed ÷ target"
 });
 
 describe("sizeResource decisions", () => {
-  const cpu = DEFAULT_POLICY.cpu; // p95, target 60, upsize above 85
+  const cpu = { ...DEFAULT_POLICY.cpu, percentile: 95, target: 60, upsizeAbove: 85 }; // the seed's target
   const constant = (v: number) => new Float32Array(200).fill(v);
   const opts = { minChangePercent: 10, tracked: false, blockDown: false };
 
