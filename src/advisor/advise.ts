@@ -9,6 +9,7 @@ import type { Cluster, Prices, Snapshot, TaskDefinition } from "../model/snapsho
 import { taskDefinitionRef } from "../model/snapshot.js";
 import { HOURS_PER_MONTH } from "../model/units.js";
 import { ec2UnitPrices, type Ec2UnitPrices } from "./cost.js";
+import { hostScaling, type ClusterService } from "./hosts.js";
 import type { Policy } from "./policy.js";
 import { adviseService } from "./service.js";
 
@@ -56,8 +57,22 @@ export function advise(input: AdviseInput): Report {
     collectedAtMs: Date.parse(snapshot.collectedAt),
     issues,
   };
-  const services = snapshot.services.map((s) => adviseService(s, ctx)).sort(bySavings);
-  const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices);
+  const unsorted = snapshot.services.map((s) => adviseService(s, ctx));
+  const services = [...unsorted].sort(bySavings);
+  const inCluster = new Map<string, ClusterService[]>();
+  snapshot.services.forEach((s, k) => {
+    const list = inCluster.get(s.cluster) ?? [];
+    list.push({ finding: unsorted[k]!, service: s, taskDefinition: taskDefinitions.get(s.taskDefinition) });
+    inCluster.set(s.cluster, list);
+  });
+  const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices).map((c) => ({
+    ...c,
+    ...(hostScaling(inCluster.get(c.cluster) ?? [], instancesByCluster.get(c.cluster) ?? [], prices, policy) ?? {
+      hostScaling: null,
+      packing: null,
+      fargateComparison: null,
+    }),
+  }));
 
   let current = 0;
   let recommended = 0;
@@ -103,6 +118,8 @@ export function advise(input: AdviseInput): Report {
       risks: services.filter((s) => s.reasons.some((r) => r.severity === "risk")).length,
       unpricedServices: unpriced,
       ec2UnreservedMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.ec2?.unreservedMonthlyUsd ?? 0), 0),
+      autoscalingSavingsMonthlyUsd: services.reduce((a, s) => a + (s.autoscaling?.savingsMonthlyUsd ?? 0), 0),
+      ec2PackingSavingsMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.packing?.savingsMonthlyUsd ?? 0), 0),
     },
     services,
     clusters: clusterFindings,
@@ -137,7 +154,7 @@ function clusterSummaries(
   instancesByCluster: Map<string, Snapshot["containerInstances"]>,
   ec2Units: Map<string, Ec2UnitPrices | undefined>,
   prices: Prices,
-): ClusterFinding[] {
+): Array<Omit<ClusterFinding, "hostScaling" | "packing" | "fargateComparison">> {
   const names = new Set<string>([
     ...snapshot.clusters.map((c) => c.name),
     ...snapshot.services.map((s) => s.cluster),

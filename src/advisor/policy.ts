@@ -37,8 +37,40 @@ export interface Policy {
   leak: { minSegmentHours: number; minRisePercent: number; minR2: number };
   /** EC2 launch type: recommendations are rounded up to these steps and never go below the floors. */
   ec2: { cpuStep: number; memoryStepMiB: number; minCpu: number; minMemoryMiB: number };
-  /** Fargate: offer the 32 vCPU sizes (newer than the API reference text; aws-facts §1.1). */
-  fargate: { allow32Vcpu: boolean; spotDiscount: number };
+  /**
+   * Fargate: offer the 32 vCPU sizes (newer than the API reference text; aws-facts §1.1). The share of
+   * tasks put on Fargate Spot when an EC2 cluster's fleet is priced on Fargate for comparison.
+   */
+  fargate: { allow32Vcpu: boolean; spotDiscount: number; comparisonSpotShare: number };
+  /**
+   * EC2 host scaling (aws-facts §7.3): scale out when fewer than this many of the largest task fit
+   * (widdix's ContainerShortageThreshold, default 2).
+   */
+  hosts: {
+    shortageLargestTasks: number;
+    /** A packing uses at least this many hosts, and no fewer than the Availability Zones in use (ECS spreads tasks across them). */
+    minPackedHosts: number;
+  };
+  autoscaling: AutoscalingPolicy;
+}
+
+export interface AutoscalingPolicy {
+  /** Average CPU a proposed target-tracking policy holds (ECSServiceAverageCPUUtilization). */
+  targetCpu: number;
+  /** Propose autoscaling when the busiest hour of the day needs this many times the quietest's CPU… */
+  minSwing: number;
+  /** …for at least this many hours in a row (a daily cycle, not a batch spike). */
+  sustainedHours: number;
+  /** Autoscaled services: at their maximum this share of the time, with CPU at the target, are capped. */
+  cappedShare: number;
+  /** At their minimum this share of the time, using less than half the target there: the minimum is high. */
+  idleAtMinShare: number;
+  /** A CPU target-tracking target below this runs more tasks than needed. */
+  lowTargetBelow: number;
+  /** A proposed maximum is the busiest hour's need times this. */
+  maxHeadroom: number;
+  /** Never propose a minimum below this (two tasks for availability), nor above what runs now. */
+  minTasks: number;
 }
 
 /**
@@ -60,7 +92,18 @@ export const DEFAULT_POLICY: Policy = {
   oomBump: { factor: 1.2, minMiB: 100 },
   leak: { minSegmentHours: 24, minRisePercent: 10, minR2: 0.6 },
   ec2: { cpuStep: 1, memoryStepMiB: 32, minCpu: 128, minMemoryMiB: 128 },
-  fargate: { allow32Vcpu: true, spotDiscount: 0.7 },
+  fargate: { allow32Vcpu: true, spotDiscount: 0.7, comparisonSpotShare: 0.5 },
+  hosts: { shortageLargestTasks: 2, minPackedHosts: 2 },
+  autoscaling: {
+    targetCpu: 60,
+    minSwing: 2,
+    sustainedHours: 3,
+    cappedShare: 0.25,
+    idleAtMinShare: 0.5,
+    lowTargetBelow: 50,
+    maxHeadroom: 1.25,
+    minTasks: 2,
+  },
 };
 
 export type PolicyOverrides = {

@@ -11,7 +11,8 @@ import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
 import { ceilTo, sizeResource, type ResourceSizing } from "./rightsize.js";
 import { leakEvidence, oomEvidence, targetTracking } from "./signals.js";
-import { countPresent, firstPresentIndex, max, mean } from "./stats.js";
+import { countPresent, firstPresentIndex, max, mean, min } from "./stats.js";
+import { autoscalingAdvice } from "./autoscale.js";
 
 export interface AdviseContext {
   policy: Policy;
@@ -112,10 +113,12 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
         gapPercent: 0,
         averageTasks: null,
         peakTasks: null,
+        minTasks: null,
         deploymentsInWindow: 0,
         oomKills: 0,
         hourlyUsdPerTask: { current: null, recommended: null },
       },
+      autoscaling: null,
     };
   }
 
@@ -215,6 +218,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
     gapPercent,
     averageTasks: Number.isFinite(avgTasks) ? avgTasks : null,
     peakTasks: history && countPresent(history.runningTasks) > 0 ? max(history.runningTasks) : null,
+    minTasks: history && countPresent(history.runningTasks) > 0 ? min(history.runningTasks) : null,
     deploymentsInWindow: history?.deploymentsInWindow ?? 0,
     oomKills: oom.kills,
   };
@@ -246,6 +250,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       ...commonEvidence,
       hourlyUsdPerTask: { current: currentHourly ?? null, recommended: null },
     },
+    autoscaling: null,
   });
 
   if (!history || points === 0) {
@@ -449,6 +454,25 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
 
   const recHourly = price(recCpu, recMem);
   const recMonthly = recHourly === undefined ? null : monthly(recHourly) * tasks;
+  const scaling = autoscalingAdvice({
+    history,
+    autoscaling: service.autoscaling,
+    currentCpu: alloc.cpu,
+    sizedCpu: recCpu,
+    hourlyPerTask: recHourly,
+    averageTasks: tasks,
+    dataHours,
+    policy,
+  });
+  if (scaling && scaling.action !== "ok") {
+    const code = ({
+      "propose-target-tracking": "autoscaling-proposed",
+      "raise-max": "autoscaling-capped",
+      "lower-min": "autoscaling-min-high",
+      "raise-target": "autoscaling-target-low",
+    } as const)[scaling.action];
+    reasons.add(code, scaling.message);
+  }
   return {
     ...base,
     current,
@@ -463,6 +487,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       ...commonEvidence,
       hourlyUsdPerTask: { current: currentHourly ?? null, recommended: recHourly ?? null },
     },
+    autoscaling: scaling,
   };
 }
 

@@ -13,6 +13,21 @@ export function present(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
+// One working buffer for the percentile copies: a 10,000-service estate would otherwise allocate (and
+// garbage-collect) a fresh typed array per series. Safe because nothing here is re-entered mid-use.
+let scratch = new Float64Array(4096);
+
+/** The present values copied into the shared working buffer (valid until the next call). */
+function presentScratch(values: ArrayLike<number>): Float64Array {
+  if (scratch.length < values.length) scratch = new Float64Array(Math.max(values.length, scratch.length * 2));
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v) scratch[j++] = v;
+  }
+  return scratch.subarray(0, j);
+}
+
 /**
  * Nearest-rank percentile: the smallest value such that at least p % of the values are ≤ it.
  * A value that really occurred, so "p95 = 41 %" reads as "95 % of periods were at or below 41 %".
@@ -20,7 +35,7 @@ export function present(values: ArrayLike<number>): Float64Array {
  */
 export function percentile(values: ArrayLike<number>, p: number): number {
   if (p >= 100) return max(values);
-  const xs = present(values);
+  const xs = presentScratch(values);
   if (xs.length === 0) return Number.NaN;
   const rank = p <= 0 ? 1 : Math.ceil((p / 100) * xs.length);
   return select(xs, Math.max(0, rank - 1));
@@ -31,7 +46,7 @@ export function percentile(values: ArrayLike<number>, p: number): number {
  * ranks rise (everything left of a found rank is no larger), so ten percentiles cost about two passes.
  */
 export function percentiles(values: ArrayLike<number>, ps: readonly number[]): number[] {
-  const xs = present(values);
+  const xs = presentScratch(values);
   const out = new Array<number>(ps.length).fill(Number.NaN);
   if (xs.length === 0) return out;
   const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p);
@@ -90,6 +105,15 @@ export function max(values: ArrayLike<number>): number {
     if (v > m) m = v;
   }
   return m === Number.NEGATIVE_INFINITY ? Number.NaN : m;
+}
+
+export function min(values: ArrayLike<number>): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < m) m = v;
+  }
+  return m === Number.POSITIVE_INFINITY ? Number.NaN : m;
 }
 
 export function countPresent(values: ArrayLike<number>): number {

@@ -32,6 +32,10 @@ export const REASON_CODES = [
   // autoscaling interplay
   "autoscaling-on-cpu",
   "autoscaling-on-memory",
+  "autoscaling-proposed",
+  "autoscaling-capped",
+  "autoscaling-min-high",
+  "autoscaling-target-low",
   // cost and inputs
   "no-price",
   "cpu-not-reserved",
@@ -66,6 +70,42 @@ export const resourceEvidenceSchema = z.object({
 });
 export type ResourceEvidence = z.infer<typeof resourceEvidenceSchema>;
 
+export const autoscalingAdviceSchema = z
+  .object({
+    action: z.enum(["propose-target-tracking", "raise-max", "lower-min", "raise-target", "ok"]),
+    message: z.string(),
+    current: z
+      .object({
+        minCapacity: z.number(),
+        maxCapacity: z.number(),
+        policies: z.array(z.string()).describe('e.g. "target tracking ECSServiceAverageCPUUtilization at 60"'),
+      })
+      .nullable()
+      .describe("the scalable target now; null when the service does not autoscale"),
+    proposed: z
+      .object({
+        metric: z.string().describe("predefined metric type or custom metric name (the policy type for step scaling)"),
+        targetValue: z.number().nullable(),
+        minCapacity: z.number(),
+        maxCapacity: z.number(),
+      })
+      .nullable(),
+    savingsMonthlyUsd: usd.nullable().describe("against what runs now; negative is a cost (raising a capped maximum)"),
+    evidence: z.object({
+      taskCpu: z.number().describe("cpu units of the task size the demand is counted in (the recommended size when there is one)"),
+      targetPercent: z.number().describe("average CPU the tasks are sized to hold"),
+      peakTasksNeeded: z.number().describe("tasks the busiest hour needs at the target"),
+      troughTasksNeeded: z.number().describe("tasks the quietest hour of the day needs at the target (hour-of-day average)"),
+      dailySwing: z.number().nullable().describe("busiest ÷ quietest hour of the day, in average CPU demand"),
+      averageTasksNow: z.number(),
+      averageTasksProposed: z.number().nullable(),
+      hoursAtMaxPercent: z.number().nullable(),
+      hoursAtMinPercent: z.number().nullable(),
+    }),
+  })
+  .describe("autoscaling advice; null when there is nothing to say (fixed count with no daily swing, or too little data)");
+export type AutoscalingAdvice = z.infer<typeof autoscalingAdviceSchema>;
+
 export const serviceFindingSchema = z.object({
   cluster: z.string(),
   service: z.string(),
@@ -97,12 +137,97 @@ export const serviceFindingSchema = z.object({
     gapPercent: z.number().describe("missing periods since the first datapoint, percent"),
     averageTasks: z.number().nullable(),
     peakTasks: z.number().nullable(),
+    minTasks: z.number().nullable().describe("fewest running tasks in any period"),
     deploymentsInWindow: z.number(),
     oomKills: z.number(),
     hourlyUsdPerTask: z.object({ current: z.number().nullable(), recommended: z.number().nullable() }),
   }),
+  autoscaling: autoscalingAdviceSchema.nullable(),
 });
 export type ServiceFinding = z.infer<typeof serviceFindingSchema>;
+
+const limitedBy = z.enum(["cpu", "memory", "eni"]);
+const packedFleetSchema = z.object({
+  instanceTypes: z.record(z.string(), z.number()).describe("instance type → hosts"),
+  hosts: z.number(),
+  monthlyUsd: usd,
+  cpuReservedPercent: z.number(),
+  memoryReservedPercent: z.number(),
+  limitedBy: limitedBy.describe("what fills the hosts first"),
+});
+
+export const hostScalingSchema = z.object({
+  largestTask: z
+    .object({ cpu: z.number(), memory: z.number(), awsvpc: z.boolean(), services: z.array(z.string()) })
+    .describe("the largest cpu and the largest memory any service here reserves (they may come from two services)"),
+  instances: z
+    .array(
+      z.object({
+        id: z.string(),
+        instanceType: z.string(),
+        registered: z.object({ cpu: z.number(), memory: z.number() }),
+        remaining: z.object({ cpu: z.number(), memory: z.number() }),
+        runningTasks: z.number(),
+        fits: z.number().describe("more largest tasks this instance can place now"),
+        limitedBy: z.enum(["cpu", "memory", "eni", "agent-disconnected"]),
+      }),
+    )
+    .describe("each ACTIVE container instance: its remaining resources and how many largest tasks fit"),
+  schedulableNow: z.number().describe("largest tasks the cluster can place now: the sum of fits"),
+  tasksPerHost: z.number().describe("largest tasks an empty host of the roomiest type holds"),
+  tasksPerHostByType: z.record(z.string(), z.number()),
+  rule: z.object({
+    scaleOutBelow: z.number().describe("scale out when fewer than this many largest tasks fit"),
+    scaleInAbove: z.number().describe("scale in only when more than this many fit (tasksPerHost + scaleOutBelow)"),
+    targetCapacity: z.number().describe("the equivalent ECS managed-scaling targetCapacity, percent"),
+    text: z.string(),
+  }),
+  today: z.object({
+    action: z.enum(["scale-out", "scale-in", "hold"]),
+    hosts: z.number().describe("hosts to add or remove today"),
+    message: z.string(),
+  }),
+  hosts: z.object({
+    current: z.number(),
+    instanceType: z.string().describe("the cluster's most common instance type, which min/desired/max count"),
+    min: z.number().nullable().describe("for the quietest observed demand"),
+    desired: z.number().nullable().describe("for the observed peak, a rolling deployment and one spare largest task"),
+    max: z.number().nullable().describe("for every service at its autoscaling maximum"),
+    desiredMonthlyUsd: usd.nullable().describe("On-Demand cost of the desired hosts"),
+  }),
+});
+
+export const packingSchema = z.object({
+  demand: z.object({
+    tasks: z.number(),
+    cpu: z.number(),
+    memory: z.number(),
+    awsvpcTasks: z.number(),
+    rolling: z.object({ label: z.string(), tasks: z.number() }).nullable().describe("the largest rolling deployment's extra tasks"),
+    services: z
+      .array(z.object({ service: z.string(), tasks: z.number(), cpu: z.number(), memory: z.number() }))
+      .describe("right-sized tasks at each service's observed peak count"),
+  }),
+  current: z.object({ instanceTypes: z.record(z.string(), z.number()), monthlyUsd: usd }),
+  best: packedFleetSchema.describe("the cheapest packing, same CPU architecture as today"),
+  alternatives: z.array(packedFleetSchema).describe("the next cheapest single-type packings"),
+  graviton: packedFleetSchema.nullable().describe("the cheapest packing on arm64 (Graviton), for x86 clusters"),
+  savingsMonthlyUsd: usd.describe("current instances − best packing"),
+  typesConsidered: z.number(),
+  minHosts: z.number().describe("fewest hosts a packing may use: the policy's minimum, or the Availability Zones in use if more"),
+  capacityEstimated: z.boolean().describe("true when a chosen type's registered capacity is estimated (not seen in the cluster)"),
+});
+
+export const fargateComparisonSchema = z.object({
+  ec2CurrentMonthlyUsd: usd,
+  ec2PackedMonthlyUsd: usd.nullable(),
+  fargateX86MonthlyUsd: usd.describe("the right-sized tasks on Fargate at their average count"),
+  fargateArmMonthlyUsd: usd,
+  fargateSpotMonthlyUsd: usd.describe("Fargate x86 with spotShare of the tasks on Fargate Spot"),
+  spotShare: z.number(),
+  spotDiscount: z.number(),
+  cheapest: z.string(),
+});
 
 export const clusterFindingSchema = z.object({
   cluster: z.string(),
@@ -125,6 +250,9 @@ export const clusterFindingSchema = z.object({
       unpricedInstanceTypes: z.array(z.string()),
     })
     .nullable(),
+  hostScaling: hostScalingSchema.nullable().describe("EC2 clusters: headroom now, the scaling rule and hosts to run"),
+  packing: packingSchema.nullable().describe("EC2 clusters: the right-sized tasks packed onto the cheapest hosts"),
+  fargateComparison: fargateComparisonSchema.nullable().describe("EC2 clusters: the same right-sized fleet on Fargate"),
 });
 export type ClusterFinding = z.infer<typeof clusterFindingSchema>;
 
@@ -156,6 +284,8 @@ export const reportSchema = z.object({
     risks: z.number().describe("services with at least one risk reason"),
     unpricedServices: z.number().describe("services left out of the dollar totals (no price)"),
     ec2UnreservedMonthlyUsd: usd.describe("EC2 capacity no task reserves; recovered only by scaling hosts in"),
+    autoscalingSavingsMonthlyUsd: usd.describe("net of the services' autoscaling advice (not in savingsMonthlyUsd)"),
+    ec2PackingSavingsMonthlyUsd: usd.describe("current EC2 instances − the best packings; overlaps the EC2 services' savings, which it realises"),
   }),
   services: z.array(serviceFindingSchema),
   clusters: z.array(clusterFindingSchema),

@@ -256,6 +256,7 @@ export const pricesSchema = z.object({
         vcpu: z.number().positive(),
         memoryMiB: z.number().positive(),
         arch: z.enum(["x86_64", "arm64"]),
+        maxNetworkInterfaces: z.number().int().positive().optional().describe("ENIs the type supports (else estimated from its size)"),
       }),
     )
     .default({}),

@@ -130,3 +130,75 @@ describe("the demo fleet", () => {
     expect(t.currentMonthlyUsd).toBeCloseTo(sum, 9);
   });
 });
+
+describe("the demo's EC2 cluster: host scaling, packing and Fargate, with dollars", () => {
+  const ec2 = () => report.clusters.find((c) => c.cluster === "core-ec2")!;
+
+  it("shows headroom now from each instance's remaining resources", () => {
+    const h = ec2().hostScaling!;
+    // The largest task is etl-nightly's 4096 cpu / 8192 MiB: it needs an empty m5.xlarge.
+    expect(h.largestTask).toMatchObject({ cpu: 4096, memory: 8192, awsvpc: false, services: ["etl-nightly"] });
+    for (const i of h.instances) {
+      expect(i.fits).toBe(Math.min(Math.floor(i.remaining.cpu / 4096), Math.floor(i.remaining.memory / 8192)));
+    }
+    expect(h.schedulableNow).toBe(h.instances.reduce((a, i) => a + i.fits, 0));
+    expect(h.instances).toHaveLength(12);
+    expect(["scale-out", "scale-in", "hold"]).toContain(h.today.action);
+  });
+
+  it("gives a rule that cannot flap, and hosts to run", () => {
+    const h = ec2().hostScaling!;
+    expect(h.rule.scaleInAbove).toBe(h.tasksPerHost + h.rule.scaleOutBelow);
+    expect(h.rule.targetCapacity).toBeGreaterThan(0);
+    expect(h.rule.targetCapacity).toBeLessThanOrEqual(100);
+    expect(h.hosts.current).toBe(12);
+    expect(h.hosts.min!).toBeLessThanOrEqual(h.hosts.desired!);
+    expect(h.hosts.desired!).toBeLessThanOrEqual(h.hosts.max!);
+  });
+
+  it("packs the right-sized tasks for less than the instances cost now", () => {
+    const p = ec2().packing!;
+    expect(p.current.monthlyUsd).toBeCloseTo((8 * 0.192 + 4 * 0.34) * 730, 6);
+    expect(p.best.monthlyUsd).toBeLessThan(p.current.monthlyUsd);
+    expect(p.savingsMonthlyUsd).toBeCloseTo(p.current.monthlyUsd - p.best.monthlyUsd, 9);
+    expect(p.demand.rolling?.tasks).toBeGreaterThan(0);
+    expect(p.graviton).not.toBeNull();
+  });
+
+  it("prices the same fleet on Fargate x86, ARM and with Spot", () => {
+    const f = ec2().fargateComparison!;
+    expect(f.fargateArmMonthlyUsd).toBeLessThan(f.fargateX86MonthlyUsd);
+    expect(f.fargateSpotMonthlyUsd).toBeCloseTo(f.fargateX86MonthlyUsd * (0.5 + 0.5 * 0.3), 6);
+  });
+
+  it("the Fargate cluster has no host section", () => {
+    const f = report.clusters.find((c) => c.cluster === "shop-fargate")!;
+    expect([f.hostScaling, f.packing, f.fargateComparison]).toEqual([null, null, null]);
+  });
+});
+
+describe("the demo's autoscaling advice", () => {
+  it("the capped service is told to raise its maximum, as a risk", () => {
+    expect(svc("media-upload").autoscaling).toMatchObject({ action: "raise-max", current: { minCapacity: 2, maxCapacity: 6 } });
+    expect(svc("media-upload").autoscaling!.proposed!.maxCapacity).toBeGreaterThan(6);
+    expect(svc("media-upload").autoscaling!.savingsMonthlyUsd!).toBeLessThan(0);
+    expect(svc("media-upload").reasons.find((r) => r.code === "autoscaling-capped")?.severity).toBe("risk");
+  });
+
+  it.each(["search-api", "fraud-scorer", "queue-consumer"])("autoscaled %s fits its range", (name) => {
+    expect(svc(name).autoscaling?.action).toBe("ok");
+  });
+
+  it.each(["checkout-api", "catalog-api", "orders-api"])("diurnal fixed-count %s is offered target tracking that saves money", (name) => {
+    const a = svc(name).autoscaling!;
+    expect(a.action).toBe("propose-target-tracking");
+    expect(a.proposed!.minCapacity).toBeGreaterThanOrEqual(2);
+    expect(a.proposed!.maxCapacity).toBeGreaterThanOrEqual(Math.round(svc(name).current.tasks));
+    expect(a.savingsMonthlyUsd!).toBeGreaterThan(0);
+    expect(codes(name)).toContain("autoscaling-proposed");
+  });
+
+  it.each(["etl-nightly", "billing-cron", "reports-batch", "ledger-worker"])("batch or steady %s gets no autoscaling proposal", (name) => {
+    expect(svc(name).autoscaling).toBeNull();
+  });
+});
