@@ -5,15 +5,8 @@ import type { Report } from "../model/report.js";
 import { roundCents } from "../model/format.js";
 import type { Reporter } from "./options.js";
 
-const MONTHLY_KEYS = new Set([
-  "monthlyUsd",
-  "currentMonthlyUsd",
-  "recommendedMonthlyUsd",
-  "savingsMonthlyUsd",
-  "servicesMonthlyUsd",
-  "unreservedMonthlyUsd",
-  "ec2UnreservedMonthlyUsd",
-]);
+/** Dollars a month: monthlyUsd, savingsMonthlyUsd, fargateX86MonthlyUsd, … */
+const isMonthly = (key: string): boolean => key === "monthlyUsd" || key.endsWith("MonthlyUsd");
 
 const cents = (x: number): number => Math.round(roundCents(x) * 100);
 const fromCents = (c: number): number => c / 100;
@@ -25,7 +18,7 @@ const round = (x: number, places: number): number => {
 function roundDeep(value: unknown, key: string, parent: string): unknown {
   if (typeof value === "number") {
     if (Number.isInteger(value)) return value;
-    if (MONTHLY_KEYS.has(key)) return roundCents(value);
+    if (isMonthly(key)) return roundCents(value);
     if (parent === "hourlyUsdPerTask") return round(value, 8);
     if (parent === "unitPrices") return Number(value.toPrecision(6));
     return round(value, 3);
@@ -48,6 +41,11 @@ export function toPublishedReport(report: Report): Report {
     }
   }
   out.totals.savingsMonthlyUsd = fromCents(cents(out.totals.currentMonthlyUsd) - cents(out.totals.recommendedMonthlyUsd));
+  for (const c of out.clusters) {
+    if (c.packing) c.packing.savingsMonthlyUsd = fromCents(cents(c.packing.current.monthlyUsd) - cents(c.packing.best.monthlyUsd));
+  }
+  out.totals.autoscalingSavingsMonthlyUsd = fromCents(out.services.reduce((a, s) => a + cents(s.autoscaling?.savingsMonthlyUsd ?? 0), 0));
+  out.totals.ec2PackingSavingsMonthlyUsd = fromCents(out.clusters.reduce((a, c) => a + cents(c.packing?.savingsMonthlyUsd ?? 0), 0));
   return out;
 }
 

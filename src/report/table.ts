@@ -1,6 +1,6 @@
 // `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
 // bottom, 100 columns wide, colour only when asked.
-import type { ServiceFinding } from "../model/report.js";
+import type { ClusterFinding, ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
 import { toPublishedReport } from "./json.js";
@@ -76,6 +76,76 @@ function noteFor(s: ServiceFinding): { kind: "risk" | "no advice" | "held back";
   return undefined;
 }
 
+/** One line of autoscaling advice for the table (the whole message is in the JSON). */
+export function autoscalingLine(s: ServiceFinding): string | undefined {
+  const a = s.autoscaling;
+  if (!a || a.action === "ok" || !a.proposed) return undefined;
+  const usd = a.savingsMonthlyUsd;
+  const dollars = usd === null ? "" : usd >= 0 ? `; saves ${fmtUsdMonthly(usd)}` : ` (+${fmtUsdMonthly(-usd)})`;
+  const pr = a.proposed;
+  const cur = a.current;
+  switch (a.action) {
+    case "propose-target-tracking":
+      return `autoscaling: track CPU at ${fmtPct(pr.targetValue ?? 0)} with ${pr.minCapacity}–${pr.maxCapacity} tasks → ~${(a.evidence.averageTasksProposed ?? 0).toFixed(1)} on average, not ${a.evidence.averageTasksNow.toFixed(1)}${dollars}`;
+    case "raise-max":
+      return `autoscaling: at its max of ${cur?.maxCapacity} ${fmtPct(a.evidence.hoursAtMaxPercent ?? 0)} of the time: raise max to ${pr.maxCapacity}${dollars}`;
+    case "lower-min":
+      return `autoscaling: at its min of ${cur?.minCapacity} ${fmtPct(a.evidence.hoursAtMinPercent ?? 0)} of the time, mostly idle: lower min to ${pr.minCapacity}${dollars}`;
+    case "raise-target":
+      return `autoscaling: raise the CPU target from ${fmtPct(a.evidence.targetPercent)} to ${fmtPct(pr.targetValue ?? 0)}${dollars}`;
+  }
+}
+
+/** Headroom, rule, hosts, packing and Fargate for an EC2 cluster: labelled lines, wrapped under the name. */
+export function hostSection(c: ClusterFinding, indent: number, width: number, p: Paint): string[] {
+  const h = c.hostScaling;
+  if (!h) return [];
+  const out: string[] = [];
+  const label = 10;
+  const room = width - indent - label;
+  // Text is wrapped plain (colour codes would count as width); only the label is coloured.
+  const add = (name: string, text: string, maxLines = 2) => {
+    wrap(text, room, maxLines).forEach((line, k) => out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line));
+  };
+  const action = h.today.action.replace("-", " ");
+  add("headroom", `${action}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""}: ${h.today.message}`, 3);
+  add(
+    "rule",
+    `scale out when fewer than ${h.rule.scaleOutBelow} largest tasks fit; scale in only when more than ${h.rule.scaleInAbove} fit (never flaps) · managed scaling targetCapacity ${h.rule.targetCapacity}`,
+  );
+  const hs = h.hosts;
+  if (hs.desired !== null) {
+    add(
+      "hosts",
+      `${hs.instanceType}: min ${hs.min ?? "?"}, desired ${hs.desired}, max ${hs.max ?? "?"} (${hs.current} now)` +
+        (hs.desiredMonthlyUsd !== null ? ` · desired ${fmtUsdMonthly(hs.desiredMonthlyUsd)}` : ""),
+    );
+  }
+  const pk = c.packing;
+  if (pk) {
+    const fleet = (f: NonNullable<ClusterFinding["packing"]>["best"]) =>
+      Object.entries(f.instanceTypes)
+        .map(([type, n]) => `${n} × ${type}`)
+        .join(" + ");
+    const saves = pk.savingsMonthlyUsd;
+    add(
+      "packing",
+      `${fleet(pk.best)} ${fmtUsdMonthly(pk.best.monthlyUsd)} (${pk.best.limitedBy}-bound: cpu ${fmtPct(pk.best.cpuReservedPercent)}, memory ${fmtPct(pk.best.memoryReservedPercent)} reserved; ${pk.minHosts}+ hosts) vs ${fmtUsdMonthly(pk.current.monthlyUsd)} now: ` +
+        (saves >= 0 ? `saves ${fmtUsdMonthly(saves)}` : `costs ${fmtUsdMonthly(-saves)} more`) +
+        (pk.graviton ? ` · Graviton: ${fleet(pk.graviton)} ${fmtUsdMonthly(pk.graviton.monthlyUsd)} (arm64 images)` : ""),
+      3,
+    );
+  }
+  const f = c.fargateComparison;
+  if (f) {
+    add(
+      "fargate",
+      `same tasks on Fargate x86 ${fmtUsd(f.fargateX86MonthlyUsd)}, ARM ${fmtUsd(f.fargateArmMonthlyUsd)}, ${Math.round(f.spotShare * 100)}% Spot ${fmtUsd(f.fargateSpotMonthlyUsd)} a month · cheapest: ${f.cheapest}`,
+    );
+  }
+  return out;
+}
+
 export const renderTable: Reporter = (input, options) => {
   const report = toPublishedReport(input);
   const p = paint(options.color);
@@ -127,6 +197,8 @@ export const renderTable: Reporter = (input, options) => {
         lines.push("      " + (note.kind === "risk" ? p.red(text) : p.dim(text)));
       }
     }
+    const scaling = autoscalingLine(s);
+    if (scaling) lines.push("      " + p.cyan(truncate(scaling, width - 6)));
   }
 
   const t = report.totals;
@@ -145,6 +217,16 @@ export const renderTable: Reporter = (input, options) => {
     `   ${fmtUsdMonthly(t.savingsMonthlyUsd)} ${t.savingsMonthlyUsd >= 0 ? "less" : "more"} (${fmtPct(Math.abs(pct))}) if every recommendation is applied` +
       (t.unpricedServices ? `; ${plural(t.unpricedServices, "service")} without a price not counted` : ""),
   );
+  const scaled = report.services.filter((s) => s.autoscaling && s.autoscaling.action !== "ok");
+  if (scaled.length > 0) {
+    const net = t.autoscalingSavingsMonthlyUsd;
+    lines.push(
+      truncate(
+        `   autoscaling advice for ${plural(scaled.length, "service")}: ${fmtUsdMonthly(Math.abs(net))} ${net >= 0 ? "less" : "more"} on top of that`,
+        width,
+      ),
+    );
+  }
 
   const ec2 = report.clusters.filter((c) => c.ec2);
   if (report.clusters.length > 0) {
@@ -174,6 +256,7 @@ export const renderTable: Reporter = (input, options) => {
           width,
         ),
       );
+      lines.push(...hostSection(c, 3 + w, width, p));
     }
     if (ec2.length > 0 && t.ec2UnreservedMonthlyUsd > 0) {
       lines.push(

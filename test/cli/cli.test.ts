@@ -65,6 +65,16 @@ describe("ecs-advisor report", () => {
     expect(strict.policy.cpu.target).toBe(40);
     expect(loose.totals.recommendedMonthlyUsd).toBeLessThan(strict.totals.recommendedMonthlyUsd);
   });
+
+  it("host and autoscaling flags change the rule and the proposals", () => {
+    const r = JSON.parse(runCli(["report", "--demo", "--format", "json", "--scale-out-below", "4", "--autoscaling-target", "70"]).stdout);
+    const ec2 = r.clusters.find((c: { cluster: string }) => c.cluster === "core-ec2");
+    expect(ec2.hostScaling.rule.scaleOutBelow).toBe(4);
+    expect(ec2.hostScaling.rule.scaleInAbove).toBe(ec2.hostScaling.tasksPerHost + 4);
+    expect(ec2.hostScaling.today.action).toBe("scale-out"); // 2 fit now, fewer than 4
+    const checkout = r.services.find((s: { service: string }) => s.service === "checkout-api");
+    expect(checkout.autoscaling.proposed.targetValue).toBe(70);
+  });
 });
 
 describe("bad input: one line of what is wrong, one of what to do, exit 2, no stack trace", () => {
@@ -75,6 +85,7 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json."],
     [["report", "--demo", "--target-cpu", "0"], "ecs-advisor report: option '--target-cpu <pct>' argument '0' is invalid. --target-cpu takes a percentage from 1 to 100, got \"0\""],
     [["report", "--bogus"], "ecs-advisor report: unknown option '--bogus'"],
+    [["report", "--demo", "--scale-out-below", "1.5"], "ecs-advisor report: option '--scale-out-below <tasks>' argument '1.5' is invalid. --scale-out-below takes a whole number of tasks, got \"1.5\""],
     [["calc", "--cpu", "1024"], "ecs-advisor: --cpu and --cpu-util go together"],
     [["calc", "--cpu", "lots", "--cpu-util", "40"], "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\""],
     [["nosuch"], "ecs-advisor: unknown command 'nosuch'"],
