@@ -14,3 +14,11 @@ export class UserError extends Error {
 }
 
 export const isUserError = (e: unknown): e is UserError => e instanceof UserError;
+
+/** Not an error: the command has written its output and ends with this exit code (check: 1 on a violation). */
+export class ExitWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = "ExitWith";
+  }
+}

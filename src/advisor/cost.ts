@@ -1,5 +1,6 @@
 // Dollars. Prices arrive in the snapshot; this module only multiplies (aws-facts §1.2–1.3, §8).
-import type { ContainerInstance, Prices } from "../model/snapshot.js";
+import type { ContainerInstance, Prices, TaskDefinition } from "../model/snapshot.js";
+import type { Placement } from "./allocation.js";
 import { HOURS_PER_MONTH, gibOf, vcpuOf } from "../model/units.js";
 
 export { HOURS_PER_MONTH };
@@ -104,3 +105,31 @@ export function ec2TaskHourly(cpu: number, memory: number, unit: Ec2UnitPrices):
 }
 
 export const monthly = (hourly: number): number => hourly * HOURS_PER_MONTH;
+
+export type TaskPricer = (cpu: number, memory: number) => number;
+
+/**
+ * USD per task-hour for a task of a given size, placed as the service places it: Fargate (On-Demand and
+ * Spot blended, ARM and Windows rates, extra storage), or the EC2 cluster's unit prices. "external":
+ * ECS Anywhere has no AWS price; "unpriced-ec2": the cluster has no priced container instances.
+ */
+export function taskPricer(
+  placement: Placement,
+  td: Pick<TaskDefinition, "ephemeralStorageGiB">,
+  prices: Prices,
+  spotDiscount: number,
+  ec2Units: Ec2UnitPrices | undefined,
+): TaskPricer | "external" | "unpriced-ec2" {
+  if (placement.kind === "external") return "external";
+  if (placement.kind === "fargate") {
+    const discount = prices.fargate.spotDiscount ?? spotDiscount;
+    return (cpu, memory) =>
+      withSpot(
+        fargateTaskHourly({ cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB }, prices),
+        placement.spotShare,
+        discount,
+      );
+  }
+  if (!ec2Units) return "unpriced-ec2";
+  return (cpu, memory) => ec2TaskHourly(cpu, memory, ec2Units);
+}

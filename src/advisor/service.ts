@@ -4,7 +4,7 @@ import type { Confidence, ResourceEvidence, ServiceFinding } from "../model/repo
 import type { Cluster, Prices, Service, TaskDefinition } from "../model/snapshot.js";
 import { fmtCpu, fmtHours, fmtMiB, fmtPct, fmtTime, plural } from "../model/format.js";
 import { allocationOf, placementOf, type Placement } from "./allocation.js";
-import { ec2TaskHourly, fargateTaskHourly, monthly, withSpot, type Ec2UnitPrices } from "./cost.js";
+import { monthly, taskPricer, type Ec2UnitPrices } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
 import { buildHistory, maskBefore, type History } from "./history.js";
 import { describeStatistic, type Policy } from "./policy.js";
@@ -50,31 +50,19 @@ function pricerFor(
   ctx: AdviseContext,
   reasons: Reasons,
 ): Pricer {
-  if (placement.kind === "external") {
+  const pricer = taskPricer(placement, td, ctx.prices, ctx.policy.fargate.spotDiscount, ctx.ec2Units.get(service.cluster));
+  if (pricer === "external") {
     reasons.add("external-launch-type", "EXTERNAL (ECS Anywhere) capacity is your own hardware: no AWS price");
     return () => undefined;
   }
-  if (placement.kind === "fargate") {
-    const discount = ctx.prices.fargate.spotDiscount ?? ctx.policy.fargate.spotDiscount;
-    return (cpu, memory) =>
-      withSpot(
-        fargateTaskHourly(
-          { cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB },
-          ctx.prices,
-        ),
-        placement.spotShare,
-        discount,
-      );
-  }
-  const units = ctx.ec2Units.get(service.cluster);
-  if (!units) {
+  if (pricer === "unpriced-ec2") {
     reasons.add(
       "no-price",
       `no priced container instances in cluster ${service.cluster}: the EC2 cost of this service is unknown`,
     );
     return () => undefined;
   }
-  return (cpu, memory) => ec2TaskHourly(cpu, memory, units);
+  return pricer;
 }
 
 export function adviseService(service: Service, ctx: AdviseContext): ServiceFinding {

@@ -1,5 +1,5 @@
 // The options that point ecs-advisor at a live AWS account, shared by `report` and `collect`.
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import type { CollectOptions } from "../collect/aws/collect.js";
 import { terminalProgress } from "../collect/progress.js";
 import { packageVersion } from "../collect/assets.js";
@@ -25,7 +25,11 @@ export function addLiveOptions(cmd: Command): Command {
     .option("--profile <name>", "AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)")
     .option("--cluster <name>", "only this cluster; repeat or comma-separate for more (default: all)", list)
     .option("--service <name>", "only this service (name or cluster/name); repeatable", list)
-    .option("--lookback <duration>", `how much CloudWatch history to read, e.g. 14d, 36h (default ${DEFAULT_LOOKBACK})`, duration("--lookback"), duration("--lookback")(DEFAULT_LOOKBACK))
+    .addOption(
+      new Option("--lookback <duration>", "how much CloudWatch history to read, e.g. 14d, 36h")
+        .argParser(duration("--lookback"))
+        .default(duration("--lookback")(DEFAULT_LOOKBACK), DEFAULT_LOOKBACK),
+    )
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (an emulator such as moto)")
     .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again");
 }

@@ -15,7 +15,8 @@ const round = (x: number, places: number): number => {
   return Math.round(x * f) / f;
 };
 
-function roundDeep(value: unknown, key: string, parent: string): unknown {
+/** Money to cents, per-task hourly prices to 8 decimals, unit prices to 6 digits, other fractions to 3. */
+export function roundDeep(value: unknown, key = "", parent = ""): unknown {
   if (typeof value === "number") {
     if (Number.isInteger(value)) return value;
     if (isMonthly(key)) return roundCents(value);
