@@ -1,0 +1,308 @@
+// Task definitions as people keep them, read for `check`: the JSON `aws ecs register-task-definition
+// --cli-input-json` takes, the output of `describe-task-definition` ({"taskDefinition": …}), and
+// AWS::ECS::TaskDefinition resources in CloudFormation templates (JSON or YAML, e.g. `cdk synth`).
+// Values are read the ways ECS accepts them ("1024", "1 vCPU", "2GB", numbers), and every problem is
+// one line naming the file and, where the parser knows it, the line.
+import { readFileSync } from "node:fs";
+import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { UserError } from "../errors.js";
+import type { TaskDefinition } from "../model/snapshot.js";
+import { parseCpuUnits, parseMemoryMiB } from "../model/units.js";
+import { locateJsonError } from "./json-error.js";
+
+export type TaskDefinitionFormat = "register-task-definition" | "describe-task-definition" | "cloudformation";
+
+export interface ProposedTaskDefinition {
+  file: string;
+  /** The family, or the CloudFormation logical ID when the template sets no Family. */
+  name: string;
+  family: string | undefined;
+  format: TaskDefinitionFormat;
+  /** Line of the task definition (its resource, or the document) and of the fields rules point at. */
+  line: number | undefined;
+  lines: {
+    cpu?: number | undefined;
+    memory?: number | undefined;
+    compatibilities?: number | undefined;
+    containers: Array<{ line?: number | undefined; cpu?: number | undefined; memory?: number | undefined; memoryReservation?: number | undefined }>;
+  };
+  taskDefinition: TaskDefinition;
+}
+
+const HINT = "check accepts register-task-definition JSON, describe-task-definition output, or a CloudFormation template (JSON or YAML)";
+
+/** CloudFormation's short-form intrinsic functions (!Ref, !Sub, !If …), read as their long forms. */
+const INTRINSICS = ["Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "If", "Equals", "And", "Or", "Not", "Length", "ToJsonString"];
+const longName = (tag: string) => (tag === "Ref" || tag === "Condition" ? tag : `Fn::${tag}`);
+const CFN_TAGS = ["Ref", "Condition", ...INTRINSICS].flatMap((t) => [
+  { tag: `!${t}`, resolve: (s: string) => ({ [longName(t)]: t === "GetAtt" ? s.split(".") : s }) },
+  { tag: `!${t}`, collection: "seq" as const, resolve: (seq: { toJSON(): unknown }) => ({ [longName(t)]: seq.toJSON() }) },
+  { tag: `!${t}`, collection: "map" as const, resolve: (map: { toJSON(): unknown }) => ({ [longName(t)]: map.toJSON() }) },
+]);
+
+/** @param shown the path as the user gave it, for messages */
+export function readTaskDefinitionFile(path: string, shown = path): ProposedTaskDefinition[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UserError(`task definition file not found: ${shown}`, "check the path (relative to the current directory)");
+    if (code === "EISDIR") throw new UserError(`${shown} is a directory, not a task definition file`, "pass the files themselves, e.g. infra/taskdefs/*.json");
+    throw new UserError(`cannot read ${shown}: ${(e as Error).message}`, "check the file's permissions");
+  }
+  return parseTaskDefinitions(text, shown);
+}
+
+type Path = Array<string | number>;
+type Json = unknown;
+const isObject = (v: Json): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function parseTaskDefinitions(text: string, file: string): ProposedTaskDefinition[] {
+  const looksJson = /\.json$/i.test(file) || /^\s*[{[]/.test(text);
+  if (looksJson) {
+    try {
+      JSON.parse(text);
+    } catch {
+      const at = locateJsonError(text);
+      throw new UserError(`${file}${at ? `:${at.line}:${at.column}` : ""}: not valid JSON${at ? `: ${at.message}` : ""}`, HINT);
+    }
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, customTags: CFN_TAGS, uniqueKeys: !looksJson, prettyErrors: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    const what = err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML: ${what}`, HINT);
+  }
+  const root = doc.toJS({ maxAliasCount: 1000 }) as Json;
+  const lineAt = (path: Path): number | undefined => lineOf(doc, lines, path);
+  const ctx: Ctx = { file, lineAt, parameters: {} };
+
+  if (isObject(root) && isObject(root.taskDefinition) && Array.isArray(root.taskDefinition.containerDefinitions)) {
+    return [fromApiShape(root.taskDefinition, ["taskDefinition"], "describe-task-definition", ctx)];
+  }
+  if (isObject(root) && Array.isArray(root.containerDefinitions)) {
+    return [fromApiShape(root, [], "register-task-definition", ctx)];
+  }
+  if (isObject(root) && isObject(root.Resources)) {
+    ctx.parameters = isObject(root.Parameters) ? root.Parameters : {};
+    const found = Object.entries(root.Resources).filter(([, r]) => isObject(r) && r.Type === "AWS::ECS::TaskDefinition");
+    if (found.length === 0) {
+      throw new UserError(`${file}: a CloudFormation template with no AWS::ECS::TaskDefinition resource`, "pass the template that defines the task definitions, or their register-task-definition JSON");
+    }
+    return found.map(([id, r]) => fromCloudFormation(id, r as Record<string, Json>, ctx));
+  }
+  throw new UserError(
+    `${file} is not a task definition: no containerDefinitions, no {"taskDefinition": …}, no CloudFormation Resources`,
+    HINT,
+  );
+}
+
+function lineOf(doc: Document, lines: LineCounter, path: Path): number | undefined {
+  const node = doc.getIn(path, true);
+  if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
+  return undefined;
+}
+
+interface Ctx {
+  file: string;
+  lineAt: (path: Path) => number | undefined;
+  parameters: Record<string, Json>;
+}
+
+/** The same fields under their API (camelCase) or CloudFormation (PascalCase) names. */
+interface Names {
+  family: string;
+  cpu: string;
+  memory: string;
+  containers: string;
+  name: string;
+  memoryReservation: string;
+  essential: string;
+  compatibilities: string;
+  networkMode: string;
+  runtimePlatform: string;
+  cpuArchitecture: string;
+  operatingSystemFamily: string;
+  ephemeralStorage: string;
+  sizeInGiB: string;
+}
+const API: Names = {
+  family: "family",
+  cpu: "cpu",
+  memory: "memory",
+  containers: "containerDefinitions",
+  name: "name",
+  memoryReservation: "memoryReservation",
+  essential: "essential",
+  compatibilities: "requiresCompatibilities",
+  networkMode: "networkMode",
+  runtimePlatform: "runtimePlatform",
+  cpuArchitecture: "cpuArchitecture",
+  operatingSystemFamily: "operatingSystemFamily",
+  ephemeralStorage: "ephemeralStorage",
+  sizeInGiB: "sizeInGiB",
+};
+const CFN: Names = {
+  family: "Family",
+  cpu: "Cpu",
+  memory: "Memory",
+  containers: "ContainerDefinitions",
+  name: "Name",
+  memoryReservation: "MemoryReservation",
+  essential: "Essential",
+  compatibilities: "RequiresCompatibilities",
+  networkMode: "NetworkMode",
+  runtimePlatform: "RuntimePlatform",
+  cpuArchitecture: "CpuArchitecture",
+  operatingSystemFamily: "OperatingSystemFamily",
+  ephemeralStorage: "EphemeralStorage",
+  sizeInGiB: "SizeInGiB",
+};
+
+function fromApiShape(td: Record<string, Json>, at: Path, format: TaskDefinitionFormat, ctx: Ctx): ProposedTaskDefinition {
+  const family = text(td.family, [...at, "family"], "family", ctx);
+  const revision = typeof td.revision === "number" && td.revision > 0 ? td.revision : 1;
+  return build(td, at, API, format, family ?? fileStem(ctx.file), family, revision, ctx);
+}
+
+function fromCloudFormation(id: string, resource: Record<string, Json>, ctx: Ctx): ProposedTaskDefinition {
+  const at: Path = ["Resources", id, "Properties"];
+  const props = isObject(resource.Properties) ? resource.Properties : undefined;
+  if (!props) throw new UserError(`${ctx.file}:${ctx.lineAt(["Resources", id]) ?? "?"}: task definition ${id} has no Properties`, HINT);
+  const family = text(props.Family, [...at, "Family"], "Family", ctx);
+  const out = build(props, at, CFN, "cloudformation", family ?? id, family, 1, ctx);
+  out.line = ctx.lineAt(["Resources", id]);
+  return out;
+}
+
+function build(
+  td: Record<string, Json>,
+  at: Path,
+  n: Names,
+  format: TaskDefinitionFormat,
+  name: string,
+  family: string | undefined,
+  revision: number,
+  ctx: Ctx,
+): ProposedTaskDefinition {
+  const containersRaw = td[n.containers];
+  if (!Array.isArray(containersRaw) || containersRaw.length === 0) {
+    throw new UserError(`${ctx.file}:${ctx.lineAt([...at, n.containers]) ?? ctx.lineAt(at) ?? "?"}: ${name} has no ${n.containers}`, "a task definition needs at least one container");
+  }
+  const cpu = amount(td[n.cpu], [...at, n.cpu], n.cpu, "cpu", ctx);
+  const memory = amount(td[n.memory], [...at, n.memory], n.memory, "memory", ctx);
+  const containerLines: ProposedTaskDefinition["lines"]["containers"] = [];
+  const containers = containersRaw.map((c: Json, i: number) => {
+    const cAt: Path = [...at, n.containers, i];
+    if (!isObject(c)) throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] is not an object`, HINT);
+    const cname = text(c[n.name], [...cAt, n.name], `${n.containers}[${i}].${n.name}`, ctx);
+    if (!cname) throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] has no ${n.name}`, "every container needs a name");
+    containerLines.push({
+      line: ctx.lineAt(cAt),
+      cpu: ctx.lineAt([...cAt, n.cpu]),
+      memory: ctx.lineAt([...cAt, n.memory]),
+      memoryReservation: ctx.lineAt([...cAt, n.memoryReservation]),
+    });
+    const ccpu = amount(c[n.cpu], [...cAt, n.cpu], `${cname}'s ${n.cpu}`, "cpu", ctx, { allowZero: true });
+    const cmem = amount(c[n.memory], [...cAt, n.memory], `${cname}'s ${n.memory}`, "memory", ctx);
+    const cres = amount(c[n.memoryReservation], [...cAt, n.memoryReservation], `${cname}'s ${n.memoryReservation}`, "memory", ctx);
+    const essential = c[n.essential];
+    return {
+      name: cname,
+      ...(ccpu !== undefined ? { cpu: ccpu } : {}),
+      ...(cmem !== undefined ? { memory: cmem } : {}),
+      ...(cres !== undefined ? { memoryReservation: cres } : {}),
+      ...(typeof essential === "boolean" ? { essential } : {}),
+    };
+  });
+  const compat = td[n.compatibilities];
+  const compatibilities = Array.isArray(compat) ? compat.filter((x): x is string => typeof x === "string").map((x) => x.toUpperCase()) : [];
+  const platform = isObject(td[n.runtimePlatform]) ? (td[n.runtimePlatform] as Record<string, Json>) : {};
+  const arch = text(platform[n.cpuArchitecture], [...at, n.runtimePlatform, n.cpuArchitecture], n.cpuArchitecture, ctx)?.toUpperCase() ?? "X86_64";
+  if (arch !== "X86_64" && arch !== "ARM64") {
+    throw new UserError(`${ctx.file}:${ctx.lineAt([...at, n.runtimePlatform, n.cpuArchitecture]) ?? "?"}: ${n.cpuArchitecture} ${JSON.stringify(arch)} is not X86_64 or ARM64`, HINT);
+  }
+  const os = text(platform[n.operatingSystemFamily], [...at, n.runtimePlatform, n.operatingSystemFamily], n.operatingSystemFamily, ctx)?.toUpperCase() ?? "LINUX";
+  const mode = text(td[n.networkMode], [...at, n.networkMode], n.networkMode, ctx);
+  const storage = isObject(td[n.ephemeralStorage]) ? (td[n.ephemeralStorage] as Record<string, Json>)[n.sizeInGiB] : undefined;
+  const taskDefinition: TaskDefinition = {
+    family: family ?? name,
+    revision,
+    ...(cpu !== undefined ? { cpu } : {}),
+    ...(memory !== undefined ? { memory } : {}),
+    ...(mode === "awsvpc" || mode === "bridge" || mode === "host" || mode === "none" ? { networkMode: mode } : {}),
+    ...(compatibilities.length ? { requiresCompatibilities: compatibilities } : {}),
+    cpuArchitecture: arch,
+    operatingSystemFamily: os,
+    ...(typeof storage === "number" && storage > 0 ? { ephemeralStorageGiB: storage } : {}),
+    containers,
+  };
+  return {
+    file: ctx.file,
+    name,
+    family,
+    format,
+    line: ctx.lineAt(at.length ? at : []) ?? 1,
+    lines: {
+      cpu: ctx.lineAt([...at, n.cpu]),
+      memory: ctx.lineAt([...at, n.memory]),
+      compatibilities: ctx.lineAt([...at, n.compatibilities]),
+      containers: containerLines,
+    },
+    taskDefinition,
+  };
+}
+
+const fileStem = (file: string) => file.replace(/^.*[\\/]/, "").replace(/\.(json|ya?ml)$/i, "");
+
+/** A Ref to a template parameter becomes its Default; other intrinsics cannot be evaluated here. */
+function resolve(value: Json, path: Path, field: string, ctx: Ctx): Json {
+  if (!isObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === "Ref" && typeof value.Ref === "string") {
+    const p = ctx.parameters[value.Ref];
+    if (isObject(p) && p.Default !== undefined) return p.Default;
+    throw new UserError(
+      `${ctx.file}:${ctx.lineAt(path) ?? "?"}: ${field} is a Ref to ${value.Ref}, which has no Default to check`,
+      "give the parameter a Default, or check the synthesized template (cdk synth) with literal values",
+    );
+  }
+  if (keys.length === 1 && /^Fn::/.test(keys[0]!)) {
+    throw new UserError(
+      `${ctx.file}:${ctx.lineAt(path) ?? "?"}: ${field} uses ${keys[0]}, which check cannot evaluate`,
+      "use a literal value or a Ref to a parameter with a Default",
+    );
+  }
+  return value;
+}
+
+function text(value: Json, path: Path, field: string, ctx: Ctx): string | undefined {
+  const v = resolve(value, path, field, ctx);
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "string") return v;
+  throw new UserError(`${ctx.file}:${ctx.lineAt(path) ?? "?"}: ${field} should be a string, got ${JSON.stringify(v)}`, HINT);
+}
+
+/** cpu units or MiB from the forms ECS accepts; undefined when the field is absent. */
+function amount(value: Json, path: Path, field: string, kind: "cpu" | "memory", ctx: Ctx, opts: { allowZero?: boolean } = {}): number | undefined {
+  const v = resolve(value, path, field, ctx);
+  if (v === undefined || v === null || v === "") return undefined;
+  const where = `${ctx.file}:${ctx.lineAt(path) ?? "?"}`;
+  const shown = JSON.stringify(v);
+  const numeric = typeof v === "number" ? v : typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
+  if (numeric !== undefined && (numeric < 0 || (numeric === 0 && !opts.allowZero))) {
+    throw new UserError(`${where}: ${field} ${shown} must be greater than 0`, kind === "cpu" ? "cpu is in units (1024 = 1 vCPU) or vCPU, e.g. 512 or \"0.5 vCPU\"" : "memory is in MiB or GB, e.g. 2048 or \"2 GB\"");
+  }
+  if (numeric === 0) return 0;
+  const parsed = kind === "cpu" ? parseCpuUnits(v) : parseMemoryMiB(v);
+  if (parsed === undefined) {
+    throw new UserError(
+      `${where}: ${field} ${shown} is not a ${kind} value ECS accepts`,
+      kind === "cpu" ? "write cpu units (1024) or vCPU (\"1 vCPU\")" : "write MiB (2048) or GB (\"2GB\", \"2 GB\")",
+    );
+  }
+  return parsed;
+}
