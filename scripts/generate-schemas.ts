@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { checkResultSchema } from "../src/model/check.js";
 import { reportSchema } from "../src/model/report.js";
 import { snapshotSchema } from "../src/model/snapshot.js";
 
@@ -37,6 +38,12 @@ export function generateSchemas(): Record<string, string> {
       "https://github.com/ecs-advisor/ecs-advisor/schema/report-v1.schema.json",
       "ecs-advisor report (--format json), schemaVersion 1",
       // Input mode leaves additionalProperties open: v1 readers must accept fields added later.
+      "input",
+    ),
+    "schema/check-v1.schema.json": toSchema(
+      checkResultSchema,
+      "https://github.com/ecs-advisor/ecs-advisor/schema/check-v1.schema.json",
+      "ecs-advisor check (--format json), schemaVersion 1",
       "input",
     ),
   };

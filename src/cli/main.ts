@@ -5,8 +5,9 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "../collect/assets.js";
-import { isUserError } from "../errors.js";
+import { ExitWith, isUserError } from "../errors.js";
 import { calcCommand } from "./calc.js";
+import { checkCommand } from "./check.js";
 import { collectCommand } from "./collect.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride();
   program.addCommand(configure(reportCommand(io), io), { isDefault: false });
   program.addCommand(configure(collectCommand(io), io));
+  program.addCommand(configure(checkCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",
@@ -35,6 +37,7 @@ Start here:
   ecs-advisor report --demo                    the embedded demo fleet, no AWS account needed
   ecs-advisor report --region eu-west-1        live, with your AWS credentials (read-only)
   ecs-advisor collect --region eu-west-1 --out prod.json.gz
+  ecs-advisor check taskdef.json --snapshot prod.json.gz    gate a task-definition change in CI
   ecs-advisor calc --cpu 1024 --cpu-util 40 --launch-type ec2
 
 Exit codes: 0 success · 1 policy violation (check) · 2 bad input or error`,
@@ -70,6 +73,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // Help and --version end with exit 0; every usage error is exit 2 (commander has printed it).
       return e.exitCode === 0 ? 0 : 2;
     }
+    if (e instanceof ExitWith) return e.exitCode;
     if (isUserError(e)) {
       io.stderr.write(`ecs-advisor: ${e.message}\n`);
       if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);

@@ -1,0 +1,138 @@
+// `ecs-advisor check`: proposed task definitions against the usage of the services that run them.
+// Output first, then the exit code: 0 pass · 1 a policy violation · 2 bad input or error.
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { advise } from "../advisor/advise.js";
+import { checkTaskDefinitions, DEFAULT_CHECK_POLICY, type CheckPolicy } from "../advisor/check.js";
+import { packageVersion } from "../collect/assets.js";
+import { readTaskDefinitionFile, type ProposedTaskDefinition } from "../collect/taskdef-file.js";
+import { ExitWith, UserError } from "../errors.js";
+import { CATEGORIES, CHECK_RULES } from "../model/check.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { CHECK_FORMATS, renderCheck, type CheckFormat } from "../report/check.js";
+import { loadConfig, parseIncrease, type Config } from "./config.js";
+import { generatedAt, wantsColor, type Io } from "./io.js";
+import { addLiveOptions, type LiveFlags } from "./live-options.js";
+import { list, percent } from "./parse.js";
+import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
+import { writeOutput } from "./sinks.js";
+import { loadSource } from "./source.js";
+
+interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
+  demo?: boolean;
+  snapshot?: string;
+  format: CheckFormat;
+  out?: string;
+  maxIncrease?: string[];
+  failOn?: string[];
+  overprovisioned?: number;
+  requireEvidence?: boolean;
+  config?: string;
+}
+
+export function checkCommand(io: Io): Command {
+  const cmd = new Command("check")
+    .description("check task-definition changes against real usage and cost (for CI): exit 0 pass, 1 violation, 2 error")
+    .argument("<taskdef...>", "task definition files: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML)")
+    .option("--demo", "check against the embedded demo fleet")
+    .option("--snapshot <file>", "check against a snapshot file (from `ecs-advisor collect`)")
+    .addOption(new Option("--format <name>", "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations)").choices(CHECK_FORMATS).default("text"))
+    .option("--out <file>", "write to a file instead of stdout")
+    .option("--max-increase <limit>", 'fail when monthly cost rises by more than this: "50" or "$50" (dollars), "10%"; repeatable', list)
+    .option("--fail-on <list>", `what fails the check: ${[...CATEGORIES, "none"].join(", ")} or rule names (default: all)`, list)
+    .option("--overprovisioned <pct>", `over-provisioned above the recommendation by more than this (default ${DEFAULT_CHECK_POLICY.overprovisionedPercent})`, percent("--overprovisioned", { min: 0, max: Number.POSITIVE_INFINITY }))
+    .option("--require-evidence", "fail a task definition no service in the evidence runs")
+    .option("--config <file>", "config file (default: .ecs-advisor.yml, .yaml or .json in the current directory)");
+  addLiveOptions(cmd);
+  addPolicyOptions(cmd);
+  cmd.addHelpText(
+    "after",
+    `
+Evidence: --snapshot FILE, --demo, or (neither) live from AWS. A task definition is matched to the
+services that run its family; --service cluster/name picks them instead.
+
+Rules: ${CHECK_RULES.join(", ")}.
+
+Examples:
+  ecs-advisor check infra/taskdefs/api.json --snapshot prod.json.gz
+  ecs-advisor check infra/taskdefs/*.json --snapshot prod.json.gz --format markdown > comment.md
+  ecs-advisor check cdk.out/App.template.json --snapshot prod.json.gz --max-increase 10% --fail-on risk,cost
+
+Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
+  );
+  cmd.action(async (files: string[], local: CheckFlags, self: Command) => {
+    const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
+    const { config } = loadConfig(io.cwd, flags.config);
+    const checkPolicy = checkPolicyFrom(flags, config);
+    // Read every task definition before any evidence: a bad file fails fast, with no AWS calls.
+    const proposals: ProposedTaskDefinition[] = files.flatMap((f) => readTaskDefinitionFile(resolve(io.cwd, f), f));
+    const saved = flags.demo || flags.snapshot;
+    const source = await loadSource(saved ? { ...flags, service: undefined } : flags, io);
+    const policy = policyFrom(flags);
+    const report = advise({
+      snapshot: source.snapshot,
+      prices: source.prices,
+      policy,
+      generatedAt: generatedAt(io),
+      sourceKind: source.kind,
+      toolVersion: packageVersion(),
+      warnings: source.warnings,
+    });
+    const result = checkTaskDefinitions({
+      proposals,
+      snapshot: source.snapshot,
+      prices: source.prices,
+      policy,
+      report,
+      checkPolicy,
+      services: flags.service ? resolveServices(flags.service, source.snapshot) : undefined,
+      generatedAt: report.generatedAt,
+      toolVersion: packageVersion(),
+      sourceKind: source.kind,
+    });
+    result.warnings.unshift(...report.warnings.filter((w) => w.code !== "unpriced-services"));
+    const toStdout = flags.out === undefined || flags.out === "-";
+    const text = renderCheck(result, flags.format, { color: toStdout && flags.format === "text" && wantsColor(io.stdout, io.env) });
+    writeOutput(io, text, flags.out, [...source.inputs, ...files]);
+    if (result.verdict === "fail") throw new ExitWith(1);
+  });
+  return cmd;
+}
+
+function checkPolicyFrom(flags: CheckFlags, config: Config): CheckPolicy {
+  const c = config.check ?? {};
+  const failOn = flags.failOn ?? c["fail-on"] ?? DEFAULT_CHECK_POLICY.failOn;
+  for (const item of failOn) {
+    if (item !== "none" && !(CATEGORIES as readonly string[]).includes(item) && !(CHECK_RULES as readonly string[]).includes(item)) {
+      throw new UserError(`--fail-on ${item}: not a category or rule`, `use ${[...CATEGORIES, "none"].join(", ")} or a rule name: ${CHECK_RULES.join(", ")}`);
+    }
+  }
+  const maxIncrease = { usd: null as number | null, percent: null as number | null };
+  for (const raw of flags.maxIncrease ?? c["max-increase"] ?? []) {
+    const v = parseIncrease(raw);
+    if (!v) throw new UserError(`--max-increase ${raw}: not a dollar amount or a percent`, 'write "50" or "$50" for dollars a month, "10%" for a share of today\'s cost');
+    if (v.usd !== undefined) maxIncrease.usd = v.usd;
+    if (v.percent !== undefined) maxIncrease.percent = v.percent;
+  }
+  return {
+    failOn: failOn.filter((x) => x !== "none"),
+    maxIncrease,
+    overprovisionedPercent: flags.overprovisioned ?? c.overprovisioned ?? DEFAULT_CHECK_POLICY.overprovisionedPercent,
+    requireEvidence: flags.requireEvidence ?? c["require-evidence"] ?? false,
+    rules: c.rules ?? {},
+  };
+}
+
+/** --service values (cluster/name, or a name unique in the evidence) as cluster/name keys. */
+function resolveServices(names: readonly string[], snapshot: Snapshot): string[] {
+  return names.map((n) => {
+    const exact = snapshot.services.find((s) => `${s.cluster}/${s.name}` === n);
+    if (exact) return n;
+    const byName = snapshot.services.filter((s) => s.name === n);
+    if (byName.length === 1) return `${byName[0]!.cluster}/${n}`;
+    if (byName.length > 1) {
+      throw new UserError(`--service ${n} is in ${byName.length} clusters (${byName.map((s) => s.cluster).join(", ")})`, `name one: --service ${byName[0]!.cluster}/${n}`);
+    }
+    throw new UserError(`--service ${n} is not in the evidence`, "give it as cluster/name, as the report lists it (ecs-advisor report --snapshot FILE)");
+  });
+}
