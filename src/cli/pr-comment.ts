@@ -1,0 +1,109 @@
+// Post `check`'s markdown as a pull-request comment, or update the one it posted before (found by the
+// hidden marker), so a pull request carries one comment that follows its latest push. Used by the
+// GitHub Action (action.yml):
+//
+//   node dist/cli/pr-comment.js comment.md
+//
+// Environment (GitHub sets all but the token): GITHUB_TOKEN, GITHUB_REPOSITORY (owner/name),
+// GITHUB_EVENT_PATH (the pull_request event) or PR_NUMBER, GITHUB_API_URL (default api.github.com).
+// The token is sent only in the Authorization header and never printed. A comment that cannot be
+// written (a fork's read-only token, say) is a warning, not a failure: the check's verdict stands.
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { COMMENT_MARKER } from "../report/check.js";
+
+export interface CommentEnv {
+  [name: string]: string | undefined;
+}
+
+export interface CommentResult {
+  action: "created" | "updated" | "skipped" | "failed";
+  message: string;
+}
+
+export async function upsertComment(body: string, env: CommentEnv, fetchImpl: typeof fetch = fetch): Promise<CommentResult> {
+  const token = env.GITHUB_TOKEN;
+  const repo = env.GITHUB_REPOSITORY;
+  const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const pr = env.PR_NUMBER ?? prFromEvent(env.GITHUB_EVENT_PATH);
+  if (!token) return { action: "skipped", message: "no GITHUB_TOKEN: the comment was not posted" };
+  if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) return { action: "skipped", message: "GITHUB_REPOSITORY is not owner/name: the comment was not posted" };
+  if (!pr || !/^\d+$/.test(pr)) return { action: "skipped", message: "not a pull request (no PR number): the comment was not posted" };
+  const text = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
+  const headers = {
+    authorization: `Bearer ${token}`,
+    accept: "application/vnd.github+json",
+    "x-github-api-version": "2022-11-28",
+    "content-type": "application/json",
+    "user-agent": "ecs-advisor",
+  };
+  const call = async (method: string, path: string, payload?: unknown) => {
+    const res = await fetchImpl(`${api}${path}`, { method, headers, ...(payload ? { body: JSON.stringify(payload) } : {}), signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) throw new HttpError(method, path, res.status);
+    return res.json() as Promise<unknown>;
+  };
+  try {
+    let existing: number | undefined;
+    for (let page = 1; page <= 50 && existing === undefined; page++) {
+      const list = (await call("GET", `/repos/${repo}/issues/${pr}/comments?per_page=100&page=${page}`)) as Array<{ id: number; body?: string }>;
+      existing = list.find((c) => typeof c.body === "string" && c.body.includes(COMMENT_MARKER))?.id;
+      if (list.length < 100) break;
+    }
+    if (existing !== undefined) {
+      await call("PATCH", `/repos/${repo}/issues/comments/${existing}`, { body: text });
+      return { action: "updated", message: `updated the ecs-advisor comment on pull request #${pr}` };
+    }
+    await call("POST", `/repos/${repo}/issues/${pr}/comments`, { body: text });
+    return { action: "created", message: `commented on pull request #${pr}` };
+  } catch (e) {
+    const why = e instanceof HttpError ? `${e.method} ${e.path.replace(/\?.*$/, "")} answered ${e.status}${e.status === 403 ? " (a read-only token, as on pull requests from forks?)" : ""}` : (e as Error).name === "TimeoutError" ? "GitHub did not answer within 15 s" : `could not reach ${api}`;
+    return { action: "failed", message: `the pull-request comment was not posted: ${why}` };
+  }
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+  ) {
+    super(`${method} ${path}: ${status}`);
+  }
+}
+
+function prFromEvent(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(path, "utf8")) as { pull_request?: { number?: number }; number?: number };
+    const n = event.pull_request?.number ?? event.number;
+    return n === undefined ? undefined : String(n);
+  } catch {
+    return undefined;
+  }
+}
+
+const isMain = (() => {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (isMain) {
+  const file = process.argv[2];
+  if (!file) {
+    process.stderr.write("usage: node pr-comment.js COMMENT.md\n");
+    process.exit(2);
+  }
+  let body: string;
+  try {
+    body = readFileSync(file, "utf8");
+  } catch {
+    process.stderr.write(`ecs-advisor: cannot read ${file}\n`);
+    process.exit(2);
+  }
+  const r = await upsertComment(body, process.env);
+  // GitHub shows "::warning::" lines as annotations; the job's result is the check's, not the comment's.
+  process.stdout.write(r.action === "failed" || r.action === "skipped" ? `::warning title=ecs-advisor::${r.message}\n` : `${r.message}\n`);
+}
