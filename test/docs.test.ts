@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SEVERITY } from "../src/advisor/reasons.js";
+import { CHECK_RULES } from "../src/model/check.js";
 import { REASON_CODES } from "../src/model/report.js";
 import { ROOT } from "./helpers/cli.js";
 
@@ -34,5 +35,18 @@ describe("docs", () => {
     const head = read("README.md").slice(0, 1200);
     expect(head).toContain("npm install\nnpm start");
     expect(head).toContain("npm test");
+  });
+
+  it("the README's check example is what check prints, and every check rule is documented", () => {
+    const readme = read("README.md");
+    const section = readme.slice(readme.indexOf("## Checking task-definition changes in CI"), readme.indexOf("### As a GitHub Action"));
+    const example = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].find((m) => m[1] === "")![2]!;
+    const golden = read("test/golden/check-demo-too-small.md").split("\n");
+    for (const line of example.split("\n").filter((l) => l.trim() !== "")) expect(golden, `README line not in the output: ${line}`).toContain(line);
+    const json = read("docs/check-json.md");
+    for (const rule of CHECK_RULES) {
+      expect(section.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)), `${rule} missing from the README`).toBe(true);
+      expect(json.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)), `${rule} missing from docs/check-json.md`).toBe(true);
+    }
   });
 });
