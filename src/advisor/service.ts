@@ -6,6 +6,7 @@ import { fmtCpu, fmtHours, fmtMiB, fmtPct, fmtTime, plural } from "../model/form
 import { allocationOf, placementOf, type Placement } from "./allocation.js";
 import { monthly, taskPricer, type Ec2UnitPrices } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
+import { usageOf } from "./usage.js";
 import { buildHistory, maskBefore, type History } from "./history.js";
 import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
@@ -107,6 +108,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
         hourlyUsdPerTask: { current: null, recommended: null },
       },
       autoscaling: null,
+      usage: null,
     };
   }
 
@@ -114,6 +116,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   let history: History | undefined = service.utilization
     ? buildHistory(service, service.utilization, td, ctx.taskDefinitions, ctx.windowEndMs)
     : undefined;
+  const usage = history ? usageOf(history) : null;
   // Only the current deployment is known and it started inside the window: what ran before it — and so
   // what the earlier percentages are percentages of — is unknown. Use the data since the deployment when
   // there is enough of it; otherwise keep it all but make nothing smaller.
@@ -239,6 +242,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       hourlyUsdPerTask: { current: currentHourly ?? null, recommended: null },
     },
     autoscaling: null,
+    usage,
   });
 
   if (!history || points === 0) {
@@ -476,6 +480,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       hourlyUsdPerTask: { current: currentHourly ?? null, recommended: recHourly ?? null },
     },
     autoscaling: scaling,
+    usage,
   };
 }
 

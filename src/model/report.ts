@@ -106,6 +106,17 @@ export const autoscalingAdviceSchema = z
   .describe("autoscaling advice; null when there is nothing to say (fixed count with no daily swing, or too little data)");
 export type AutoscalingAdvice = z.infer<typeof autoscalingAdviceSchema>;
 
+export const usageSeriesSchema = z
+  .object({
+    start: z.string().describe("start of the first bucket"),
+    periodSeconds: z.number().describe("bucket length: the window in at most 168 buckets"),
+    cpuPercent: z.array(z.number().nullable()).describe("hottest task's CPU (largest per-period Maximum in the bucket), percent of the current cpu; null = no data"),
+    memoryPercent: z.array(z.number().nullable()).describe("hottest task's memory, percent of the current memory"),
+    tasks: z.array(z.number().nullable()).describe("mean running tasks"),
+  })
+  .describe("utilization over the window, for charts; percent of the current allocation as the advisor read it");
+export type UsageSeries = z.infer<typeof usageSeriesSchema>;
+
 export const serviceFindingSchema = z.object({
   cluster: z.string(),
   service: z.string(),
@@ -143,6 +154,7 @@ export const serviceFindingSchema = z.object({
     hourlyUsdPerTask: z.object({ current: z.number().nullable(), recommended: z.number().nullable() }),
   }),
   autoscaling: autoscalingAdviceSchema.nullable(),
+  usage: usageSeriesSchema.nullable().describe("null when there are no metrics"),
 });
 export type ServiceFinding = z.infer<typeof serviceFindingSchema>;
 

@@ -50,4 +50,9 @@ export function toPublishedReport(report: Report): Report {
   return out;
 }
 
-export const renderJson: Reporter = (report) => `${JSON.stringify(toPublishedReport(report), null, 2)}\n`;
+/** Indented JSON with arrays of plain numbers on one line (usage series stay one line each, not 168). */
+export function stringifyCompact(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\n\s*((?:-?[\d.eE+-]+|null)(?:,\n\s*(?:-?[\d.eE+-]+|null))*)\n\s*\]/g, (_, items: string) => `[${items.split(/,\n\s*/).join(", ")}]`);
+}
+
+export const renderJson: Reporter = (report) => `${stringifyCompact(toPublishedReport(report))}\n`;
