@@ -98,6 +98,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // A reader that stops early (`| head`) closes the pipe: that is not an error worth a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.stderr.write(`ecs-advisor: cannot write the output: ${e.message}\n`);
+    process.exit(2);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
