@@ -5,6 +5,7 @@ import type { CheckedService, CheckResult, Violation } from "../model/check.js";
 import { fmtDate, fmtPct, fmtUsd, fmtUsdDelta, plural } from "../model/format.js";
 import { paint } from "./ansi.js";
 import { roundDeep } from "./json.js";
+import { code, md } from "./text.js";
 
 export const CHECK_FORMATS = ["text", "markdown", "json", "github"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -110,13 +111,6 @@ function serviceLine(s: CheckedService): string {
 // ---- markdown (a PR comment) ----
 
 /** Text from task definitions, files and AWS is escaped so it cannot break the table or inject markup. */
-export function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#~]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "|" ? "\\|" : `\\${c}`));
-}
-
-/** A code span: no escapes work inside one, so only backticks are replaced. */
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-
 function renderMarkdown(r: CheckResult): string {
   const out: string[] = [COMMENT_MARKER];
   const icon = r.verdict === "fail" ? "❌" : "✅";
