@@ -6,6 +6,12 @@ import { FORMAT_DESCRIPTIONS, FORMAT_NAMES, REPORTERS, type FormatName } from ".
 import { generatedAt, wantsColor, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { slackPayload } from "../report/slack.js";
+import { UserError } from "../errors.js";
+import { postToSlack, webhookUrl } from "./slack-webhook.js";
 import { writeOutput } from "./sinks.js";
 import { loadSource } from "./source.js";
 
@@ -14,6 +20,26 @@ interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   snapshot?: string;
   format: FormatName;
   out?: string;
+  interactive?: boolean;
+  slackWebhook?: string | true;
+}
+
+/** chart.js's browser build, inlined into the HTML report (its package exports do not list the file). */
+function loadChartJs(): string {
+  const main = createRequire(import.meta.url).resolve("chart.js");
+  return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");
+}
+
+/** The TUI when a person is at a terminal: not piped, not in CI, no format or file asked for. */
+export function wantsTui(flags: { interactive?: boolean; out?: string; slackWebhook?: unknown }, formatGiven: boolean, io: Io, stdinIsTTY: boolean): boolean {
+  if (flags.interactive === false) return false;
+  const terminal = io.stdout.isTTY === true && stdinIsTTY && io.env.TERM !== "dumb";
+  if (flags.interactive === true) {
+    if (!terminal) throw new UserError("--interactive needs a terminal: stdin and stdout are not both one", "drop --interactive, or run it in a terminal");
+    return true;
+  }
+  const ci = io.env.CI !== undefined && io.env.CI !== "" && io.env.CI !== "false";
+  return terminal && !ci && !formatGiven && flags.out === undefined && flags.slackWebhook === undefined;
 }
 
 export function reportCommand(io: Io): Command {
@@ -26,7 +52,10 @@ export function reportCommand(io: Io): Command {
         .choices(FORMAT_NAMES)
         .default("table"),
     )
-    .option("--out <file>", "write to a file instead of stdout (written whole or not at all)");
+    .option("--out <file>", "write to a file instead of stdout (written whole or not at all)")
+    .option("--interactive", "the terminal UI (the default on a terminal, outside CI, without --format or --out)")
+    .option("--no-interactive", "never the terminal UI: print --format (table) instead")
+    .option("--slack-webhook [url]", "post the Slack digest to this incoming webhook (no URL: SLACK_WEBHOOK_URL)");
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -39,9 +68,13 @@ Examples:
   ecs-advisor report --region eu-west-1 --cluster payments --lookback 30d
   ecs-advisor report --demo
   ecs-advisor report --demo --format json > report.json
+  ecs-advisor report --demo --format html --out report.html
   ecs-advisor report --snapshot prod.json.gz --target-cpu 70
+  SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… ecs-advisor report --snapshot prod.json.gz --slack-webhook
 
-Exit codes: 0 report written · 2 bad input or error`,
+On a terminal, report opens the interactive UI (? shows its keys); --no-interactive prints the table.
+
+Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails is an error)`,
   );
   cmd.action(async (local: ReportFlags, self: Command) => {
     // --debug may sit before or after the command name.
@@ -56,12 +89,29 @@ Exit codes: 0 report written · 2 bad input or error`,
       toolVersion: packageVersion(),
       warnings: source.warnings,
     });
+    const formatGiven = self.getOptionValueSource("format") === "cli";
+    if (wantsTui(flags, formatGiven, io, process.stdin.isTTY === true)) {
+      const { runTui } = await import("../report/tui/run.js");
+      await runTui(report);
+      return;
+    }
+    // The webhook is checked before anything is written, so a bad URL costs nothing.
+    const hook = flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const toStdout = flags.out === undefined || flags.out === "-";
-    const text = REPORTERS[flags.format](report, {
-      color: toStdout && flags.format === "table" && wantsColor(io.stdout, io.env),
-      width: toStdout && io.stdout.columns ? io.stdout.columns : 100,
-    });
-    writeOutput(io, text, flags.out, source.inputs);
+    // With a webhook, stdout gets the --format output only when one was asked for.
+    if (!hook || formatGiven || flags.out !== undefined) {
+      const text = REPORTERS[flags.format](report, {
+        color: toStdout && flags.format === "table" && wantsColor(io.stdout, io.env),
+        width: toStdout && io.stdout.columns ? io.stdout.columns : 100,
+        assets: flags.format === "html" ? { chartJs: loadChartJs() } : undefined,
+      });
+      writeOutput(io, text, flags.out, source.inputs);
+    }
+    if (hook) {
+      const payload = slackPayload(report);
+      await postToSlack(hook, payload);
+      io.stderr.write(`posted the digest to Slack (${payload.blocks.length} blocks)\n`);
+    }
   });
   return cmd;
 }

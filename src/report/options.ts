@@ -5,6 +5,8 @@ export interface RenderOptions {
   color: boolean;
   /** Columns available to terminal formats. */
   width: number;
+  /** Files a format embeds, loaded by the CLI (reporters do no I/O): chart.js for html. */
+  assets?: { chartJs?: string } | undefined;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = { color: false, width: 100 };

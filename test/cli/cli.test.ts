@@ -82,7 +82,7 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     [["report"], "ecs-advisor: no AWS region: none given and none in the environment or AWS config"], // neither --demo nor --snapshot: live
     [["report", "--demo", "--snapshot", "x.json"], "ecs-advisor: --demo and --snapshot both given"],
     [["report", "--snapshot", "/nonexistent/s.json"], "ecs-advisor: snapshot file not found: /nonexistent/s.json"],
-    [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json."],
+    [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json, markdown, csv, html, slack."],
     [["report", "--demo", "--target-cpu", "0"], "ecs-advisor report: option '--target-cpu <pct>' argument '0' is invalid. --target-cpu takes a percentage from 1 to 100, got \"0\""],
     [["report", "--bogus"], "ecs-advisor report: unknown option '--bogus'"],
     [["report", "--demo", "--scale-out-below", "1.5"], "ecs-advisor report: option '--scale-out-below <tasks>' argument '1.5' is invalid. --scale-out-below takes a whole number of tasks, got \"1.5\""],

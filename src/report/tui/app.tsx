@@ -1,0 +1,294 @@
+// The interactive terminal UI (`ecs-advisor report` on a terminal): a summary bar, the services sorted by
+// savings with keys to sort, filter and search, a detail view with every reason and charts of CPU and
+// memory over the window against the allocated and recommended levels, and a cluster view with the host
+// scaling advice. Renders only the rows that fit, so 2,000 services scroll as fast as 20.
+import { Box, Text, useApp, useInput } from "ink";
+import { useMemo, useState } from "react";
+import { fmtCpu, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../../model/format.js";
+import type { Report, ServiceFinding } from "../../model/report.js";
+import { paint } from "../ansi.js";
+import { change, headline, riskOf, savingsPercent, sourceLine } from "../digest.js";
+import { autoscalingLine, fitName, hostSection, truncate, wrap } from "../table.js";
+import { textChart } from "./chart.js";
+
+export type SortKey = "savings" | "risk" | "cost" | "name";
+export const SORT_KEYS: Record<string, SortKey> = { s: "savings", r: "risk", o: "cost", $: "cost", n: "name" };
+
+type View = "list" | "detail" | "clusters" | "help";
+
+export interface AppProps {
+  /** The published (rounded) report. */
+  report: Report;
+  width: number;
+  height: number;
+}
+
+const money = (usd: number | null | undefined) => (usd === null || usd === undefined ? "–" : fmtUsd(usd).replace("$", ""));
+const pad = (s: string, w: number) => (s.length >= w ? s.slice(0, w) : s + " ".repeat(w - s.length));
+const padL = (s: string, w: number) => (s.length >= w ? s.slice(0, w) : " ".repeat(w - s.length) + s);
+
+export function sortServices(list: readonly ServiceFinding[], key: SortKey): ServiceFinding[] {
+  const out = [...list];
+  const name = (s: ServiceFinding) => `${s.cluster}/${s.service}`;
+  switch (key) {
+    case "savings":
+      return out.sort((a, b) => (b.savingsMonthlyUsd ?? -Infinity) - (a.savingsMonthlyUsd ?? -Infinity) || name(a).localeCompare(name(b)));
+    case "risk":
+      return out.sort((a, b) => Number(!!riskOf(b)) - Number(!!riskOf(a)) || (b.current.monthlyUsd ?? 0) - (a.current.monthlyUsd ?? 0) || name(a).localeCompare(name(b)));
+    case "cost":
+      return out.sort((a, b) => (b.current.monthlyUsd ?? -1) - (a.current.monthlyUsd ?? -1) || name(a).localeCompare(name(b)));
+    case "name":
+      return out.sort((a, b) => name(a).localeCompare(name(b)));
+  }
+}
+
+const HELP: Array<[string, string]> = [
+  ["↑ ↓  k j", "move"],
+  ["PgUp PgDn", "a page"],
+  ["g G", "first, last"],
+  ["enter", "the service's reasons and charts"],
+  ["esc ←", "back"],
+  ["s r o n", "sort by savings, risk, cost ($), name"],
+  ["f", "filter by cluster (cycles through them)"],
+  ["/", "search by name (enter keeps it, esc clears)"],
+  ["c", "clusters and EC2 host scaling"],
+  ["?", "this help"],
+  ["q", "quit"],
+];
+
+export function App({ report, width, height }: AppProps) {
+  const { exit } = useApp();
+  const [view, setView] = useState<View>("list");
+  const [back, setBack] = useState<View>("list");
+  const [sort, setSort] = useState<SortKey>("savings");
+  const [cluster, setCluster] = useState<string | null>(null);
+  const [search, setSearch] = useState("");
+  const [typing, setTyping] = useState(false);
+  const [cursor, setCursor] = useState(0);
+  const [clusterScroll, setClusterScroll] = useState(0);
+
+  const clusters = useMemo(() => [...new Set(report.services.map((s) => s.cluster))].sort(), [report]);
+  const sorted = useMemo(() => sortServices(report.services, sort), [report, sort]);
+  const shown = useMemo(() => {
+    const q = search.toLowerCase();
+    return sorted.filter((s) => (cluster === null || s.cluster === cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)));
+  }, [sorted, cluster, search]);
+  const rows = Math.max(3, height - 6);
+  const at = Math.min(cursor, Math.max(0, shown.length - 1));
+  const selected = shown[at];
+
+  useInput((input, key) => {
+    if (typing) {
+      if (key.return) setTyping(false);
+      else if (key.escape) {
+        setTyping(false);
+        setSearch("");
+      } else if (key.backspace || key.delete) setSearch((s) => s.slice(0, -1));
+      else if (input && !key.ctrl && !key.meta) setSearch((s) => s + input);
+      setCursor(0);
+      return;
+    }
+    if (input === "q" || (key.ctrl && input === "c")) return exit();
+    if (input === "?") {
+      if (view !== "help") setBack(view);
+      setView(view === "help" ? back : "help");
+      return;
+    }
+    if (key.escape || key.leftArrow || key.backspace) {
+      if (view === "help") setView(back);
+      else if (view !== "list") setView("list");
+      else if (search) setSearch("");
+      return;
+    }
+    if (view === "help") return;
+    if (input === "c") {
+      setView(view === "clusters" ? "list" : "clusters");
+      return;
+    }
+    const move = (d: number) => (view === "clusters" ? setClusterScroll((x) => Math.max(0, x + d)) : setCursor(Math.max(0, Math.min(shown.length - 1, at + d))));
+    if (key.upArrow || input === "k") return move(-1);
+    if (key.downArrow || input === "j") return move(1);
+    if (key.pageUp) return move(-rows);
+    if (key.pageDown || input === " ") return move(rows);
+    if (input === "g") return view === "clusters" ? setClusterScroll(0) : setCursor(0);
+    if (input === "G") return setCursor(Math.max(0, shown.length - 1));
+    if (view === "clusters") return;
+    if (key.return && selected) return setView(view === "detail" ? "list" : "detail");
+    if (SORT_KEYS[input]) {
+      setSort(SORT_KEYS[input]!);
+      setCursor(0);
+      return;
+    }
+    if (input === "f") {
+      const i = cluster === null ? 0 : clusters.indexOf(cluster) + 1;
+      setCluster(i >= clusters.length ? null : clusters[i]!);
+      setCursor(0);
+      return;
+    }
+    if (input === "/") {
+      setView("list");
+      setTyping(true);
+    }
+  });
+
+  const t = report.totals;
+  const summary = (
+    <Box width={width}>
+      <Text wrap="truncate">
+        <Text bold>ecs-advisor </Text>
+        <Text>
+          {fmtUsdMonthly(t.currentMonthlyUsd)} → {fmtUsdMonthly(t.recommendedMonthlyUsd)}{" "}
+        </Text>
+        <Text color={t.savingsMonthlyUsd >= 0 ? "green" : "red"} bold>
+          saves {fmtUsdMonthly(t.savingsMonthlyUsd)} ({fmtPct(savingsPercent(report))})
+        </Text>
+        <Text color={t.risks > 0 ? "red" : undefined}> · {plural(t.risks, "risk")}</Text>
+      </Text>
+    </Box>
+  );
+  const status = (
+    <Text dimColor wrap="truncate">
+      {truncate(`${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`, width)}
+    </Text>
+  );
+  const footer = (
+    <Text dimColor wrap="truncate">
+      {typing ? "type to search · enter keep · esc clear" : view === "list" ? "↑↓ enter · s r o n sort · f cluster · / search · c clusters · ? help · q quit" : "esc back · ? help · q quit"}
+    </Text>
+  );
+
+  let body: React.ReactNode;
+  if (view === "help") {
+    body = (
+      <Box flexDirection="column">
+        <Text bold>Keys</Text>
+        {HELP.map(([k, what]) => (
+          <Text key={k}>
+            <Text color="cyan">{pad(k, 12)}</Text>
+            {what}
+          </Text>
+        ))}
+        <Text> </Text>
+        <Text dimColor wrap="truncate">{truncate(headline(report), width)}</Text>
+      </Box>
+    );
+  } else if (view === "clusters") body = <ClusterView report={report} width={width} rows={height - 3} scroll={clusterScroll} />;
+  else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3} />;
+  else body = <List shown={shown} at={at} rows={rows} width={width} />;
+
+  return (
+    <Box flexDirection="column" width={width}>
+      {summary}
+      {status}
+      {body}
+      {footer}
+    </Box>
+  );
+}
+
+function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number; rows: number; width: number }) {
+  // Below 100 columns the recommended $ gives way to the name (the detail view has it).
+  const wide = width >= 100;
+  const cols = { mark: 2, cpu: wide ? 12 : 10, mem: wide ? 13 : 11, now: wide ? 10 : 9, rec: wide ? 10 : 0, saves: wide ? 10 : 9, conf: 7 };
+  const nameW = Math.max(12, width - Object.values(cols).reduce((a, b) => a + b, 0) - 1);
+  const start = Math.max(0, Math.min(at - Math.floor(rows / 2), shown.length - rows));
+  const page = shown.slice(start, start + rows);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate">
+        {"  " + pad("SERVICE", nameW) + pad("CPU", cols.cpu) + pad("MEMORY", cols.mem) + padL("NOW $/MO", cols.now) + (wide ? padL("NEW $/MO", cols.rec) : "") + padL("SAVES", cols.saves) + padL("CONF", cols.conf)}
+      </Text>
+      {page.length === 0 ? <Text dimColor>no service matches</Text> : null}
+      {page.map((s, k) => {
+        const i = start + k;
+        const risky = !!riskOf(s);
+        const savings = s.savingsMonthlyUsd;
+        return (
+          <Text key={`${s.cluster}/${s.service}`} inverse={i === at} wrap="truncate">
+            <Text color="red">{risky ? "! " : "  "}</Text>
+            {pad(fitName(s.cluster, s.service, nameW - 1), nameW)}
+            {pad(change(s.current.cpu, s.recommended?.cpu).replace(" → ", "→"), cols.cpu)}
+            {pad(change(s.current.memory, s.recommended?.memory).replace(" → ", "→"), cols.mem)}
+            {padL(money(s.current.monthlyUsd), cols.now)}
+            {wide ? padL(s.recommended ? money(s.recommended.monthlyUsd) : "–", cols.rec) : ""}
+            <Text color={savings === null ? undefined : savings > 0 ? "green" : savings < 0 ? "red" : undefined}>{padL(money(savings), cols.saves)}</Text>
+            {padL(s.confidence, cols.conf)}
+          </Text>
+        );
+      })}
+      <Text dimColor>{shown.length > 0 ? `${at + 1} of ${shown.length}` : ""}</Text>
+    </Box>
+  );
+}
+
+function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report; width: number; rows: number }) {
+  const lines: Array<{ text: string; color?: string; bold?: boolean; dim?: boolean }> = [];
+  lines.push({ text: `${s.cluster}/${s.service}`, bold: true });
+  lines.push({ text: `${s.taskDefinition} · ${s.capacity} · ${fmtTasks(s.current.tasks)} tasks · ${s.confidence} confidence`, dim: true });
+  const rec = s.recommended;
+  lines.push({ text: `${pad("", 13)}${padL("cpu", 12)}${padL("memory", 12)}${padL("$/month", 14)}`, bold: true });
+  lines.push({ text: `${pad("now", 13)}${padL(s.current.cpu === null ? "?" : fmtCpu(s.current.cpu, { unit: false }), 12)}${padL(s.current.memory === null ? "?" : fmtMiB(s.current.memory, { unit: false }), 12)}${padL(s.current.monthlyUsd === null ? "–" : fmtUsd(s.current.monthlyUsd), 14)}` });
+  lines.push({
+    text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}` + (s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""),
+    color: s.savingsMonthlyUsd !== null && s.savingsMonthlyUsd > 0 ? "green" : undefined,
+  });
+  for (const r of s.reasons) for (const [k, l] of wrap(r.message, width - 4, 3).entries()) lines.push({ text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l, color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined });
+  const scaling = autoscalingLine(s);
+  if (scaling) for (const l of wrap(scaling, width - 2, 2)) lines.push({ text: "  " + l, color: "cyan" });
+  // Charts take what is left: two of them, at least 3 rows each.
+  const u = s.usage;
+  const left = rows - lines.length - 1;
+  if (u && left >= 7) {
+    const h = Math.min(8, Math.floor((left - 3) / 2));
+    const chartW = width - 10;
+    for (const kind of ["cpu", "memory"] as const) {
+      const alloc = s.current[kind];
+      const recommended = rec ? rec[kind] : null;
+      const pct = kind === "cpu" ? u.cpuPercent : u.memoryPercent;
+      const values = pct.map((p) => (p === null || alloc === null ? null : (p * alloc) / 100));
+      const c = textChart(values, alloc, recommended, chartW, h);
+      const unit = kind === "cpu" ? "units" : "MiB";
+      lines.push({ text: `${kind} used by the hottest task (${unit}) · ─ allocated ${alloc ?? "?"} · ━ recommended ${recommended ?? "–"}`, dim: true });
+      c.lines.forEach((l, k) => lines.push({ text: `${padL(k === 0 ? String(Math.round(c.top)) : k === c.lines.length - 1 ? "0" : "", 7)} │${l}`, color: kind === "cpu" ? "blue" : "magenta" }));
+    }
+    const perBar = (u.periodSeconds * Math.max(1, u.cpuPercent.length / chartW)) / 3600;
+    lines.push({ text: `${" ".repeat(9)}${truncate(`${u.start.slice(0, 10)} → ${report.source.window.end.slice(0, 10)} · each bar the highest of ${Math.round(perBar * 10) / 10} h`, width - 9)}`, dim: true });
+  } else if (!u) lines.push({ text: "no utilization data for this service", dim: true });
+  return (
+    <Box flexDirection="column">
+      {lines.slice(0, rows).map((l, k) => (
+        <Text key={k} wrap="truncate" bold={l.bold} dimColor={l.dim} color={l.color}>
+          {l.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function ClusterView({ report, width, rows, scroll }: { report: Report; width: number; rows: number; scroll: number }) {
+  const plain = paint(false);
+  const lines: Array<{ text: string; bold?: boolean; dim?: boolean }> = [];
+  for (const c of report.clusters) {
+    const kind = c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2";
+    lines.push({ text: `${c.cluster} · ${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, bold: true });
+    if (c.ec2) {
+      lines.push({
+        text: `  ${plural(c.ec2.instances, "instance")} (${Object.entries(c.ec2.instanceTypes).map(([t, n]) => `${n} × ${t}`).join(", ")}) · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu, ${fmtPct(c.ec2.reservedPercent.memory)} memory`,
+        dim: true,
+      });
+    }
+    for (const l of hostSection(c, 2, width, plain)) lines.push({ text: l });
+    if (!c.hostScaling) lines.push({ text: "  Fargate: no hosts to scale; task sizes are in the service list", dim: true });
+    lines.push({ text: "" });
+  }
+  const start = Math.min(scroll, Math.max(0, lines.length - rows));
+  return (
+    <Box flexDirection="column">
+      {lines.slice(start, start + rows).map((l, k) => (
+        <Text key={k} wrap="truncate" bold={l.bold} dimColor={l.dim}>
+          {l.text || " "}
+        </Text>
+      ))}
+    </Box>
+  );
+}

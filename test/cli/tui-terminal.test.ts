@@ -1,0 +1,77 @@
+// The whole program in a real terminal: the built CLI under tmux at 80×24 and 120×40, driven with keys,
+// read back with capture-pane (testing.md). .ci/run installs tmux; ECS_ADVISOR_SKIP_TERMINAL=1 skips.
+import { execFileSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI, ROOT } from "../helpers/cli.js";
+
+const SKIP = process.env.ECS_ADVISOR_SKIP_TERMINAL === "1";
+const socket = `ecs-advisor-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(pred: (screen: string) => boolean, what: string, ms = 10_000): Promise<string> {
+  const end = Date.now() + ms;
+  let screen = "";
+  while (Date.now() < end) {
+    screen = tmux("capture-pane", "-p", "-t", "ui");
+    if (pred(screen)) return screen;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+}
+
+function start(cols: number, rows: number, args: string[] = []) {
+  // The command ends by printing its exit code, so the test can read it after the UI is gone.
+  const cmd = `cd ${JSON.stringify(ROOT)} && env -u CI SOURCE_DATE_EPOCH=1795305600 TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} report --demo ${args.join(" ")}; echo "EXIT=$?"; sleep 60`;
+  tmux("new-session", "-d", "-s", "ui", "-x", String(cols), "-y", String(rows), cmd);
+}
+
+describe.skipIf(SKIP)("the terminal UI under tmux", () => {
+  afterEach(() => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // already gone
+    }
+  });
+
+  for (const [cols, rows] of [
+    [80, 24],
+    [120, 40],
+  ] as const) {
+    it(`${cols}×${rows}: list, detail with charts, clusters, help, quit with exit 0 and the screen restored`, async () => {
+      start(cols, rows);
+      let s = await until((x) => x.includes("SERVICE"), "the service list");
+      const lines = s.split("\n");
+      expect(lines[0]).toBe("ecs-advisor $5,141.19/mo → $2,943.23/mo saves $2,197.96/mo (43%) · 4 risks");
+      expect(lines[3]).toContain("shop-fargate/pdf-render");
+      expect(s).toContain("? help · q quit");
+      for (const l of lines) expect([...l].length).toBeLessThanOrEqual(cols);
+
+      tmux("send-keys", "-t", "ui", "Enter");
+      s = await until((x) => x.includes("cpu used by the hottest task"), "the detail view's charts");
+      expect(s).toMatch(/recommended +1024 +3072 +\$244\.74/);
+      expect(s).toContain("━ recommended 1024");
+      expect(s).toMatch(/│.*─/); // the allocated level is drawn
+
+      tmux("send-keys", "-t", "ui", "Escape");
+      await until((x) => x.includes("SERVICE"), "the list again");
+      tmux("send-keys", "-t", "ui", "c");
+      s = await until((x) => x.includes("core-ec2 · EC2"), "the cluster view");
+      expect(s).toContain("targetCapacity 81");
+      tmux("send-keys", "-t", "ui", "?");
+      s = await until((x) => x.includes("Keys"), "the help");
+      tmux("send-keys", "-t", "ui", "q");
+      s = await until((x) => x.includes("EXIT="), "the program to end");
+      expect(s).toContain("EXIT=0");
+      expect(s).not.toContain("SERVICE"); // the alternate screen is gone: the user's terminal is as it was
+    }, 40_000);
+  }
+
+  it("--no-interactive prints the table on a terminal", async () => {
+    start(100, 30, ["--no-interactive"]);
+    const s = await until((x) => x.includes("EXIT="), "the table");
+    expect(s).toContain("EXIT=0");
+    expect(s).toContain("TOTAL 40 services");
+  }, 20_000);
+});

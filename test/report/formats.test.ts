@@ -1,0 +1,95 @@
+// Markdown, CSV, Slack and HTML on the demo fleet: golden files (UPDATE_GOLDEN=1 rewrites them) and the
+// numbers a user reads, checked against values worked out by hand.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/model/report.js";
+import { csvCell, CSV_COLUMNS, renderCsv } from "../../src/report/csv.js";
+import { renderHtml } from "../../src/report/html.js";
+import { FORMAT_NAMES, REPORTERS } from "../../src/report/index.js";
+import { renderMarkdown, MARKDOWN_MAX_ROWS } from "../../src/report/markdown.js";
+import { renderSlack } from "../../src/report/slack.js";
+import { ROOT, runCli } from "../helpers/cli.js";
+import { spawnSync } from "node:child_process";
+import { demoReport } from "../helpers/demo-report.js";
+import { expectGolden } from "../helpers/golden.js";
+
+const opts = { color: false, width: 100 };
+const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
+
+describe("golden files for every format on the demo fleet", () => {
+  it("markdown", () => expectGolden("report-demo.md", renderMarkdown(demoReport(), opts)));
+  it("csv", () => expectGolden("report-demo.csv", renderCsv(demoReport(), opts)));
+  it("slack", () => expectGolden("report-demo.slack.json", renderSlack(demoReport(), opts)));
+  it("html (chart.js left out of the golden file)", () => {
+    const page = renderHtml(demoReport(), { assets: { chartJs } });
+    expect(page).toContain(chartJs);
+    expectGolden("report-demo.html", page.replace(chartJs, "/* chart.js */"));
+  });
+  it("the registry offers every format", () => {
+    expect(FORMAT_NAMES).toEqual(["table", "json", "markdown", "csv", "html", "slack"]);
+    for (const f of FORMAT_NAMES) expect(typeof REPORTERS[f]).toBe("function");
+  });
+});
+
+describe("markdown", () => {
+  const md = renderMarkdown(demoReport(), opts);
+  it("opens with a headline sentence: $5,141.19 − $2,943.23 = $2,197.96, 42.75 % of now", () => {
+    expect(md.split("\n")[0]).toBe("## ecs-advisor: $2,197.96/mo to save (43%) across 40 services · 4 at risk");
+  });
+  it("one row per change, with dollars: cart-api 3 × (2 × 0.04048 + 8 × 0.004445) × 730 = $255.18 → 3 × (0.5 × 0.04048 + 2 × 0.004445) × 730 = $63.79", () => {
+    expect(md).toContain("|  | `shop-fargate/cart-api` | 2048 → 512 | 8192 → 2048 | 3.0 | $255.18 | $63.79 | $191.39 | high |");
+  });
+  it("folds the details", () => {
+    expect(md).toContain("<details><summary>Why, service by service (34)</summary>");
+    expect(md).toContain("<details><summary>EC2 hosts: scaling and packing (1 cluster)</summary>");
+  });
+  it("escapes names and messages from AWS, and caps the table for a PR comment", () => {
+    const base = demoReport();
+    const services = Array.from({ length: 300 }, (_, i) => ({ ...base.services[i % 30]!, service: `svc|${i}<b>` }));
+    const out = renderMarkdown({ ...base, services, warnings: [{ code: "x", message: "a | b <script>" }] } as Report, opts);
+    expect(out).toContain("`shop-fargate/svc\\|0<b>`");
+    expect(out).toContain("> ⚠️ a \\| b &lt;script&gt;");
+    expect(out.split("\n").filter((l) => l.startsWith("| ") && l.includes("/svc\\|")).length).toBe(MARKDOWN_MAX_ROWS);
+    expect(out).toMatch(/…and \d+ more services to change: `--format json` or `--format csv` has every one\./);
+    expect(out.length).toBeLessThan(65_536);
+  });
+});
+
+describe("csv", () => {
+  const csv = renderCsv(demoReport(), opts);
+  const rows = csv.trimEnd().split("\r\n");
+  it("has a stable header and one row per service", () => {
+    expect(rows[0]).toBe(CSV_COLUMNS.map(([n]) => n).join(","));
+    expect(rows[0]!.startsWith("cluster,service,launch_type,capacity,task_definition,cpu_architecture,tasks,current_cpu,current_memory_mib,recommended_cpu,recommended_memory_mib,current_monthly_usd,recommended_monthly_usd,savings_monthly_usd,")).toBe(true);
+    expect(rows).toHaveLength(41);
+  });
+  it("cart-api's row carries the hand-worked dollars", () => {
+    const cart = rows.find((r) => r.startsWith("shop-fargate,cart-api,"))!;
+    expect(cart.startsWith("shop-fargate,cart-api,FARGATE,FARGATE,cart-api:24,X86_64,3,2048,8192,512,2048,255.18,63.79,191.39,downsize,high,,")).toBe(true);
+  });
+  it("quotes by RFC 4180 and defuses spreadsheet formulas", () => {
+    expect(csvCell('say "hi", then go')).toBe('"say ""hi"", then go"');
+    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(csvCell(-12.5)).toBe("-12.5");
+    expect(csvCell(null)).toBe("");
+  });
+});
+
+describe("formats through the CLI", () => {
+  it("--format markdown and csv write what the reporters make", () => {
+    const md = runCli(["report", "--demo", "--format", "markdown"]);
+    expect(md.code).toBe(0);
+    expect(md.stdout.split("\n")[0]).toBe("## ecs-advisor: $2,197.96/mo to save (43%) across 40 services · 4 at risk");
+    const csv = runCli(["report", "--demo", "--format", "csv"]);
+    expect(csv.stdout.split("\r\n")).toHaveLength(42);
+  });
+
+  it("a reader that stops early (| head) is no error and no stack trace", () => {
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" dist/cli/main.js report --demo --format json | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("exit 0\n");
+  });
+});

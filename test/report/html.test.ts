@@ -1,0 +1,155 @@
+/// <reference lib="dom" />
+// The HTML report in a real browser, opened from file:// with every request outside the file refused:
+// no console errors, every chart drew pixels, the table sorts and filters, rows open their charts, and
+// strings from AWS are shown as text, never run.
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/model/report.js";
+import { renderHtml, scriptJson } from "../../src/report/html.js";
+import { runCli } from "../helpers/cli.js";
+import { demoReport } from "../helpers/demo-report.js";
+import { launch, SKIP_BROWSER } from "../helpers/browser.js";
+
+const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
+
+describe("html without a browser", () => {
+  it("JSON inside <script> cannot end the script", () => {
+    expect(scriptJson({ a: "</script><script>alert(1)</script>" })).toBe('{"a":"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"}');
+  });
+
+  it("is one file with chart.js inlined and nothing fetched", () => {
+    const r = runCli(["report", "--demo", "--format", "html"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith("<!doctype html>")).toBe(true);
+    expect(r.stdout).toContain("Chart.js v4");
+    expect(r.stdout).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(r.stdout).toContain("default-src 'none'");
+  });
+});
+
+describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-html-"));
+  beforeAll(async () => {
+    browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Open a file with the network refused; collect console errors, page errors and any request made. */
+  async function open(file: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("dialog", (d) => {
+      errors.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:")) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => (window as unknown as { __ecsAdvisorReady?: boolean }).__ecsAdvisorReady === true, null, { timeout: 20_000 });
+    return { page, errors, requests };
+  }
+
+  /** Canvases that drew: each must have opaque pixels. */
+  const drawn = (page: Page, selector = "canvas") =>
+    page.$$eval(selector, (canvases) =>
+      canvases.map((c) => {
+        const ctx = (c as HTMLCanvasElement).getContext("2d")!;
+        const { data } = ctx.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return { id: c.id || c.getAttribute("data-chart"), pixels: n };
+      }),
+    );
+
+  it("the demo report: charts drawn, no errors, no network, the table sorts and filters, rows open charts", async () => {
+    const file = join(dir, "demo.html");
+    const r = runCli(["report", "--demo", "--format", "html", "--out", file]);
+    expect(r.code).toBe(0);
+    const { page, errors, requests } = await open(file);
+
+    // Summary: savings by service and one chart per cluster (2 in the demo).
+    const charts = await drawn(page);
+    expect(charts.map((c) => c.id)).toEqual(["savings-chart", "cluster-chart-0", "cluster-chart-1"]);
+    for (const c of charts) expect(c.pixels, `${c.id} drew nothing`).toBeGreaterThan(1000);
+    expect(await page.textContent("h1")).toBe("ecs-advisor: $2,197.96/mo to save (43%) across 40 services · 4 at risk");
+
+    // The table: 40 rows, savings first (pdf-render saves $274.09, the most).
+    const names = () => page.$$eval("#services tbody tr.row td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
+    expect(await page.textContent("#count")).toBe("40 of 40 services");
+    expect((await names())[0]).toBe("shop-fargate/pdf-render");
+    await page.click('th[data-key="name"]');
+    const byName = await names();
+    expect(byName).toEqual([...byName].sort());
+    expect(byName[0]).toBe("core-ec2/api-gateway");
+    await page.click('th[data-key="name"]');
+    expect((await names())[0]).toBe("shop-fargate/webhooks");
+    await page.click('th[data-key="now"]');
+    expect((await names())[0]).toBe("shop-fargate/pdf-render"); // $518.83, the dearest
+    await page.fill("#filter", "api");
+    const apis = await names();
+    expect(apis.length).toBeGreaterThan(3);
+    expect(apis.every((n) => n!.includes("api"))).toBe(true);
+    await page.fill("#filter", "");
+    await page.check("#risks");
+    expect(await page.textContent("#count")).toBe("4 of 40 services");
+    await page.uncheck("#risks");
+    await page.selectOption("#cluster", "core-ec2");
+    expect((await names()).every((n) => n!.startsWith("core-ec2/"))).toBe(true);
+    await page.selectOption("#cluster", "");
+
+    // A row opens its reasons and two utilization charts, drawn when opened.
+    await page.click('th[data-key="savings"]');
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail canvas");
+    const detail = await drawn(page, "tr.detail canvas");
+    expect(detail.map((d) => d.id)).toEqual(["cpu-shop-fargate/pdf-render", "memory-shop-fargate/pdf-render"]);
+    for (const d of detail) expect(d.pixels).toBeGreaterThan(1000);
+    expect(await page.textContent("tr.detail")).toContain("memory peak (hottest task) is 29% of 8192 MiB (2408 MiB)");
+    await page.click("#services tbody tr.row >> nth=0");
+    expect(await page.$$("tr.detail")).toHaveLength(0);
+
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  }, 60_000);
+
+  it("strings from AWS are text: a hostile service name, cluster, reason and warning run nothing", async () => {
+    const base = structuredClone(demoReport()) as Report;
+    const evil = `<img src=x onerror="window.__xss=1">`;
+    base.services[0]!.service = `${evil}</script><script>window.__xss=2</script>`;
+    base.services[0]!.cluster = `"><svg onload="window.__xss=3">`;
+    base.services[0]!.reasons[0]!.message = `<b onmouseover="window.__xss=4">bold</b> & more`;
+    base.clusters[0]!.cluster = `<script>window.__xss=5</script>`;
+    base.warnings.push({ code: "collection-incomplete", message: `<iframe src="https://example.com"></iframe>` });
+    const file = join(dir, "hostile.html");
+    writeFileSync(file, renderHtml(base, { assets: { chartJs } }));
+    const { page, errors, requests } = await open(file);
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail");
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.$$("#services img, #services svg, #services b, iframe")).toHaveLength(0);
+    const cell = await page.textContent("#services tbody tr.row >> nth=0 >> td:nth-child(2)");
+    expect(cell).toBe(`${base.services[0]!.cluster}/${base.services[0]!.service}`);
+    expect(await page.textContent("tr.detail")).toContain(`<b onmouseover="window.__xss=4">bold</b> & more`);
+    expect(await page.textContent(".warn")).toContain(`<iframe src="https://example.com"></iframe>`);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,133 @@
+// The terminal UI driven with keys through ink-testing-library: what a user sees after each key.
+import { render } from "ink-testing-library";
+import { describe, expect, it } from "vitest";
+import type { Report } from "../../src/model/report.js";
+import { toPublishedReport } from "../../src/report/json.js";
+import { App, sortServices } from "../../src/report/tui/app.js";
+import { textChart } from "../../src/report/tui/chart.js";
+import { demoReport } from "../helpers/demo-report.js";
+
+const report = toPublishedReport(demoReport());
+const tick = () => new Promise((r) => setTimeout(r, 30));
+const ESC = "\u001b";
+const DOWN = "\u001b[B";
+const ENTER = "\r";
+
+async function ui(r: Report = report, width = 80, height = 23) {
+  const app = render(<App report={r} width={width} height={height} />);
+  await tick();
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      app.stdin.write(k);
+      await tick();
+    }
+    return app.lastFrame() ?? "";
+  };
+  return { app, press, frame: () => app.lastFrame() ?? "" };
+}
+
+describe("the terminal UI", () => {
+  it("opens on the summary and the services sorted by savings, in 80 columns and 23 rows", async () => {
+    const { frame, app } = await ui();
+    const lines = frame().split("\n");
+    expect(lines[0]).toBe("ecs-advisor $5,141.19/mo → $2,943.23/mo saves $2,197.96/mo (43%) · 4 risks");
+    expect(lines[1]).toMatch(/^40 services · sort: savings · cluster: all · demo fleet/);
+    expect(lines[2]).toMatch(/^ {2}SERVICE +CPU +MEMORY +NOW \$\/MO +SAVES +CONF$/);
+    expect(lines[3]).toMatch(/^ {2}shop-fargate\/pdf-render +2048→1024 +8192→3072 +518\.83 +274\.09 +high$/);
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(lines.at(-1)).toContain("? help");
+    app.unmount();
+  });
+
+  it("sorts by risk, cost and name, and back to savings", async () => {
+    const { press, app } = await ui();
+    const first = (f: string) => f.split("\n")[3]!;
+    expect(first(await press("r"))).toMatch(/^! shop-fargate\/search-api|^! /);
+    expect((await press("r")).split("\n")[1]).toContain("sort: risk");
+    expect(first(await press("o"))).toContain("shop-fargate/pdf-render"); // $518.83, the dearest
+    expect(first(await press("n"))).toContain("core-ec2/api-gateway");
+    expect(first(await press("s"))).toContain("shop-fargate/pdf-render");
+    app.unmount();
+  });
+
+  it("filters by cluster with f, searches with /", async () => {
+    const { press, app } = await ui();
+    let f = await press("f");
+    expect(f.split("\n")[1]).toContain("cluster: core-ec2");
+    expect(f.split("\n").slice(3, 10).every((l) => l.includes("core-ec2/"))).toBe(true);
+    f = await press("f", "f"); // shop-fargate, then all again
+    expect(f.split("\n")[1]).toContain("cluster: all");
+    f = await press("/", "c", "a", "r", "t");
+    expect(f.split("\n")[1]).toContain("search: cart");
+    expect(f).toContain("shop-fargate/cart-api");
+    expect(f).toContain("1 of 1");
+    f = await press(ENTER, ENTER); // keep the search, open the one match
+    expect(f).toContain("shop-fargate/cart-api");
+    expect(f).toContain("cart-api:24 · FARGATE");
+    f = await press(ESC, ESC); // back to the list, then clear the search
+    expect(f).toContain("1 of 40");
+    app.unmount();
+  });
+
+  it("a service's detail: now vs recommended, every reason, charts with the allocated and recommended levels", async () => {
+    const { press, app } = await ui(report, 100, 40);
+    const f = await press(ENTER);
+    expect(f).toContain("shop-fargate/pdf-render");
+    expect(f).toMatch(/now +2048 +8192 +\$518\.83/);
+    expect(f).toMatch(/recommended +1024 +3072 +\$244\.74 +saves \$274\.09\/mo/);
+    expect(f).toContain("· memory peak (hottest task) is 29% of 8192 MiB (2408 MiB); sized for 80% it needs 3010 MiB");
+    expect(f).toContain("cpu used by the hottest task (units) · ─ allocated 2048 · ━ recommended 1024");
+    expect(f).toContain("memory used by the hottest task (MiB) · ─ allocated 8192 · ━ recommended 3072");
+    expect(f).toContain("━━━");
+    expect(f).toContain("───");
+    const down = await press(ESC, DOWN, ENTER);
+    expect(down).toContain("shop-fargate/recommendations");
+    app.unmount();
+  });
+
+  it("the cluster view shows the host scaling advice; ? shows the keys; q quits", async () => {
+    const { press, app } = await ui(report, 100, 40);
+    let f = await press("c");
+    expect(f).toContain("core-ec2 · EC2 · 16 services");
+    expect(f).toContain("managed scaling targetCapacity 81");
+    expect(f).toContain("m5.xlarge: min 7, desired 10, max 11 (12 now)");
+    f = await press("?");
+    expect(f).toContain("Keys");
+    expect(f).toContain("sort by savings, risk, cost ($), name");
+    f = await press(ESC);
+    expect(f).toContain("core-ec2 · EC2");
+    await press("q");
+    app.unmount();
+  });
+
+  it("2,000 services: only the visible rows are drawn, and the last is one key away", async () => {
+    const services = Array.from({ length: 2000 }, (_, i) => ({ ...report.services[i % 40]!, service: `svc-${String(i).padStart(4, "0")}` }));
+    const { press, frame, app } = await ui({ ...report, services }, 80, 23);
+    expect(frame().split("\n").length).toBeLessThanOrEqual(23);
+    const f = await press("n", "G");
+    expect(f).toContain("svc-1999");
+    expect(f).toContain("2000 of 2000");
+    app.unmount();
+  });
+
+  it("sortServices is stable by name within equal keys", () => {
+    const byRisk = sortServices(report.services, "risk");
+    expect(byRisk.slice(0, 4).every((s) => s.reasons.some((r) => r.severity === "risk"))).toBe(true);
+  });
+});
+
+describe("textChart", () => {
+  it("draws bars to scale with the levels as lines", () => {
+    // top = 100 × 1.05 = 105; 4 rows of 26.25: 100 fills 3.81 rows, 50 fills 1.90 rows.
+    const c = textChart([50, 100], 100, 50, 2, 4);
+    expect(c.top).toBeCloseTo(105);
+    expect(c.lines).toEqual(["─▆", " █", "▇█", "██"]);
+  });
+
+  it("missing data is a dot on the floor, and columns take the largest of their buckets", () => {
+    const c = textChart([null, null, 10, 20], null, null, 2, 2);
+    // col 1 = max(10, 20) = 20; top 21; 20/21 × 2 rows = 1.905: the top row 0.905 × 8 = 7.2 eighths → ▇
+    expect(c.lines).toEqual([" ▇", "·█"]);
+  });
+});
