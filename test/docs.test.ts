@@ -49,4 +49,9 @@ describe("docs", () => {
       expect(json.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)), `${rule} missing from docs/check-json.md`).toBe(true);
     }
   });
+
+  it("the README's Slack example line is what the digest says", () => {
+    expect(read("README.md")).toContain("…and 20 more services, $688.89/mo between them");
+    expect(read("test/golden/report-demo.slack.json")).toContain("…and 20 more services, $688.89/mo between them");
+  });
 });

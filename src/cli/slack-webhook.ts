@@ -1,7 +1,6 @@
 // Deliver the Slack digest to an incoming webhook with @slack/webhook. The webhook URL is a secret (anyone
 // holding it can post to the channel): it is never printed, logged or put into an error, even with
 // --debug — errors say what Slack answered, by status and Slack's error code only.
-import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from "@slack/webhook";
 import { UserError } from "../errors.js";
 import type { SlackPayload } from "../report/slack.js";
 
@@ -30,6 +29,8 @@ function slackCode(body: string): string {
 }
 
 export async function postToSlack(url: string, payload: SlackPayload, timeoutMs = SLACK_TIMEOUT_MS): Promise<void> {
+  // Loaded only when posting: every other run of report starts without it.
+  const { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } = await import("@slack/webhook");
   const hook = new IncomingWebhook(url, { timeout: timeoutMs });
   try {
     await hook.send({ text: payload.text, blocks: payload.blocks as never });
