@@ -44,7 +44,7 @@ export const renderMarkdown: Reporter = (input) => {
     for (const s of shown.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s));
     if (shown.length > MARKDOWN_MAX_ROWS) out.push("", `…and ${plural(shown.length - MARKDOWN_MAX_ROWS, "more service")} to change: \`--format json\` or \`--format csv\` has every one.`);
     out.push("");
-  } else out.push("Every service is sized to its usage: nothing to change.", "");
+  } else out.push(t.services === 0 ? "No services were found." : "Every service is sized to its usage: nothing to change.", "");
 
   if (atRisk.length > 0) {
     out.push(`### ⚠️ At risk (${atRisk.length})`, "");
