@@ -32,13 +32,13 @@ export function wrap(text: string, width: number, maxLines: number): string[] {
       line = next;
       continue;
     }
-    if (line) lines.push(line);
-    line = w;
     if (lines.length === maxLines - 1) {
-      const rest = [line, ...words.slice(i + 1)].join(" ");
-      lines.push(truncate(rest, width));
+      // The last line allowed: what is left, cut with "…".
+      lines.push(truncate([line, ...words.slice(i)].filter(Boolean).join(" "), width));
       return lines;
     }
+    if (line) lines.push(line);
+    line = w;
   }
   if (line) lines.push(truncate(line, width));
   return lines;

@@ -39,5 +39,8 @@ describe("--format table", () => {
     expect(fitName("a-very-long-cluster-name", "payments-api", 24)).toBe("a-very-lon…/payments-api"); // 10 + "…/" + 12 = 24;
     expect(fitName("c", "svc", 24)).toBe("c/svc");
     expect(wrap("one two three four five six", 9, 2)).toEqual(["one two", "three fo…"]);
+    expect(wrap("one two three four five six", 9, 1)).toEqual(["one two …"]);
+    expect(wrap("one two", 9, 1)).toEqual(["one two"]);
+    expect(wrap("one two three", 9, 3)).toEqual(["one two", "three"]);
   });
 });

@@ -3,7 +3,7 @@ import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { toPublishedReport } from "../../src/report/json.js";
-import { App, sortServices } from "../../src/report/tui/app.js";
+import { App, INITIAL_STATE, sortServices, splitKeys, step, visibleServices, type UiState } from "../../src/report/tui/app.js";
 import { textChart } from "../../src/report/tui/chart.js";
 import { demoReport } from "../helpers/demo-report.js";
 
@@ -129,5 +129,31 @@ describe("textChart", () => {
     const c = textChart([null, null, 10, 20], null, null, 2, 2);
     // col 1 = max(10, 20) = 20; top 21; 20/21 × 2 rows = 1.905: the top row 0.905 × 8 = 7.2 eighths → ▇
     expect(c.lines).toEqual([" ▇", "·█"]);
+  });
+});
+
+describe("keys that arrive together", () => {
+  it("apply one after another, as if pressed apart", async () => {
+    const { press, app } = await ui(report, 100, 40);
+    const f = await press("jj\r"); // two down, then enter: the third service's detail
+    expect(f).toContain("shop-fargate/cart-api");
+    expect(f).toContain("cart-api:24 · FARGATE");
+    app.unmount();
+  });
+
+  it("splitKeys leaves escape sequences and single keys alone", () => {
+    expect(splitKeys("rn", {})).toEqual([{ input: "r" }, { input: "n" }]);
+    expect(splitKeys("j\r", {})).toEqual([{ input: "j" }, { input: "", return: true }]);
+    expect(splitKeys("q", {})).toEqual([{ input: "q" }]);
+    expect(splitKeys("", { upArrow: true })).toEqual([{ input: "", upArrow: true }]);
+  });
+
+  it("step is pure: search, then sort, then quit", () => {
+    const services = report.services;
+    const ctx = { clusters: ["core-ec2", "shop-fargate"], page: 10, count: (x: UiState) => visibleServices(services, x).length };
+    const keys = ["/", "a", "p", "i", "\r", "n", "G", "q"].map((c) => (c === "\r" ? { input: "", return: true } : { input: c }));
+    const end = keys.reduce((s, k) => step(s, k, ctx), INITIAL_STATE);
+    expect(end).toMatchObject({ search: "api", typing: false, sort: "name", quit: true, view: "list" });
+    expect(end.cursor).toBe(visibleServices(services, end).length - 1);
   });
 });

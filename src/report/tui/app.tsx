@@ -3,7 +3,7 @@
 // memory over the window against the allocated and recommended levels, and a cluster view with the host
 // scaling advice. Renders only the rows that fit, so 2,000 services scroll as fast as 20.
 import { Box, Text, useApp, useInput } from "ink";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { fmtCpu, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../../model/format.js";
 import type { Report, ServiceFinding } from "../../model/report.js";
 import { paint } from "../ansi.js";
@@ -56,80 +56,117 @@ const HELP: Array<[string, string]> = [
   ["q", "quit"],
 ];
 
+export interface UiState {
+  view: View;
+  back: View;
+  sort: SortKey;
+  cluster: string | null;
+  search: string;
+  typing: boolean;
+  cursor: number;
+  clusterScroll: number;
+  quit: boolean;
+}
+
+export const INITIAL_STATE: UiState = { view: "list", back: "list", sort: "savings", cluster: null, search: "", typing: false, cursor: 0, clusterScroll: 0, quit: false };
+
+/** One key, as ink reports it (only the fields the UI reads). */
+export interface KeyPress {
+  input: string;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+}
+
+/** The services the list shows for a state: sorted, filtered by cluster, searched by name. */
+export function visibleServices(services: readonly ServiceFinding[], st: Pick<UiState, "sort" | "cluster" | "search">, sorted = sortServices(services, st.sort)): ServiceFinding[] {
+  const q = st.search.toLowerCase();
+  return sorted.filter((s) => (st.cluster === null || s.cluster === st.cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)));
+}
+
+/**
+ * What one key does: a pure step, so keys that arrive together (a fast typist, tmux send-keys, a
+ * paste) apply one after another exactly as if pressed apart.
+ */
+export function step(st: UiState, k: KeyPress, ctx: { clusters: readonly string[]; count: (st: UiState) => number; page: number }): UiState {
+  const input = k.input;
+  if (st.typing) {
+    if (k.return) return { ...st, typing: false, cursor: 0 };
+    if (k.escape) return { ...st, typing: false, search: "", cursor: 0 };
+    if (k.backspace || k.delete) return { ...st, search: st.search.slice(0, -1), cursor: 0 };
+    if (input && !k.ctrl && !k.meta) return { ...st, search: st.search + input, cursor: 0 };
+    return st;
+  }
+  if (input === "q" || (k.ctrl && input === "c")) return { ...st, quit: true };
+  if (input === "?") return st.view === "help" ? { ...st, view: st.back } : { ...st, back: st.view, view: "help" };
+  if (k.escape || k.leftArrow || k.backspace) {
+    if (st.view === "help") return { ...st, view: st.back };
+    if (st.view !== "list") return { ...st, view: "list" };
+    return st.search ? { ...st, search: "", cursor: 0 } : st;
+  }
+  if (st.view === "help") return st;
+  if (input === "c") return { ...st, view: st.view === "clusters" ? "list" : "clusters" };
+  const n = ctx.count(st);
+  const at = Math.min(st.cursor, Math.max(0, n - 1));
+  const move = (d: number): UiState =>
+    st.view === "clusters" ? { ...st, clusterScroll: Math.max(0, st.clusterScroll + d) } : { ...st, cursor: Math.max(0, Math.min(n - 1, at + d)) };
+  if (k.upArrow || input === "k") return move(-1);
+  if (k.downArrow || input === "j") return move(1);
+  if (k.pageUp) return move(-ctx.page);
+  if (k.pageDown || input === " ") return move(ctx.page);
+  if (input === "g") return st.view === "clusters" ? { ...st, clusterScroll: 0 } : { ...st, cursor: 0 };
+  if (input === "G") return st.view === "clusters" ? st : { ...st, cursor: Math.max(0, n - 1) };
+  if (st.view === "clusters") return st;
+  if (k.return) return n > 0 ? { ...st, cursor: at, view: st.view === "detail" ? "list" : "detail" } : st;
+  const sort = SORT_KEYS[input];
+  if (sort) return { ...st, sort, cursor: 0 };
+  if (input === "f") {
+    const i = st.cluster === null ? 0 : ctx.clusters.indexOf(st.cluster) + 1;
+    return { ...st, cluster: i >= ctx.clusters.length ? null : ctx.clusters[i]!, cursor: 0 };
+  }
+  if (input === "/") return { ...st, view: "list", typing: true };
+  return st;
+}
+
+/** ink hands over a chunk; printable characters that arrived together are split into key presses. */
+export function splitKeys(input: string, key: Omit<KeyPress, "input">): KeyPress[] {
+  const plain = !key.ctrl && !key.meta && !key.escape && input.length > 1 && /^[\x20-\x7e\r]+$/.test(input);
+  if (!plain) return [{ ...key, input }];
+  return [...input].map((ch) => (ch === "\r" ? { input: "", return: true } : { input: ch }));
+}
+
 export function App({ report, width, height }: AppProps) {
   const { exit } = useApp();
-  const [view, setView] = useState<View>("list");
-  const [back, setBack] = useState<View>("list");
-  const [sort, setSort] = useState<SortKey>("savings");
-  const [cluster, setCluster] = useState<string | null>(null);
-  const [search, setSearch] = useState("");
-  const [typing, setTyping] = useState(false);
-  const [cursor, setCursor] = useState(0);
-  const [clusterScroll, setClusterScroll] = useState(0);
+  const [st, setSt] = useState<UiState>(INITIAL_STATE);
+  const { view, sort, cluster, search, typing, cursor, clusterScroll } = st;
 
   const clusters = useMemo(() => [...new Set(report.services.map((s) => s.cluster))].sort(), [report]);
   const sorted = useMemo(() => sortServices(report.services, sort), [report, sort]);
-  const shown = useMemo(() => {
-    const q = search.toLowerCase();
-    return sorted.filter((s) => (cluster === null || s.cluster === cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)));
-  }, [sorted, cluster, search]);
+  const shown = useMemo(() => visibleServices(report.services, { sort, cluster, search }, sorted), [report.services, sorted, sort, cluster, search]);
   const rows = Math.max(3, height - 6);
   const at = Math.min(cursor, Math.max(0, shown.length - 1));
   const selected = shown[at];
 
   useInput((input, key) => {
-    if (typing) {
-      if (key.return) setTyping(false);
-      else if (key.escape) {
-        setTyping(false);
-        setSearch("");
-      } else if (key.backspace || key.delete) setSearch((s) => s.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta) setSearch((s) => s + input);
-      setCursor(0);
-      return;
-    }
-    if (input === "q" || (key.ctrl && input === "c")) return exit();
-    if (input === "?") {
-      if (view !== "help") setBack(view);
-      setView(view === "help" ? back : "help");
-      return;
-    }
-    if (key.escape || key.leftArrow || key.backspace) {
-      if (view === "help") setView(back);
-      else if (view !== "list") setView("list");
-      else if (search) setSearch("");
-      return;
-    }
-    if (view === "help") return;
-    if (input === "c") {
-      setView(view === "clusters" ? "list" : "clusters");
-      return;
-    }
-    const move = (d: number) => (view === "clusters" ? setClusterScroll((x) => Math.max(0, x + d)) : setCursor(Math.max(0, Math.min(shown.length - 1, at + d))));
-    if (key.upArrow || input === "k") return move(-1);
-    if (key.downArrow || input === "j") return move(1);
-    if (key.pageUp) return move(-rows);
-    if (key.pageDown || input === " ") return move(rows);
-    if (input === "g") return view === "clusters" ? setClusterScroll(0) : setCursor(0);
-    if (input === "G") return setCursor(Math.max(0, shown.length - 1));
-    if (view === "clusters") return;
-    if (key.return && selected) return setView(view === "detail" ? "list" : "detail");
-    if (SORT_KEYS[input]) {
-      setSort(SORT_KEYS[input]!);
-      setCursor(0);
-      return;
-    }
-    if (input === "f") {
-      const i = cluster === null ? 0 : clusters.indexOf(cluster) + 1;
-      setCluster(i >= clusters.length ? null : clusters[i]!);
-      setCursor(0);
-      return;
-    }
-    if (input === "/") {
-      setView("list");
-      setTyping(true);
-    }
+    const ctx = {
+      clusters,
+      page: rows,
+      // The current list's length without re-sorting; another sort or filter is worked out afresh.
+      count: (x: UiState) => (x.sort === sort && x.cluster === cluster && x.search === search ? shown.length : visibleServices(report.services, x).length),
+    };
+    setSt((prev) => splitKeys(input, key).reduce((s, k) => step(s, k, ctx), prev));
   });
+  useEffect(() => {
+    if (st.quit) exit();
+  }, [st.quit, exit]);
 
   const t = report.totals;
   const summary = (
@@ -232,11 +269,17 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
     text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}` + (s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""),
     color: s.savingsMonthlyUsd !== null && s.savingsMonthlyUsd > 0 ? "green" : undefined,
   });
-  for (const r of s.reasons) for (const [k, l] of wrap(r.message, width - 4, 3).entries()) lines.push({ text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l, color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined });
-  const scaling = autoscalingLine(s);
-  if (scaling) for (const l of wrap(scaling, width - 2, 2)) lines.push({ text: "  " + l, color: "cyan" });
-  // Charts take what is left: two of them, at least 3 rows each.
+  // Every reason, wrapped to three lines; on a small terminal one line each, so the charts keep 3 rows.
   const u = s.usage;
+  const scaling = autoscalingLine(s);
+  const reasonLines = (maxLines: number) =>
+    s.reasons.flatMap((r) =>
+      wrap(r.message, width - 4, maxLines).map((l, k) => ({ text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l, color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined })),
+    );
+  const scalingLines = (maxLines: number) => (scaling ? wrap(scaling, width - 2, maxLines).map((l) => ({ text: "  " + l, color: "cyan" })) : []);
+  let explain = [...reasonLines(3), ...scalingLines(2)];
+  if (u && rows - lines.length - explain.length - 1 < 9) explain = [...reasonLines(1), ...scalingLines(1)];
+  lines.push(...explain);
   const left = rows - lines.length - 1;
   if (u && left >= 7) {
     const h = Math.min(8, Math.floor((left - 3) / 2));
