@@ -2,25 +2,50 @@
 // hottest task's largest value in it (what sizing looks at) and the mean running tasks. Percent of the
 // current allocation, as the advisor reads them. Terminal and HTML charts draw it with the allocated and
 // recommended levels.
+//
+// A missing bucket is NaN in memory, not null: an array of plain numbers is stored unboxed, one of
+// numbers and nulls boxes every number (10,000 services × 504 values made the advisor 20 % slower).
+// JSON.stringify writes NaN as null, so the published JSON has null; readers in process use isMissing().
 import type { UsageSeries } from "../model/report.js";
 import type { History } from "./history.js";
 
 /** Buckets a chart gets at most: a week of hours, two weeks of two-hour buckets. */
 export const USAGE_POINTS = 168;
 
-function bucket(values: ArrayLike<number>, factor: number, n: number, how: "max" | "mean"): Array<number | null> {
-  const out: Array<number | null> = [];
-  for (let o = 0; o < n; o++) {
-    let acc = how === "max" ? Number.NEGATIVE_INFINITY : 0;
-    let k = 0;
-    const end = Math.min(values.length, (o + 1) * factor);
-    for (let i = o * factor; i < end; i++) {
+const tenth = (x: number) => Math.round(x * 10) / 10;
+
+/** The largest value of each run of `factor` values; NaN where all are missing. */
+function bucketMax(values: ArrayLike<number>, factor: number, n: number): number[] {
+  const out: number[] = [];
+  const len = values.length;
+  for (let o = 0, from = 0; o < n; o++, from += factor) {
+    let acc = Number.NEGATIVE_INFINITY;
+    const end = from + factor < len ? from + factor : len;
+    for (let i = from; i < end; i++) {
       const v = values[i]!;
-      if (Number.isNaN(v)) continue;
-      k++;
-      acc = how === "max" ? Math.max(acc, v) : acc + v;
+      if (v > acc) acc = v; // NaN compares false: skipped
     }
-    out.push(k === 0 ? null : Math.round((how === "max" ? acc : acc / k) * 10) / 10);
+    out.push(acc === Number.NEGATIVE_INFINITY ? Number.NaN : tenth(acc));
+  }
+  return out;
+}
+
+/** The mean of the values present in each run of `factor` values. */
+function bucketMean(values: ArrayLike<number>, factor: number, n: number): number[] {
+  const out: number[] = [];
+  const len = values.length;
+  for (let o = 0, from = 0; o < n; o++, from += factor) {
+    let acc = 0;
+    let k = 0;
+    const end = from + factor < len ? from + factor : len;
+    for (let i = from; i < end; i++) {
+      const v = values[i]!;
+      if (v === v) {
+        acc += v;
+        k++;
+      }
+    }
+    out.push(k === 0 ? Number.NaN : tenth(acc / k));
   }
   return out;
 }
@@ -31,8 +56,11 @@ export function usageOf(history: History): UsageSeries {
   return {
     start: new Date(history.startMs).toISOString().replace(".000Z", "Z"),
     periodSeconds: history.periodSeconds * factor,
-    cpuPercent: bucket(history.cpuMaximum, factor, n, "max"),
-    memoryPercent: bucket(history.memoryMaximum, factor, n, "max"),
-    tasks: bucket(history.runningTasks, factor, n, "mean"),
+    cpuPercent: bucketMax(history.cpuMaximum, factor, n),
+    memoryPercent: bucketMax(history.memoryMaximum, factor, n),
+    tasks: bucketMean(history.runningTasks, factor, n),
   };
 }
+
+/** A bucket with no data: NaN in memory, null once published as JSON. */
+export const isMissing = (v: number | null | undefined): v is null | undefined => v === null || v === undefined || Number.isNaN(v);

@@ -115,6 +115,7 @@ export const usageSeriesSchema = z
     tasks: z.array(z.number().nullable()).describe("mean running tasks"),
   })
   .describe("utilization over the window, for charts; percent of the current allocation as the advisor read it");
+// In memory (the advisor's Report), a missing bucket is NaN rather than null — see advisor/usage.ts.
 export type UsageSeries = z.infer<typeof usageSeriesSchema>;
 
 export const serviceFindingSchema = z.object({

@@ -38,10 +38,12 @@ describe("usageOf", () => {
     expect(u.start).toBe("2026-11-02T00:00:00Z");
   });
 
-  it("short windows keep every period; missing periods are null, not zero", () => {
+  it("short windows keep every period; missing periods are missing (null in JSON), not zero", () => {
     const u = usageOf(history(12, (i) => (i < 6 ? Number.NaN : 40.04)));
     expect(u.periodSeconds).toBe(300);
-    expect(u.cpuPercent).toEqual([null, null, null, null, null, null, 40, 40, 40, 40, 40, 40]);
+    expect(u.cpuPercent).toEqual([NaN, NaN, NaN, NaN, NaN, NaN, 40, 40, 40, 40, 40, 40]);
+    // NaN in memory (unboxed numbers), null in the published JSON.
+    expect(JSON.stringify(u.cpuPercent.slice(5, 7))).toBe("[null,40]");
   });
 
   it("the demo report carries it for every service with metrics", () => {

@@ -10,6 +10,7 @@ import { paint } from "../ansi.js";
 import { change, headline, riskOf, savingsPercent, sourceLine } from "../digest.js";
 import { autoscalingLine, fitName, hostSection, truncate, wrap } from "../table.js";
 import { textChart } from "./chart.js";
+import { isMissing } from "../../advisor/usage.js";
 
 export type SortKey = "savings" | "risk" | "cost" | "name";
 export const SORT_KEYS: Record<string, SortKey> = { s: "savings", r: "risk", o: "cost", $: "cost", n: "name" };
@@ -288,7 +289,7 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
       const alloc = s.current[kind];
       const recommended = rec ? rec[kind] : null;
       const pct = kind === "cpu" ? u.cpuPercent : u.memoryPercent;
-      const values = pct.map((p) => (p === null || alloc === null ? null : (p * alloc) / 100));
+      const values = pct.map((p) => (isMissing(p) || alloc === null ? null : (p * alloc) / 100));
       const c = textChart(values, alloc, recommended, chartW, h);
       const unit = kind === "cpu" ? "units" : "MiB";
       lines.push({ text: `${kind} used by the hottest task (${unit}) · ─ allocated ${alloc ?? "?"} · ━ recommended ${recommended ?? "–"}`, dim: true });
