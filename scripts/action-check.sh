@@ -6,11 +6,15 @@
 #   INPUT_PATTERN           git pathspec globs for changed files
 #   INPUT_SNAPSHOT          snapshot file; empty: live collection
 #   INPUT_ARGS              more arguments for check
+#   INPUT_COMMENT_WHEN      always | changes | failures: when to post a new comment (one posted before is
+#                           always updated)
 # GitHub provides GITHUB_ACTION_PATH, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, GITHUB_BASE_REF.
 set -uo pipefail
 
 cli="$GITHUB_ACTION_PATH/dist/cli/main.js"
 out="${RUNNER_TEMP:-/tmp}/ecs-advisor-comment.md"
+json="${RUNNER_TEMP:-/tmp}/ecs-advisor-check.json"
+rm -f "$out" "$json"
 
 files=()
 if [ -n "${INPUT_TASK_DEFINITIONS:-}" ]; then
@@ -35,17 +39,27 @@ evidence=()
 if [ -n "${INPUT_SNAPSHOT:-}" ]; then evidence=(--snapshot "$INPUT_SNAPSHOT"); fi
 read -r -d '' -a extra <<<"${INPUT_ARGS:-}"
 
-# Annotations on the changed lines, then the comment; the verdict is the first run's.
-node "$cli" check "${files[@]}" "${evidence[@]}" "${extra[@]}" --format github
+# One run (one evidence collection): annotations on stdout, the comment and the JSON to files.
+node "$cli" check "${files[@]}" "${evidence[@]}" "${extra[@]}" --format github --also "markdown=$out" --also "json=$json"
 code=$?
-if [ "$code" -le 1 ]; then
-  node "$cli" check "${files[@]}" "${evidence[@]}" "${extra[@]}" --format markdown --out "$out" || true
-  if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out" ]; then cat "$out" >>"$GITHUB_STEP_SUMMARY"; fi
+mode=""
+if [ "$code" -le 1 ] && [ -f "$out" ]; then
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out" >>"$GITHUB_STEP_SUMMARY"; fi
+  case "${INPUT_COMMENT_WHEN:-always}" in
+    always) ;;
+    failures) [ "$code" -eq 1 ] || mode="--update-only" ;;
+    changes)
+      # A cost change or any violation (warnings too) is worth a comment; a no-op change is not.
+      node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.exit(r.totals.deltaMonthlyUsd !== 0 || r.totals.errors + r.totals.warnings > 0 ? 0 : 1)' "$json" || mode="--update-only"
+      ;;
+    *) echo "::warning title=ecs-advisor::comment-when must be always, changes or failures (got ${INPUT_COMMENT_WHEN}); commenting always" ;;
+  esac
   echo "comment=$out" >>"$GITHUB_OUTPUT"
 else
   echo "comment=" >>"$GITHUB_OUTPUT"
 fi
 {
+  echo "comment-mode=$mode"
   echo "exit-code=$code"
   echo "files=${files[*]}"
 } >>"$GITHUB_OUTPUT"

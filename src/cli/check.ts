@@ -23,6 +23,7 @@ interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
   snapshot?: string;
   format: CheckFormat;
   out?: string;
+  also?: string[];
   maxIncrease?: string[];
   failOn?: string[];
   overprovisioned?: number;
@@ -38,6 +39,7 @@ export function checkCommand(io: Io): Command {
     .option("--snapshot <file>", "check against a snapshot file (from `ecs-advisor collect`)")
     .addOption(new Option("--format <name>", "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations)").choices(CHECK_FORMATS).default("text"))
     .option("--out <file>", "write to a file instead of stdout")
+    .option("--also <format=file>", "also write another format of the same result to a file, e.g. markdown=comment.md; repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .option("--max-increase <limit>", 'fail when monthly cost rises by more than this: "50" or "$50" (dollars), "10%"; repeatable', list)
     .option("--fail-on <list>", `what fails the check: ${[...CATEGORIES, "none"].join(", ")} or rule names (default: all)`, list)
     .option("--overprovisioned <pct>", `over-provisioned above the recommendation by more than this (default ${DEFAULT_CHECK_POLICY.overprovisionedPercent})`, percent("--overprovisioned", { min: 0, max: Number.POSITIVE_INFINITY }))
@@ -57,6 +59,7 @@ Examples:
   ecs-advisor check infra/taskdefs/api.json --snapshot prod.json.gz
   ecs-advisor check infra/taskdefs/*.json --snapshot prod.json.gz --format markdown > comment.md
   ecs-advisor check cdk.out/App.template.json --snapshot prod.json.gz --max-increase 10% --fail-on risk,cost
+  ecs-advisor check api.json --snapshot prod.json.gz --format github --also markdown=comment.md --also json=result.json
 
 Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
   );
@@ -64,6 +67,13 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
     const { config } = loadConfig(io.cwd, flags.config);
     const checkPolicy = checkPolicyFrom(flags, config);
+    const also = (flags.also ?? []).map((spec): [CheckFormat, string] => {
+      const m = /^([a-z]+)=(.+)$/.exec(spec);
+      if (!m || !(CHECK_FORMATS as readonly string[]).includes(m[1]!)) {
+        throw new UserError(`--also ${spec} is not FORMAT=FILE`, `e.g. --also markdown=comment.md; formats: ${CHECK_FORMATS.join(", ")}`);
+      }
+      return [m[1] as CheckFormat, m[2]!];
+    });
     // Read every task definition before any evidence: a bad file fails fast, with no AWS calls.
     const proposals: ProposedTaskDefinition[] = files.flatMap((f) => readTaskDefinitionFile(resolve(io.cwd, f), f));
     const saved = flags.demo || flags.snapshot;
@@ -94,6 +104,8 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     const toStdout = flags.out === undefined || flags.out === "-";
     const text = renderCheck(result, flags.format, { color: toStdout && flags.format === "text" && wantsColor(io.stdout, io.env) });
     writeOutput(io, text, flags.out, [...source.inputs, ...files]);
+    // One evidence collection, several outputs (the GitHub Action writes annotations, the comment and JSON).
+    for (const [format, file] of also) writeOutput(io, renderCheck(result, format, { color: false }), file, [...source.inputs, ...files]);
     if (result.verdict === "fail") throw new ExitWith(1);
   });
   return cmd;

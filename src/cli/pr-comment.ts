@@ -2,7 +2,10 @@
 // hidden marker), so a pull request carries one comment that follows its latest push. Used by the
 // GitHub Action (action.yml):
 //
-//   node dist/cli/pr-comment.js comment.md
+//   node dist/cli/pr-comment.js comment.md [--update-only]
+//
+// --update-only edits the comment posted before, if there is one, and creates none: a pull request
+// that passes after a failure sees its comment turn green, and one that always passed gets no comment.
 //
 // Environment (GitHub sets all but the token): GITHUB_TOKEN, GITHUB_REPOSITORY (owner/name),
 // GITHUB_EVENT_PATH (the pull_request event) or PR_NUMBER, GITHUB_API_URL (default api.github.com).
@@ -21,7 +24,7 @@ export interface CommentResult {
   message: string;
 }
 
-export async function upsertComment(body: string, env: CommentEnv, fetchImpl: typeof fetch = fetch): Promise<CommentResult> {
+export async function upsertComment(body: string, env: CommentEnv, fetchImpl: typeof fetch = fetch, opts: { updateOnly?: boolean } = {}): Promise<CommentResult> {
   const token = env.GITHUB_TOKEN;
   const repo = env.GITHUB_REPOSITORY;
   const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
@@ -53,6 +56,7 @@ export async function upsertComment(body: string, env: CommentEnv, fetchImpl: ty
       await call("PATCH", `/repos/${repo}/issues/comments/${existing}`, { body: text });
       return { action: "updated", message: `updated the ecs-advisor comment on pull request #${pr}` };
     }
+    if (opts.updateOnly) return { action: "skipped", message: `no earlier ecs-advisor comment on pull request #${pr} to update; none posted (comment-when)` };
     await call("POST", `/repos/${repo}/issues/${pr}/comments`, { body: text });
     return { action: "created", message: `commented on pull request #${pr}` };
   } catch (e) {
@@ -91,9 +95,11 @@ const isMain = (() => {
 })();
 
 if (isMain) {
-  const file = process.argv[2];
+  const args = process.argv.slice(2);
+  const updateOnly = args.includes("--update-only");
+  const file = args.find((a) => a !== "--update-only");
   if (!file) {
-    process.stderr.write("usage: node pr-comment.js COMMENT.md\n");
+    process.stderr.write("usage: node pr-comment.js COMMENT.md [--update-only]\n");
     process.exit(2);
   }
   let body: string;
@@ -103,7 +109,9 @@ if (isMain) {
     process.stderr.write(`ecs-advisor: cannot read ${file}\n`);
     process.exit(2);
   }
-  const r = await upsertComment(body, process.env);
+  const r = await upsertComment(body, process.env, fetch, { updateOnly });
   // GitHub shows "::warning::" lines as annotations; the job's result is the check's, not the comment's.
-  process.stdout.write(r.action === "failed" || r.action === "skipped" ? `::warning title=ecs-advisor::${r.message}\n` : `${r.message}\n`);
+  // Not commenting because comment-when said so is no warning.
+  const chosen = updateOnly && r.action === "skipped" && r.message.startsWith("no earlier");
+  process.stdout.write(r.action === "failed" || (r.action === "skipped" && !chosen) ? `::warning title=ecs-advisor::${r.message}\n` : `${r.message}\n`);
 }

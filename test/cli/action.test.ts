@@ -105,6 +105,21 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
     expect(comment.split("\n")[0]).toBe("<!-- ecs-advisor-check -->");
     expect(comment).toContain("### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)");
     expect(readFileSync(env.GITHUB_STEP_SUMMARY!, "utf8")).toBe(comment);
+    expect(o["comment-mode"]).toBe("");
+  });
+
+  it("comment-when: a passing change with comment-when=failures only updates an earlier comment", async () => {
+    const { dir, env, out } = repo();
+    const r = await run("bash", [join(ROOT, "scripts/action-check.sh")], { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "failures" }, dir);
+    expect(r.code).toBe(0);
+    expect(outputs(out)).toMatchObject({ "exit-code": "0", "comment-mode": "--update-only" });
+  });
+
+  it("comment-when=changes comments on a cost change even when it passes", async () => {
+    const { dir, env, out } = repo();
+    // cart-api right-sized: $255.18 → $63.79 a month, a change worth a comment.
+    await run("bash", [join(ROOT, "scripts/action-check.sh")], { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "changes" }, dir);
+    expect(outputs(out)).toMatchObject({ "exit-code": "0", "comment-mode": "" });
   });
 
   it("explicit files override the diff; bad input is exit 2 with no comment", async () => {
@@ -196,6 +211,14 @@ describe("pr-comment against a loopback GitHub API", () => {
       "::warning title=ecs-advisor::the pull-request comment was not posted: POST /repos/acme/infra/issues/42/comments answered 403 (a read-only token, as on pull requests from forks?)\n",
     );
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  });
+
+  it("--update-only edits an earlier comment but posts no new one, and says so without a warning", async () => {
+    const { url, seen } = await github((req) => (req.method === "GET" ? { status: 200, json: [{ id: 1, body: "looks good" }] } : { status: 201, json: { id: 9 } }));
+    const { file, env } = commentFile();
+    const r = await run(process.execPath, [poster, file, "--update-only"], { ...env, GITHUB_API_URL: url }, ROOT);
+    expect(r.stdout).toBe("no earlier ecs-advisor comment on pull request #42 to update; none posted (comment-when)\n");
+    expect(seen.map((s) => s.method)).toEqual(["GET"]);
   });
 
   it("no server, or no pull request, is a warning too", async () => {

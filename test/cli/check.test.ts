@@ -145,3 +145,20 @@ describe("bad input: one line naming the file (and line), exit 2, no stack trace
     expect(r.stderr.split("\n")[0]).toBe("ecs-advisor check: missing required argument 'taskdef'");
   });
 });
+
+describe("check --also", () => {
+  it("writes other formats of the same result from one run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-also-"));
+    const r = runCli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "github", "--also", `markdown=${join(dir, "c.md")}`, "--also", `json=${join(dir, "r.json")}`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=/);
+    expect(readFileSync(join(dir, "c.md"), "utf8").split("\n")[1]).toBe("### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)");
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).verdict).toBe("fail");
+  });
+
+  it("a malformed --also is exit 2 with one line", () => {
+    const r = runCli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--also", "pdf=x.pdf"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe("ecs-advisor: --also pdf=x.pdf is not FORMAT=FILE");
+  });
+});
