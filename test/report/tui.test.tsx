@@ -157,3 +157,24 @@ describe("keys that arrive together", () => {
     expect(end.cursor).toBe(visibleServices(services, end).length - 1);
   });
 });
+
+describe("warnings", () => {
+  it("a run with warnings says so under the status, and w lists them all", async () => {
+    const warned: Report = {
+      ...report,
+      warnings: [
+        { code: "access-denied", message: "pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20 is used" },
+        { code: "no-metrics", message: "2 services have no CloudWatch data in the window" },
+      ],
+    };
+    const { press, frame, app } = await ui(warned, 100, 30);
+    // 100 columns: the message is cut to 86 so the count always shows.
+    expect(frame().split("\n")[2]).toBe("⚠ pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20… (w: all 2)");
+    expect(frame().split("\n").length).toBeLessThanOrEqual(30);
+    const f = await press("w");
+    expect(f).toContain("2 warnings");
+    expect(f).toContain("⚠ 2 services have no CloudWatch data in the window");
+    expect(await press("w")).toContain("SERVICE");
+    app.unmount();
+  });
+});

@@ -15,7 +15,7 @@ import { isMissing } from "../../advisor/usage.js";
 export type SortKey = "savings" | "risk" | "cost" | "name";
 export const SORT_KEYS: Record<string, SortKey> = { s: "savings", r: "risk", o: "cost", $: "cost", n: "name" };
 
-type View = "list" | "detail" | "clusters" | "help";
+type View = "list" | "detail" | "clusters" | "warnings" | "help";
 
 export interface AppProps {
   /** The published (rounded) report. */
@@ -53,6 +53,7 @@ const HELP: Array<[string, string]> = [
   ["f", "filter by cluster (cycles through them)"],
   ["/", "search by name (enter keeps it, esc clears)"],
   ["c", "clusters and EC2 host scaling"],
+  ["w", "the run's warnings (missing permissions, data, prices)"],
   ["?", "this help"],
   ["q", "quit"],
 ];
@@ -115,6 +116,7 @@ export function step(st: UiState, k: KeyPress, ctx: { clusters: readonly string[
   }
   if (st.view === "help") return st;
   if (input === "c") return { ...st, view: st.view === "clusters" ? "list" : "clusters" };
+  if (input === "w") return { ...st, view: st.view === "warnings" ? "list" : "warnings" };
   const n = ctx.count(st);
   const at = Math.min(st.cursor, Math.max(0, n - 1));
   const move = (d: number): UiState =>
@@ -125,7 +127,7 @@ export function step(st: UiState, k: KeyPress, ctx: { clusters: readonly string[
   if (k.pageDown || input === " ") return move(ctx.page);
   if (input === "g") return st.view === "clusters" ? { ...st, clusterScroll: 0 } : { ...st, cursor: 0 };
   if (input === "G") return st.view === "clusters" ? st : { ...st, cursor: Math.max(0, n - 1) };
-  if (st.view === "clusters") return st;
+  if (st.view === "clusters" || st.view === "warnings") return st;
   if (k.return) return n > 0 ? { ...st, cursor: at, view: st.view === "detail" ? "list" : "detail" } : st;
   const sort = SORT_KEYS[input];
   if (sort) return { ...st, sort, cursor: 0 };
@@ -152,7 +154,9 @@ export function App({ report, width, height }: AppProps) {
   const clusters = useMemo(() => [...new Set(report.services.map((s) => s.cluster))].sort(), [report]);
   const sorted = useMemo(() => sortServices(report.services, sort), [report, sort]);
   const shown = useMemo(() => visibleServices(report.services, { sort, cluster, search }, sorted), [report.services, sorted, sort, cluster, search]);
-  const rows = Math.max(3, height - 6);
+  // A run with warnings says so on every screen, one line under the status.
+  const warnLine = report.warnings.length > 0 ? 1 : 0;
+  const rows = Math.max(3, height - 6 - warnLine);
   const at = Math.min(cursor, Math.max(0, shown.length - 1));
   const selected = shown[at];
 
@@ -189,6 +193,12 @@ export function App({ report, width, height }: AppProps) {
       {truncate(`${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`, width)}
     </Text>
   );
+  const warning = warnLine ? (
+    <Text color="yellow" wrap="truncate">
+      {truncate(`⚠ ${report.warnings[0]!.message}`, width - 14)}
+      <Text dimColor>{` (w: ${report.warnings.length === 1 ? "1 warning" : `all ${report.warnings.length}`})`}</Text>
+    </Text>
+  ) : null;
   const footer = (
     <Text dimColor wrap="truncate">
       {typing ? "type to search · enter keep · esc clear" : view === "list" ? "↑↓ enter · s r o n sort · f cluster · / search · c clusters · ? help · q quit" : "esc back · ? help · q quit"}
@@ -210,14 +220,28 @@ export function App({ report, width, height }: AppProps) {
         <Text dimColor wrap="truncate">{truncate(headline(report), width)}</Text>
       </Box>
     );
-  } else if (view === "clusters") body = <ClusterView report={report} width={width} rows={height - 3} scroll={clusterScroll} />;
-  else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3} />;
+  } else if (view === "clusters") body = <ClusterView report={report} width={width} rows={height - 3 - warnLine} scroll={clusterScroll} />;
+  else if (view === "warnings") {
+    const lines = report.warnings.flatMap((w) => wrap(w.message, width - 2, 4).map((l, k) => (k === 0 ? "⚠ " : "  ") + l));
+    body = (
+      <Box flexDirection="column">
+        <Text bold>{plural(report.warnings.length, "warning")}</Text>
+        {lines.length === 0 ? <Text dimColor>none: every API answered and every service had data and a price</Text> : null}
+        {lines.slice(0, Math.max(1, height - 5 - warnLine)).map((l, k) => (
+          <Text key={k} color="yellow" wrap="truncate">
+            {l}
+          </Text>
+        ))}
+      </Box>
+    );
+  } else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3 - warnLine} />;
   else body = <List shown={shown} at={at} rows={rows} width={width} />;
 
   return (
     <Box flexDirection="column" width={width}>
       {summary}
       {status}
+      {warning}
       {body}
       {footer}
     </Box>
