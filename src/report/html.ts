@@ -144,7 +144,7 @@ function render(){
   var list=rows.filter(function(r){return(!text||name(r.s).toLowerCase().indexOf(text)>=0)&&(!cluster||r.s.cluster===cluster)&&(!risky||r.s.risk)});
   list.sort(function(a,b){var x=k(a.s),y=k(b.s);return x<y?-sortDir:x>y?sortDir:0});
   var frag=document.createDocumentFragment();
-  rows.forEach(function(r){if(list.indexOf(r)<0)close(r)});
+  var keep=new Set(list);rows.forEach(function(r){if(!keep.has(r))close(r)});
   list.forEach(function(r){frag.appendChild(r.tr);if(r.detail)frag.appendChild(r.detail)});
   tbody.textContent="";tbody.appendChild(frag);
   count.textContent=list.length+" of "+rows.length+" services";
