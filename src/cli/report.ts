@@ -48,7 +48,7 @@ export function reportCommand(io: Io): Command {
     .option("--demo", "use the embedded demo fleet (no AWS account needed)")
     .option("--snapshot <file>", "read a snapshot file (.json or .json.gz; format: schema/snapshot-v1.schema.json)")
     .addOption(
-      new Option("--format <name>", `output format: ${FORMAT_NAMES.map((f) => `${f} (${FORMAT_DESCRIPTIONS[f]})`).join(", ")}`)
+      new Option("--format <name>", "output format (see Formats below)")
         .choices(FORMAT_NAMES)
         .default("table"),
     )
@@ -62,6 +62,9 @@ export function reportCommand(io: Io): Command {
     "after",
     `
 Data: --demo, --snapshot FILE, or (neither) live from AWS with the standard credential chain.
+
+Formats:
+${FORMAT_NAMES.map((f) => `  ${f.padEnd(10)}${FORMAT_DESCRIPTIONS[f]}`).join("\n")}
 
 Examples:
   ecs-advisor report --region eu-west-1
