@@ -7,6 +7,7 @@ import type { History } from "../../src/advisor/history.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import type { Autoscaling } from "../../src/model/snapshot.js";
 import { END, HOUR, PERIOD, iso, service, snapshot, taskDef, util } from "../helpers/snapshot.js";
+import { makeHistory } from "../helpers/history.js";
 
 const DAYS = 14;
 const N = (DAYS * 24 * 3600) / PERIOD;
@@ -14,24 +15,16 @@ const START = END - DAYS * 24 * HOUR; // midnight UTC
 const hourOf = (i: number) => Math.floor((i * PERIOD) / 3600) % 24;
 
 function history(tasks: (i: number) => number, cpuAverage: (i: number) => number): History {
-  const arr = (f: (i: number) => number) => Float64Array.from({ length: N }, (_, i) => f(i));
-  return {
+  return makeHistory({
     startMs: START,
     periodSeconds: PERIOD,
     length: N,
-    cpuAverage: arr(cpuAverage),
-    cpuMaximum: arr((i) => cpuAverage(i) * 1.1),
-    memoryAverage: arr(() => 40),
-    memoryMaximum: arr(() => 45),
-    runningTasks: arr(tasks),
-    deploymentIndexes: [],
-    deploymentsInWindow: 0,
-    lastDeploymentMs: undefined,
-    sizeChanges: [],
-    droppedPoints: 0,
-    summary: undefined,
-    sourcePeriodSeconds: PERIOD,
-  };
+    cpuAverage,
+    cpuMaximum: (i) => cpuAverage(i) * 1.1,
+    memoryAverage: () => 40,
+    memoryMaximum: () => 45,
+    runningTasks: tasks,
+  });
 }
 
 // Fargate 1 vCPU / 2 GB: 0.04048 + 2 × 0.004445 = $0.04937 a task-hour → × 730 = $36.0401 a task-month.

@@ -4,25 +4,17 @@ import { describe, expect, it } from "vitest";
 import type { History } from "../../src/advisor/history.js";
 import { USAGE_POINTS, usageOf } from "../../src/advisor/usage.js";
 import { demoReport } from "../helpers/demo-report.js";
+import { makeHistory } from "../helpers/history.js";
 
 function history(n: number, f: (i: number) => number, periodSeconds = 300): History {
-  const series = Float64Array.from({ length: n }, (_, i) => f(i));
-  return {
+  return makeHistory({
     startMs: Date.parse("2026-11-02T00:00:00Z"),
     periodSeconds,
     length: n,
-    cpuMaximum: series,
-    cpuAverage: series,
-    memoryMaximum: series.map((v) => v / 2),
-    memoryAverage: series,
-    runningTasks: Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 2 : 3)),
-    deploymentIndexes: [],
-    deploymentsInWindow: 0,
-    lastDeploymentMs: undefined,
-    sizeChanges: [],
-    droppedPoints: 0,
-    summary: undefined,
-  } as unknown as History;
+    cpuMaximum: f,
+    memoryMaximum: (i) => f(i) / 2,
+    runningTasks: (i) => (i % 2 === 0 ? 2 : 3),
+  });
 }
 
 describe("usageOf", () => {

@@ -8,7 +8,7 @@ import { toPublishedReport } from "../json.js";
 import { App } from "./app.js";
 
 function Sized({ report }: { report: Report }) {
-  const size = () => ({ width: Math.max(60, process.stdout.columns || 80), height: Math.max(12, (process.stdout.rows || 24) - 1) });
+  const size = () => ({ width: Math.max(40, process.stdout.columns || 80), height: Math.max(10, (process.stdout.rows || 24) - 1) });
   const [dims, setDims] = useState(size);
   useEffect(() => {
     const on = () => setDims(size());
