@@ -1,10 +1,12 @@
 // The whole program in a real terminal: the built CLI under tmux at 80×24 and 120×40, driven with keys,
-// read back with capture-pane (testing.md). .ci/run installs tmux; ECS_ADVISOR_SKIP_TERMINAL=1 skips.
+// read back with capture-pane (testing.md). .ci/run installs tmux; skipped, and said, where there is
+// none (test/helpers/external.ts).
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "../helpers/cli.js";
+import { external, onPath } from "../helpers/external.js";
 
-const SKIP = process.env.ECS_ADVISOR_SKIP_TERMINAL === "1";
+const SKIP = external("TERMINAL", onPath("tmux"), "tmux (apt-get install tmux)").skip;
 const socket = `ecs-advisor-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

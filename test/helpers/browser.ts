@@ -1,11 +1,12 @@
 // A real browser for the HTML report: Debian's Chromium driven by playwright-core (never a downloaded
-// browser; testing.md). .ci/run installs it; elsewhere, CHROMIUM_PATH points at another Chromium, or
-// ECS_ADVISOR_SKIP_BROWSER=1 skips the browser tests and says so.
+// browser; testing.md). .ci/run installs it; CHROMIUM_PATH points at another Chromium. Skipped, and
+// said, where there is none (test/helpers/external.ts).
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { external } from "./external.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const SKIP_BROWSER = process.env.ECS_ADVISOR_SKIP_BROWSER === "1";
+export const SKIP_BROWSER = external("BROWSER", existsSync(CHROMIUM), `Chromium (${CHROMIUM}; apt-get install chromium)`).skip;
 
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
