@@ -37,7 +37,7 @@ export function checkCommand(io: Io): Command {
     .argument("<taskdef...>", "task definition files: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML)")
     .option("--demo", "check against the embedded demo fleet")
     .option("--snapshot <file>", "check against a snapshot file (from `ecs-advisor collect`)")
-    .addOption(new Option("--format <name>", "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations)").choices(CHECK_FORMATS).default("text"))
+    .addOption(new Option("--format <name>", "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations); default: from --out's extension (.md, .json), else text").choices(CHECK_FORMATS).default("text"))
     .option("--out <file>", "write to a file instead of stdout")
     .option("--also <format=file>", "also write another format of the same result to a file, e.g. markdown=comment.md; repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .option("--max-increase <limit>", 'fail when monthly cost rises by more than this: "50" or "$50" (dollars), "10%"; repeatable', list)
@@ -102,6 +102,11 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     });
     result.warnings.unshift(...report.warnings.filter((w) => w.code !== "unpriced-services"));
     const toStdout = flags.out === undefined || flags.out === "-";
+    // --out comment.md without --format means markdown: the file's extension names the format.
+    if (self.getOptionValueSource("format") !== "cli") {
+      const ext = flags.out?.toLowerCase().match(/\.[a-z]+$/)?.[0];
+      flags.format = ext === ".md" ? "markdown" : ext === ".json" ? "json" : flags.format;
+    }
     const text = renderCheck(result, flags.format, { color: toStdout && flags.format === "text" && wantsColor(io.stdout, io.env) });
     writeOutput(io, text, flags.out, [...source.inputs, ...files]);
     // One evidence collection, several outputs (the GitHub Action writes annotations, the comment and JSON).

@@ -30,6 +30,15 @@ function loadChartJs(): string {
   return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");
 }
 
+/** --out report.html without --format means html: the file's extension names the format. */
+export const FORMAT_BY_EXTENSION: Record<string, FormatName> = { ".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".csv": "csv", ".txt": "table" };
+
+export function formatFor(given: FormatName | undefined, out: string | undefined): FormatName {
+  if (given) return given;
+  const ext = out?.toLowerCase().match(/\.[a-z]+$/)?.[0];
+  return (ext && FORMAT_BY_EXTENSION[ext]) || "table";
+}
+
 /** The TUI when a person is at a terminal: not piped, not in CI, no format or file asked for. */
 export function wantsTui(flags: { interactive?: boolean; out?: string; slackWebhook?: unknown }, formatGiven: boolean, io: Io, stdinIsTTY: boolean): boolean {
   if (flags.interactive === false) return false;
@@ -48,7 +57,7 @@ export function reportCommand(io: Io): Command {
     .option("--demo", "use the embedded demo fleet (no AWS account needed)")
     .option("--snapshot <file>", "read a snapshot file (.json or .json.gz; format: schema/snapshot-v1.schema.json)")
     .addOption(
-      new Option("--format <name>", "output format (see Formats below)")
+      new Option("--format <name>", "output format (see Formats below; default: from --out's extension, else table)")
         .choices(FORMAT_NAMES)
         .default("table"),
     )
@@ -93,6 +102,7 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
       warnings: source.warnings,
     });
     const formatGiven = self.getOptionValueSource("format") === "cli";
+    flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
     if (wantsTui(flags, formatGiven, io, process.stdin.isTTY === true)) {
       const { runTui } = await import("../report/tui/run.js");
       await runTui(report);

@@ -1,6 +1,7 @@
 // Markdown, CSV, Slack and HTML on the demo fleet: golden files (UPDATE_GOLDEN=1 rewrites them) and the
 // numbers a user reads, checked against values worked out by hand.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -91,5 +92,26 @@ describe("formats through the CLI", () => {
     const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" dist/cli/main.js report --demo --format json | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("exit 0\n");
+  });
+
+  it("--out names the format by its extension when --format is not given", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-ext-"));
+    for (const [file, start] of [
+      ["r.html", "<!doctype html>"],
+      ["r.csv", "cluster,service,"],
+      ["r.md", "## ecs-advisor: "],
+      ["r.json", "{"],
+      ["r.txt", "ecs-advisor · demo fleet"],
+      ["r.out", "ecs-advisor · demo fleet"],
+    ] as const) {
+      expect(runCli(["report", "--demo", "--out", join(dir, file)]).code).toBe(0);
+      expect(readFileSync(join(dir, file), "utf8").startsWith(start), file).toBe(true);
+    }
+    // An explicit --format wins.
+    runCli(["report", "--demo", "--format", "csv", "--out", join(dir, "x.html")]);
+    expect(readFileSync(join(dir, "x.html"), "utf8").startsWith("cluster,")).toBe(true);
+    // check: .md is the PR comment.
+    runCli(["check", "fixtures/taskdefs/checkout-api-unchanged.json", "--demo", "--out", join(dir, "c.md")]);
+    expect(readFileSync(join(dir, "c.md"), "utf8").split("\n")[0]).toBe("<!-- ecs-advisor-check -->");
   });
 });
