@@ -123,6 +123,21 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     expect(detail.map((d) => d.id)).toEqual(["cpu-shop-fargate/pdf-render", "memory-shop-fargate/pdf-render"]);
     for (const d of detail) expect(d.pixels).toBeGreaterThan(1000);
     expect(await page.textContent("tr.detail")).toContain("memory peak (hottest task) is 29% of 8192 MiB (2408 MiB)");
+    // The chart's numbers: the hottest task's CPU in units (percent × 2048 ÷ 100), the allocated 2048 and
+    // the recommended 1024 as flat lines, one point per usage bucket.
+    const cpuChart = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: Array<{ label: string; data: Array<number | null> }> } } } }).Chart.getChart(
+        document.querySelector("tr.detail canvas")!,
+      )!;
+      return chart.data.datasets.map((d) => ({ label: d.label, first: d.data[0], n: d.data.length }));
+    });
+    const pdf = demoReport().services.find((s) => s.service === "pdf-render")!;
+    const n = pdf.usage!.cpuPercent.length;
+    expect(cpuChart).toEqual([
+      { label: "cpu used (hottest task), units", first: Math.round(pdf.usage!.cpuPercent[0]! * 2048) / 100, n },
+      { label: "allocated 2048", first: 2048, n },
+      { label: "recommended 1024", first: 1024, n },
+    ]);
     await page.click("#services tbody tr.row >> nth=0");
     expect(await page.$$("tr.detail")).toHaveLength(0);
 
