@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { reportSchema, type Report } from "../../src/model/report.js";
-import { renderJson } from "../../src/report/json.js";
+import { renderJson, stringifyCompact, toPublishedReport } from "../../src/report/json.js";
 import { ROOT } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { expectGolden } from "../helpers/golden.js";
@@ -51,5 +51,18 @@ describe("--format json (Report JSON v1)", () => {
 
   it("matches the golden file", () => {
     expectGolden("report-demo.json", renderJson(demoReport(), { color: false, width: 100 }));
+  });
+});
+
+describe("stringifyCompact", () => {
+  it("is JSON.stringify(value, null, 2) but for number arrays, which stay on one line", () => {
+    const value = { a: 1, b: "x\u2028<", c: [1, 2.5, null, Number.NaN], d: [{ e: [] }, "f", true], g: {}, h: undefined, i: [[1, 2], [3]], j: -0.5e-7 };
+    const text = stringifyCompact(value);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(text).toContain('"c": [1, 2.5, null, null]');
+    expect(text).toContain('"i": [\n    [1, 2],\n    [3]\n  ]');
+    const published = toPublishedReport(demoReport());
+    const withoutSeries = { ...published, services: published.services.map((s) => ({ ...s, usage: null })) };
+    expect(stringifyCompact(withoutSeries)).toBe(JSON.stringify(withoutSeries, null, 2));
   });
 });
