@@ -38,6 +38,15 @@ function pageData(r: Report) {
       risk: s.reasons.some((x) => x.severity === "risk"),
       reasons: s.reasons.map((x) => ({ severity: x.severity, message: x.message })),
       autoscaling: autoscalingLine(s) ?? null,
+      // The task-count chart's levels, for services that autoscale or are advised to.
+      scaling: s.autoscaling
+        ? {
+            min: s.autoscaling.current?.minCapacity ?? null,
+            max: s.autoscaling.current?.maxCapacity ?? null,
+            proposedMin: s.autoscaling.proposed?.minCapacity ?? null,
+            proposedMax: s.autoscaling.proposed?.maxCapacity ?? null,
+          }
+        : null,
       statistic: { cpu: s.evidence.cpu.statistic, memory: s.evidence.memory.statistic },
       usage: s.usage,
     })),
@@ -113,6 +122,18 @@ function usageChart(canvas,s,kind){
   return chart(canvas,{type:"line",data:{labels:labels,datasets:ds},options:{scales:{y:{beginAtZero:true}},plugins:{tooltip:{mode:"index",intersect:false}}}});
 }
 
+// Running tasks over the window, with the autoscaling minimum and maximum now and as advised.
+function tasksChart(canvas,s){
+  var u=s.usage,start=Date.parse(u.start),sc=s.scaling;
+  var labels=u.tasks.map(function(_,i){return new Date(start+i*u.periodSeconds*1000).toISOString().slice(5,13).replace("T"," ")+"h"});
+  var flat=function(v){return u.tasks.map(function(){return v})};
+  var ds=[{label:"running tasks (mean)",data:u.tasks,borderColor:C.accent,backgroundColor:"transparent",pointRadius:0,borderWidth:1.5,stepped:true}];
+  if(sc.max!==null)ds.push({label:"max "+sc.max+", min "+sc.min+" now",data:flat(sc.max),borderColor:C.muted,borderDash:[6,4],pointRadius:0,borderWidth:1.5});
+  if(sc.min!==null)ds.push({label:"",data:flat(sc.min),borderColor:C.muted,borderDash:[6,4],pointRadius:0,borderWidth:1.5});
+  if(sc.proposedMax!==null&&(sc.proposedMax!==sc.max||sc.proposedMin!==sc.min)){ds.push({label:"advised max "+sc.proposedMax+", min "+sc.proposedMin,data:flat(sc.proposedMax),borderColor:C.good,pointRadius:0,borderWidth:2});ds.push({label:"",data:flat(sc.proposedMin),borderColor:C.good,pointRadius:0,borderWidth:2})}
+  return chart(canvas,{type:"line",data:{labels:labels,datasets:ds},options:{scales:{y:{beginAtZero:true,ticks:{precision:0}}},plugins:{legend:{labels:{filter:function(item){return item.text!==""}}}}}});
+}
+
 // The table: rows built from the data with textContent, sorted and filtered in place.
 var tbody=document.querySelector("#services tbody");
 var rows=D.services.map(function(s,i){
@@ -133,8 +154,8 @@ function open(r){
   td.appendChild(el("div",{"class":"muted"},s.taskDefinition+" · "+s.capacity+" · "+s.confidence+" confidence · cpu "+s.statistic.cpu+", memory "+s.statistic.memory));
   var ul=el("ul");s.reasons.forEach(function(x){var li=el("li",x.severity==="risk"?{"class":"bad"}:null,x.message);ul.appendChild(li)});
   if(s.autoscaling)ul.appendChild(el("li",null,s.autoscaling));td.appendChild(ul);
-  if(s.usage){var g=el("div",{"class":"charts"});["cpu","memory"].forEach(function(k){var box=el("div",{"class":"chart small"}),cv=el("canvas",{"data-chart":k+"-"+name(s)});box.appendChild(cv);g.appendChild(box)});td.appendChild(g);
-    r.tr.after(tr);r.detail=tr;var cvs=g.querySelectorAll("canvas");r.charts=[usageChart(cvs[0],s,"cpu"),usageChart(cvs[1],s,"memory")];}
+  if(s.usage){var g=el("div",{"class":"charts"}),kinds=s.scaling?["cpu","memory","tasks"]:["cpu","memory"];kinds.forEach(function(k){var box=el("div",{"class":"chart small"}),cv=el("canvas",{"data-chart":k+"-"+name(s)});box.appendChild(cv);g.appendChild(box)});td.appendChild(g);
+    r.tr.after(tr);r.detail=tr;var cvs=g.querySelectorAll("canvas");r.charts=[usageChart(cvs[0],s,"cpu"),usageChart(cvs[1],s,"memory")];if(s.scaling)r.charts.push(tasksChart(cvs[2],s));}
   else{td.appendChild(el("p",{"class":"muted"},"No utilization data for this service."));r.tr.after(tr);r.detail=tr}
 }
 rows.forEach(function(r){function toggle(){if(r.detail)close(r);else open(r)}r.tr.addEventListener("click",toggle);r.tr.addEventListener("keydown",function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();toggle()}})});
@@ -151,7 +172,9 @@ function render(){
   document.querySelectorAll("#services th[data-key]").forEach(function(th){th.setAttribute("aria-sort",th.getAttribute("data-key")===sortKey?(sortDir<0?"descending":"ascending"):"none")});
 }
 document.querySelectorAll("#services th[data-key]").forEach(function(th){th.addEventListener("click",function(){var k=th.getAttribute("data-key");if(k===sortKey)sortDir=-sortDir;else{sortKey=k;sortDir=k==="name"||k==="capacity"?1:-1}render()})});
-[q,cl,ro].forEach(function(x){x.addEventListener("input",render);x.addEventListener("change",render)});
+// The text field re-renders as you type ("input"), not again when it loses focus ("change"): that
+// would rebuild the table under a click on a row and swallow the click.
+q.addEventListener("input",render);cl.addEventListener("change",render);ro.addEventListener("change",render);
 render();
 window.__ecsAdvisorReady=true;
 })();

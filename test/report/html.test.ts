@@ -141,6 +141,21 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     await page.click("#services tbody tr.row >> nth=0");
     expect(await page.$$("tr.detail")).toHaveLength(0);
 
+    // A service with autoscaling advice gets a third chart: running tasks, its min/max now and advised.
+    await page.fill("#filter", "media-upload");
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail canvas");
+    const scaled = await drawn(page, "tr.detail canvas");
+    expect(scaled.map((d) => d.id)).toEqual(["cpu-shop-fargate/media-upload", "memory-shop-fargate/media-upload", "tasks-shop-fargate/media-upload"]);
+    for (const d of scaled) expect(d.pixels).toBeGreaterThan(1000);
+    const labels = await page.evaluate(() => {
+      const C = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: Array<{ label: string }> } } } }).Chart;
+      return C.getChart(document.querySelectorAll("tr.detail canvas")[2]!)!.data.datasets.map((d) => d.label);
+    });
+    // media-upload: at its max of 6 all the time; the advice raises the max to 12 (min stays 2).
+    expect(labels).toEqual(["running tasks (mean)", "max 6, min 2 now", "", "advised max 12, min 2", ""]);
+    await page.fill("#filter", "");
+
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   }, 60_000);
