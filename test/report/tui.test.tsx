@@ -178,3 +178,18 @@ describe("warnings", () => {
     app.unmount();
   });
 });
+
+describe("the detail view of a service with autoscaling advice", () => {
+  it("adds running tasks against its max now and advised, when there is room", async () => {
+    const { press, app } = await ui(report, 120, 40);
+    const f = await press("/", "m", "e", "d", "i", "a", "\r", "\r");
+    expect(f).toContain("shop-fargate/media-upload");
+    expect(f).toContain("running tasks · ─ max now 6 · ━ advised max 12");
+    app.unmount();
+    const small = await ui(report, 80, 23);
+    const g = await small.press("/", "m", "e", "d", "i", "a", "\r", "\r");
+    expect(g).not.toContain("running tasks"); // 80×24: cpu and memory only
+    expect(g).toContain("cpu used by the hottest task");
+    small.app.unmount();
+  });
+});

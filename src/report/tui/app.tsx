@@ -307,17 +307,31 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
   lines.push(...explain);
   const left = rows - lines.length - 1;
   if (u && left >= 7) {
-    const h = Math.min(8, Math.floor((left - 3) / 2));
+    // Running tasks get a chart of their own when there is autoscaling advice and room for three.
+    const scaling = s.autoscaling;
+    const kinds: Array<"cpu" | "memory" | "tasks"> = scaling && left >= 16 ? ["cpu", "memory", "tasks"] : ["cpu", "memory"];
+    const h = Math.min(8, Math.floor((left - 1 - kinds.length) / kinds.length));
     const chartW = width - 10;
-    for (const kind of ["cpu", "memory"] as const) {
-      const alloc = s.current[kind];
-      const recommended = rec ? rec[kind] : null;
-      const pct = kind === "cpu" ? u.cpuPercent : u.memoryPercent;
-      const values = pct.map((p) => (isMissing(p) || alloc === null ? null : (p * alloc) / 100));
-      const c = textChart(values, alloc, recommended, chartW, h);
-      const unit = kind === "cpu" ? "units" : "MiB";
-      lines.push({ text: `${kind} used by the hottest task (${unit}) · ─ allocated ${alloc ?? "?"} · ━ recommended ${recommended ?? "–"}`, dim: true });
-      c.lines.forEach((l, k) => lines.push({ text: `${padL(k === 0 ? String(Math.round(c.top)) : k === c.lines.length - 1 ? "0" : "", 7)} │${l}`, color: kind === "cpu" ? "blue" : "magenta" }));
+    for (const kind of kinds) {
+      let values: Array<number | null>;
+      let level: number | null;
+      let target: number | null;
+      let caption: string;
+      if (kind === "tasks") {
+        level = scaling?.current?.maxCapacity ?? null;
+        target = scaling?.proposed?.maxCapacity ?? null;
+        values = u.tasks.map((t) => (isMissing(t) ? null : t));
+        caption = `running tasks · ─ max now ${level ?? "–"} · ━ advised max ${target ?? "–"}`;
+      } else {
+        level = s.current[kind];
+        target = rec ? rec[kind] : null;
+        const alloc = level;
+        values = (kind === "cpu" ? u.cpuPercent : u.memoryPercent).map((p) => (isMissing(p) || alloc === null ? null : (p * alloc) / 100));
+        caption = `${kind} used by the hottest task (${kind === "cpu" ? "units" : "MiB"}) · ─ allocated ${level ?? "?"} · ━ recommended ${target ?? "–"}`;
+      }
+      const c = textChart(values, level, target, chartW, h);
+      lines.push({ text: caption, dim: true });
+      c.lines.forEach((l, k) => lines.push({ text: `${padL(k === 0 ? String(Math.round(c.top)) : k === c.lines.length - 1 ? "0" : "", 7)} │${l}`, color: kind === "cpu" ? "blue" : kind === "memory" ? "magenta" : "cyan" }));
     }
     const perBar = (u.periodSeconds * Math.max(1, u.cpuPercent.length / chartW)) / 3600;
     lines.push({ text: `${" ".repeat(9)}${truncate(`${u.start.slice(0, 10)} → ${report.source.window.end.slice(0, 10)} · each bar the highest of ${Math.round(perBar * 10) / 10} h`, width - 9)}`, dim: true });
