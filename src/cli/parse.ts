@@ -52,3 +52,17 @@ export function duration(name: string) {
 export function list(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 }
+
+/** An http(s) URL (for links people will open). */
+export function httpUrl(name: string) {
+  return (value: string): string => {
+    let u: URL | undefined;
+    try {
+      u = new URL(value);
+    } catch {
+      u = undefined;
+    }
+    if (!u || (u.protocol !== "https:" && u.protocol !== "http:")) throw new InvalidArgumentError(`${name} takes an http(s) URL, got ${JSON.stringify(value)}`);
+    return value;
+  };
+}

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { slackPayload } from "../report/slack.js";
 import { UserError } from "../errors.js";
 import { postToSlack, webhookUrl } from "./slack-webhook.js";
+import { httpUrl } from "./parse.js";
 import { writeOutput } from "./sinks.js";
 import { loadSource } from "./source.js";
 
@@ -22,6 +23,7 @@ interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   out?: string;
   interactive?: boolean;
   slackWebhook?: string | true;
+  reportUrl?: string;
 }
 
 /** chart.js's browser build, inlined into the HTML report (its package exports do not list the file). */
@@ -64,7 +66,8 @@ export function reportCommand(io: Io): Command {
     .option("--out <file>", "write to a file instead of stdout (written whole or not at all)")
     .option("--interactive", "the terminal UI (the default on a terminal, outside CI, without --format or --out)")
     .option("--no-interactive", "never the terminal UI: print --format (table) instead")
-    .option("--slack-webhook [url]", "post the Slack digest to this incoming webhook (no URL: SLACK_WEBHOOK_URL)");
+    .option("--slack-webhook [url]", "post the Slack digest to this incoming webhook (no URL: SLACK_WEBHOOK_URL)")
+    .option("--report-url <url>", "where the full report will be (e.g. the HTML uploaded to S3): linked from the Slack digest and the markdown", httpUrl("--report-url"));
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -117,11 +120,12 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
         color: toStdout && flags.format === "table" && wantsColor(io.stdout, io.env),
         width: toStdout && io.stdout.columns ? io.stdout.columns : 100,
         assets: flags.format === "html" ? { chartJs: loadChartJs() } : undefined,
+        reportUrl: flags.reportUrl,
       });
       writeOutput(io, text, flags.out, source.inputs);
     }
     if (hook) {
-      const payload = slackPayload(report);
+      const payload = slackPayload(report, flags.reportUrl);
       await postToSlack(hook, payload);
       io.stderr.write(`posted the digest to Slack (${payload.blocks.length} blocks)\n`);
     }

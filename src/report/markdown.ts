@@ -20,7 +20,7 @@ function row(s: ServiceFinding): string {
   return `| ${mark} | ${code(`${s.cluster}/${s.service}`)} | ${change(s.current.cpu, s.recommended?.cpu)} | ${change(s.current.memory, s.recommended?.memory)} | ${fmtTasks(s.current.tasks)} | ${money(s.current.monthlyUsd)} | ${s.recommended ? money(s.recommended.monthlyUsd) : "–"} | ${money(s.savingsMonthlyUsd)} | ${s.confidence} |`;
 }
 
-export const renderMarkdown: Reporter = (input) => {
+export const renderMarkdown: Reporter = (input, options) => {
   const r = toPublishedReport(input);
   const t = r.totals;
   const out: string[] = [];
@@ -85,6 +85,7 @@ export const renderMarkdown: Reporter = (input) => {
     }
     out.push("</details>", "");
   }
+  if (options.reportUrl) out.push(`[The full report](${options.reportUrl.replace(/[()\s<>]/g, encodeURIComponent)}) has every service's reasons and charts.`, "");
   out.push(`<sub>ecs-advisor ${md(r.tool.version)} · generated ${md(r.generatedAt)} · sizing CPU at a ${fmtPct(((r.policy as { cpu?: { target?: number } }).cpu?.target) ?? 0)} target</sub>`);
   return out.join("\n") + "\n";
 };

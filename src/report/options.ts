@@ -7,6 +7,8 @@ export interface RenderOptions {
   width: number;
   /** Files a format embeds, loaded by the CLI (reporters do no I/O): chart.js for html. */
   assets?: { chartJs?: string } | undefined;
+  /** Where the full report lives (--report-url), for the formats that point to it: slack, markdown. */
+  reportUrl?: string | undefined;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = { color: false, width: 100 };

@@ -56,7 +56,12 @@ function listSection(title: string, lines: string[], rest: (n: number, from: num
   return { type: "section", text: mrkdwn(text) };
 }
 
-export function slackPayload(input: Report): SlackPayload {
+/** A link in Slack's <url|text> syntax; "|" and ">" cannot appear in the URL part, so they are encoded. */
+export function slackLink(url: string, text: string): string {
+  return `<${url.replace(/\|/g, "%7C").replace(/>/g, "%3E").replace(/</g, "%3C")}|${slack(text).replace(/\|/g, "/")}>`;
+}
+
+export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
   const r = toPublishedReport(input);
   const t = r.totals;
   const blocks: SlackBlock[] = [];
@@ -109,7 +114,13 @@ export function slackPayload(input: Report): SlackPayload {
   if (r.warnings.length > 3) blocks.push({ type: "context", elements: [mrkdwn(`…and ${plural(r.warnings.length - 3, "more warning")} in the report`)] });
   blocks.push({
     type: "context",
-    elements: [mrkdwn("Where to look next: `ecs-advisor report --format html --out report.html` for charts of every service; `--format json` has every reason.")],
+    elements: [
+      mrkdwn(
+        reportUrl
+          ? `Where to look next: ${slackLink(reportUrl, "the full report")}, with every service's reasons and charts.`
+          : "Where to look next: `ecs-advisor report --format html --out report.html` for charts of every service; `--format json` has every reason.",
+      ),
+    ],
   });
   return {
     text: clip(`ecs-advisor: ${headline(r)}; ${fmtUsd(t.currentMonthlyUsd)} → ${fmtUsd(t.recommendedMonthlyUsd)} a month`, SLACK_LIMITS.sectionText),
@@ -117,4 +128,4 @@ export function slackPayload(input: Report): SlackPayload {
   };
 }
 
-export const renderSlack: Reporter = (report) => `${JSON.stringify(slackPayload(report), null, 2)}\n`;
+export const renderSlack: Reporter = (report, options) => `${JSON.stringify(slackPayload(report, options.reportUrl), null, 2)}\n`;

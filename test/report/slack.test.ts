@@ -163,3 +163,15 @@ describe("posting to a webhook", () => {
     expect(bad.stdout + bad.stderr).not.toContain("SeCrEtToKeN123");
   });
 });
+
+describe("--report-url", () => {
+  it("links the full report from the Slack digest and the markdown, escaped", async () => {
+    const { slackLink } = await import("../../src/report/slack.js");
+    expect(slackLink("https://r.example/a|b>c", "the full <report>")).toBe("<https://r.example/a%7Cb%3Ec|the full &lt;report&gt;>");
+    const url = "https://reports.example.com/ecs/2026-11-22.html";
+    const p = slackPayload(demoReport(), url);
+    expect(p.blocks.at(-1)).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: `Where to look next: <${url}|the full report>, with every service's reasons and charts.` }] });
+    const { renderMarkdown } = await import("../../src/report/markdown.js");
+    expect(renderMarkdown(demoReport(), { color: false, width: 100, reportUrl: url })).toContain(`[The full report](${url}) has every service's reasons and charts.`);
+  });
+});
