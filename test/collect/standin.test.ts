@@ -51,6 +51,10 @@ describe("a 50-service estate over three clusters, with every List paged 3 at a 
     expect(calls.get("ecs:DescribeServices")).toBe(2 + 2 + 1); // ten at a time
     expect(calls.get("ecs:DescribeTaskDefinition")).toBe(50 + 5); // each once, plus the 5 earlier revisions in the window
     expect(calls.get("cloudwatch:GetMetricData")).toBe(50); // 5 × 20,160 points fill a call
+    // Autoscaling: every 7th service (k = 0, 7, …, 49: 8 of them), 3 a page → 3 pages each.
+    expect(calls.get("application-autoscaling:DescribeScalableTargets")).toBe(3);
+    expect(calls.get("application-autoscaling:DescribeScalingPolicies")).toBe(3);
+    expect(snapshot.services.filter((s) => s.autoscaling).length).toBe(8);
 
     // svc-00001: CPU 6 % on average, the hottest task round(6 × 1.2) = 7 %, scaled by 0.8 at night; 2 tasks
     const u = snapshot.services.find((s) => s.name === "svc-00001")!.utilization!;

@@ -6,25 +6,20 @@ import {
   type ScalingPolicy,
 } from "@aws-sdk/client-application-auto-scaling";
 import type { Aws } from "./clients.js";
+import { pages } from "./pages.js";
 
 export async function ecsScaling(aws: Aws): Promise<{ targets: ScalableTarget[]; policies: ScalingPolicy[] }> {
-  const targets: ScalableTarget[] = [];
-  let token: string | undefined;
-  do {
+  const targets = await pages(async (NextToken) => {
     const r = await aws.call("application-autoscaling:DescribeScalableTargets", () =>
-      aws.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs", MaxResults: 50, NextToken: token })),
+      aws.autoscaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs", MaxResults: 50, NextToken })),
     );
-    targets.push(...(r.ScalableTargets ?? []));
-    token = r.NextToken;
-  } while (token);
-  const policies: ScalingPolicy[] = [];
-  token = undefined;
-  do {
+    return { items: r.ScalableTargets, next: r.NextToken };
+  });
+  const policies = await pages(async (NextToken) => {
     const r = await aws.call("application-autoscaling:DescribeScalingPolicies", () =>
-      aws.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs", MaxResults: 50, NextToken: token })),
+      aws.autoscaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs", MaxResults: 50, NextToken })),
     );
-    policies.push(...(r.ScalingPolicies ?? []));
-    token = r.NextToken;
-  } while (token);
+    return { items: r.ScalingPolicies, next: r.NextToken };
+  });
   return { targets, policies };
 }

@@ -25,20 +25,11 @@ import type { Deployment } from "../../model/snapshot.js";
 import type { Aws } from "./clients.js";
 import { chunk, mapLimit } from "./limits.js";
 import { taskDefinitionRefOf } from "./mappers.js";
+import { pages } from "./pages.js";
 
 /** Calls in flight to ECS at once; adaptive retry slows down if ECS throttles. */
 export const ECS_CONCURRENCY = 16;
 
-async function pages<T>(fetch: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.next;
-  } while (token);
-  return out;
-}
 
 export async function listClusterArns(aws: Aws): Promise<string[]> {
   return pages(async (nextToken) => {
