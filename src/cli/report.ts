@@ -1,19 +1,19 @@
 // `ecs-advisor report`: load → advise → render → deliver.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { advise } from "../advisor/advise.js";
 import { packageVersion } from "../collect/assets.js";
+import { UserError } from "../errors.js";
 import { FORMAT_DESCRIPTIONS, FORMAT_NAMES, REPORTERS, type FormatName } from "../report/index.js";
+import { slackPayload } from "../report/slack.js";
 import { generatedAt, wantsColor, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags } from "./live-options.js";
-import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { readFileSync } from "node:fs";
-import { slackPayload } from "../report/slack.js";
-import { UserError } from "../errors.js";
-import { postToSlack, webhookUrl } from "./slack-webhook.js";
 import { httpUrl } from "./parse.js";
+import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { writeOutput } from "./sinks.js";
+import { postToSlack, webhookUrl } from "./slack-webhook.js";
 import { loadSource } from "./source.js";
 
 interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
@@ -94,6 +94,12 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
   cmd.action(async (local: ReportFlags, self: Command) => {
     // --debug may sit before or after the command name.
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
+    // Where the output goes is settled before any (possibly minutes-long) collection: a missing webhook
+    // URL or --interactive without a terminal is said at once.
+    const formatGiven = self.getOptionValueSource("format") === "cli";
+    flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
+    const tui = wantsTui(flags, formatGiven, io, process.stdin.isTTY === true);
+    const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const source = await loadSource(flags, io);
     const report = advise({
       snapshot: source.snapshot,
@@ -104,15 +110,11 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
       toolVersion: packageVersion(),
       warnings: source.warnings,
     });
-    const formatGiven = self.getOptionValueSource("format") === "cli";
-    flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
-    if (wantsTui(flags, formatGiven, io, process.stdin.isTTY === true)) {
+    if (tui) {
       const { runTui } = await import("../report/tui/run.js");
       await runTui(report);
       return;
     }
-    // The webhook is checked before anything is written, so a bad URL costs nothing.
-    const hook = flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const toStdout = flags.out === undefined || flags.out === "-";
     // With a webhook, stdout gets the --format output only when one was asked for.
     if (!hook || formatGiven || flags.out !== undefined) {

@@ -157,6 +157,10 @@ describe("posting to a webhook", () => {
     const none = await cli(["report", "--demo", "--slack-webhook"]);
     expect(none.code).toBe(2);
     expect(none.stderr.split("\n")[0]).toBe("ecs-advisor: --slack-webhook has no URL and SLACK_WEBHOOK_URL is not set");
+    // Said before any collection: a live run with no credentials fails on the webhook, not on AWS.
+    const live = await cli(["report", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--slack-webhook"], { AWS_EC2_METADATA_DISABLED: "true", HOME: "/nonexistent" });
+    expect(live.code).toBe(2);
+    expect(live.stderr.split("\n")[0]).toBe("ecs-advisor: --slack-webhook has no URL and SLACK_WEBHOOK_URL is not set");
     const bad = await cli(["report", "--demo", "--slack-webhook", "hooks.slack.com/services/SeCrEtToKeN123"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.split("\n")[0]).toBe("ecs-advisor: the Slack webhook URL is not a URL");
