@@ -6,14 +6,14 @@ import type { Reason, Report, ServiceFinding } from "../model/report.js";
 /** The risk a service carries, most urgent first: OOM kills, then leaks, then the rest. */
 const RISK_ORDER = ["oom-kills", "memory-leak-suspected", "possible-oom", "memory-underprovisioned", "cpu-saturated", "cpu-underprovisioned"];
 
+const riskRank = (r: Reason): number => {
+  const i = RISK_ORDER.indexOf(r.code);
+  return i < 0 ? RISK_ORDER.length : i;
+};
+
 export function riskOf(s: ServiceFinding): Reason | undefined {
   const risks = s.reasons.filter((r) => r.severity === "risk");
-  if (risks.length === 0) return undefined;
-  const rank = (r: Reason) => {
-    const i = RISK_ORDER.indexOf(r.code);
-    return i < 0 ? RISK_ORDER.length : i;
-  };
-  return [...risks].sort((a, b) => rank(a) - rank(b))[0];
+  return risks.length === 0 ? undefined : [...risks].sort((a, b) => riskRank(a) - riskRank(b))[0];
 }
 
 export interface RiskItem {
@@ -27,11 +27,7 @@ export function risks(report: Report): RiskItem[] {
     const reason = riskOf(s);
     return reason ? [{ service: s, reason }] : [];
   });
-  const rank = (r: Reason) => {
-    const i = RISK_ORDER.indexOf(r.code);
-    return i < 0 ? RISK_ORDER.length : i;
-  };
-  return items.sort((a, b) => rank(a.reason) - rank(b.reason) || (b.service.current.monthlyUsd ?? 0) - (a.service.current.monthlyUsd ?? 0));
+  return items.sort((a, b) => riskRank(a.reason) - riskRank(b.reason) || (b.service.current.monthlyUsd ?? 0) - (a.service.current.monthlyUsd ?? 0));
 }
 
 /** Services whose recommendation saves money, biggest first. */

@@ -143,7 +143,7 @@ var rows=D.services.map(function(s,i){
   cell(s.recommended&&s.recommended.cpu!==s.current.cpu?s.current.cpu+" → "+s.recommended.cpu:String(s.current.cpu===null?"?":s.current.cpu),"num");
   cell(s.recommended&&s.recommended.memory!==s.current.memory?s.current.memory+" → "+s.recommended.memory:String(s.current.memory===null?"?":s.current.memory),"num");
   cell(s.current.tasks.toFixed(1),"num");cell(usd(s.current.monthlyUsd),"num");cell(s.recommended?usd(s.recommended.monthlyUsd):"–","num");
-  var sv=cell(usd(s.savings),"num "+(s.savings>0?"good":s.savings<0?"bad":""));cell(s.confidence);
+  cell(usd(s.savings),"num "+(s.savings>0?"good":s.savings<0?"bad":""));cell(s.confidence);
   return {tr:tr,s:s,detail:null,charts:[]};
 });
 var keys={risk:function(s){return s.risk?1:0},name:function(s){return name(s).toLowerCase()},capacity:function(s){return s.capacity},cpu:function(s){return s.current.cpu||0},memory:function(s){return s.current.memory||0},tasks:function(s){return s.current.tasks},now:function(s){return s.current.monthlyUsd===null?-1:s.current.monthlyUsd},rec:function(s){return s.recommended&&s.recommended.monthlyUsd!==null?s.recommended.monthlyUsd:-1},savings:function(s){return s.savings===null?-Infinity:s.savings},confidence:function(s){return ["none","low","medium","high"].indexOf(s.confidence)}};
