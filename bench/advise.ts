@@ -69,7 +69,10 @@ const POOL = 200;
 const pool = new Map<number, Array<NonNullable<Service["utilization"]>>>();
 function pooledSeries(tasks: number): NonNullable<Service["utilization"]> {
   let list = pool.get(tasks);
-  if (!list) pool.set(tasks, (list = []));
+  if (!list) {
+    list = [];
+    pool.set(tasks, list);
+  }
   if (list.length < POOL / 4) {
     const made = series(10 + rand() * 60, rand() * 0.8, tasks);
     list.push(made);

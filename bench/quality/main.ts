@@ -31,13 +31,13 @@ export const STRATEGIES: Record<string, Strategy> = {
   vpa,
   [DEFAULT]: ecsAdvisor(),
   // Variants around the default, one knob at a time (docs/recommendation-quality.md).
-  [`cpu p95@60 (seed target)`]: ecsAdvisor({ cpu: { target: 60 } }),
+  "cpu p95@60 (seed target)": ecsAdvisor({ cpu: { target: 60 } }),
   [`cpu p90@${d.cpu.target}`]: ecsAdvisor({ cpu: { percentile: 90 } }),
   [`cpu p99@${d.cpu.target}`]: ecsAdvisor({ cpu: { percentile: 99 } }),
-  [`cpu p95@100`]: ecsAdvisor({ cpu: { target: 100 } }),
-  [`memory peak@90`]: ecsAdvisor({ memory: { target: 90 } }),
+  "cpu p95@100": ecsAdvisor({ cpu: { target: 100 } }),
+  "memory peak@90": ecsAdvisor({ memory: { target: 90 } }),
   [`memory p99.9@${d.memory.target}`]: ecsAdvisor({ memory: { percentile: 99.9 } }),
-  [`memory peak@70`]: ecsAdvisor({ memory: { target: 70 } }),
+  "memory peak@70": ecsAdvisor({ memory: { target: 70 } }),
 };
 
 const t0 = performance.now();

@@ -23,7 +23,7 @@ function presentScratch(values: ArrayLike<number>): Float64Array {
   let j = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v === v) scratch[j++] = v;
+    if (!Number.isNaN(v)) scratch[j++] = v;
   }
   return scratch.subarray(0, j);
 }

@@ -40,7 +40,7 @@ function bucketMean(values: ArrayLike<number>, factor: number, n: number): numbe
     const end = from + factor < len ? from + factor : len;
     for (let i = from; i < end; i++) {
       const v = values[i]!;
-      if (v === v) {
+      if (!Number.isNaN(v)) {
         acc += v;
         k++;
       }

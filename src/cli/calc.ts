@@ -104,5 +104,5 @@ export function renderCalc(r: CalcResult, flags: Pick<CalcFlags, "launchType">, 
     lines.push(`         ${fmtUsdHourly(f.hourly)} per task = ${fmtUsd(f.monthly)}/mo (${priceNote})`);
   }
   if (!flags.launchType) lines.push("", "Add --launch-type ec2 or --launch-type fargate to show one.");
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

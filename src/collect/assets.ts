@@ -13,13 +13,16 @@ export function packageRoot(): string {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg)) {
       try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "ecs-advisor") return (root = dir);
+        if ((JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "ecs-advisor") {
+          root = dir;
+          return dir;
+        }
       } catch {
         // not ours; keep walking up
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error("ecs-advisor: cannot find the package root (package.json) above " + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`ecs-advisor: cannot find the package root (package.json) above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }

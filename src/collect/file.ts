@@ -113,7 +113,7 @@ function describeValue(v: unknown): string {
   if (v === undefined) return "nothing (the field is missing)";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "string") return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   if (typeof v === "object") return "an object";
   return `${typeof v} ${String(v)}`;
 }
@@ -124,9 +124,9 @@ function annotate(path: readonly PropertyKey[], input: unknown): string {
   const item = valueAt(input, path.slice(0, 2)) as Record<string, unknown> | undefined;
   if (!item || typeof item !== "object") return "";
   if (path[0] === "services" && typeof item.name === "string")
-    return ` (${typeof item.cluster === "string" ? item.cluster + "/" : ""}${item.name})`;
+    return ` (${typeof item.cluster === "string" ? `${item.cluster}/` : ""}${item.name})`;
   if (path[0] === "taskDefinitions" && typeof item.family === "string")
-    return ` (${item.family}${typeof item.revision === "number" ? ":" + item.revision : ""})`;
+    return ` (${item.family}${typeof item.revision === "number" ? `:${item.revision}` : ""})`;
   if (path[0] === "containerInstances" && typeof item.id === "string") return ` (${item.id})`;
   return "";
 }
@@ -136,7 +136,7 @@ function seriesJson(values: Float32Array | Float64Array): string {
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    parts[i] = v !== v ? "null" : String(Math.round(v * 1000) / 1000);
+    parts[i] = Number.isNaN(v) ? "null" : String(Math.round(v * 1000) / 1000);
   }
   return `[${parts.join(",")}]`;
 }

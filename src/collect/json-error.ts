@@ -111,12 +111,12 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
         expect('"," or "]" after an array element');
       }
     }
-    if (c === '"') return string();
-    if (c === "t") return literal("true");
-    if (c === "f") return literal("false");
-    if (c === "n") return literal("null");
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return number();
-    expect("a value (true, false, null, a number, a string, an object or an array)");
+    if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
+    else expect("a value (true, false, null, a number, a string, an object or an array)");
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;

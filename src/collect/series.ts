@@ -20,7 +20,7 @@ export function summarize(values: ArrayLike<number>): SeriesSummary {
   const quantiles: Record<string, number> = {};
   if (points > 0) {
     const qs = percentiles(values, SUMMARY_PERCENTILES);
-    SUMMARY_PERCENTILES.forEach((p, i) => (quantiles[String(p)] = qs[i]!));
+    for (const [i, p] of SUMMARY_PERCENTILES.entries()) quantiles[String(p)] = qs[i]!;
   }
   return { points, quantiles };
 }

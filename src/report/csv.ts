@@ -49,5 +49,5 @@ export const renderCsv: Reporter = (input) => {
   const r = toPublishedReport(input);
   const lines = [CSV_COLUMNS.map(([name]) => name).join(",")];
   for (const s of r.services) lines.push(CSV_COLUMNS.map(([, get]) => csvCell(get(s))).join(","));
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 };

@@ -87,5 +87,5 @@ export const renderMarkdown: Reporter = (input, options) => {
   }
   if (options.reportUrl) out.push(`[The full report](${options.reportUrl.replace(/[()\s<>]/g, encodeURIComponent)}) has every service's reasons and charts.`, "");
   out.push(`<sub>ecs-advisor ${md(r.tool.version)} · generated ${md(r.generatedAt)} · sizing CPU at a ${fmtPct(((r.policy as { cpu?: { target?: number } }).cpu?.target) ?? 0)} target</sub>`);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 };

@@ -17,7 +17,7 @@ const money = (usd: number | null | undefined): string =>
 
 export function truncate(s: string, width: number): string {
   const chars = [...s];
-  return chars.length <= width ? s : chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+  return chars.length <= width ? s : `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
 }
 
 /** Word-wrap to `width`, at most `maxLines` lines (the last one cut with "…" if the text is longer). */
@@ -105,7 +105,7 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
   const room = width - indent - label;
   // Text is wrapped plain (colour codes would count as width); only the label is coloured.
   const add = (name: string, text: string, maxLines = 2) => {
-    wrap(text, room, maxLines).forEach((line, k) => out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line));
+    for (const [k, line] of wrap(text, room, maxLines).entries()) out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line);
   };
   const action = h.today.action.replace("-", " ");
   add("headroom", `${action}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""}: ${h.today.message}`, 3);
@@ -194,11 +194,11 @@ export const renderTable: Reporter = (input, options) => {
     const note = noteFor(s);
     if (note) {
       for (const text of wrap(`${note.kind}: ${note.text}`, width - 6, 2)) {
-        lines.push("      " + (note.kind === "risk" ? p.red(text) : p.dim(text)));
+        lines.push(`      ${note.kind === "risk" ? p.red(text) : p.dim(text)}`);
       }
     }
     const scaling = autoscalingLine(s);
-    if (scaling) lines.push("      " + p.cyan(truncate(scaling, width - 6)));
+    if (scaling) lines.push(`      ${p.cyan(truncate(scaling, width - 6))}`);
   }
 
   const t = report.totals;
@@ -283,5 +283,5 @@ export const renderTable: Reporter = (input, options) => {
   );
   for (const l of wrap(`prices: ${src.prices.source}`, width, 2)) lines.push(p.dim(l));
   lines.push(p.dim(`! = risk · a→b = recommended change · --format json for every reason · generated ${fmtDate(report.generatedAt)}`));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 };

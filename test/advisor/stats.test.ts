@@ -46,7 +46,10 @@ describe("linearFit", () => {
 describe("percentiles (several at once)", () => {
   it("agrees with percentile() for every p, on random data with gaps and ties", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let round = 0; round < 20; round++) {
       const xs = Float32Array.from({ length: 500 + round * 37 }, () => (rnd() < 0.1 ? Number.NaN : Math.round(rnd() * 50)));
       const ps = [100, 50, 99.9, 0, 75, 95, 97, 98, 99, 99.5, 90];

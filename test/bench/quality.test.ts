@@ -135,7 +135,7 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
     expect(r.stdout).toContain("goals for ecs-advisor (issue #7):");
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
-    expect(json.summaries["vpa"]!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
+    expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
     expect(html).toContain("<canvas id=\"cpu\"");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // chart.js is inlined

@@ -47,6 +47,7 @@ describe("action.yml", () => {
     expect(runs).toContain("scripts/action-check.sh");
     expect(runs).toContain("dist/cli/pr-comment.js");
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(["task-definitions", "snapshot", "args", "comment", "github-token"]));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(action.outputs["exit-code"]!.value).toBe("${{ steps.check.outputs.exit-code }}");
     // Inputs reach the script through the environment, never pasted into the script text.
     const check = action.runs.steps.find((s) => s.id === "check")!;

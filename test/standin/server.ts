@@ -41,6 +41,9 @@ const SERVICES: Record<string, string> = {
   AnyScaleFrontendService: "application-autoscaling",
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: a request body is whatever the SDK sent; each handler reads its own fields
+type Wire = any;
+
 class ApiError extends Error {
   constructor(
     readonly type: string,
@@ -172,7 +175,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     return true;
   };
 
-  type Handler = (input: Record<string, any>) => unknown;
+  type Handler = (input: Record<string, Wire>) => unknown;
   const ecs: Record<string, Handler> = {
     ListClusters: (i) => {
       const p = page(estate.clusters.map((c) => arn("cluster", c.name)), i.maxResults, i.nextToken);
@@ -382,13 +385,13 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
 
   let metricRequests = 0;
   const namespaces = new Set<string>();
-  const getMetricData = (i: Record<string, any>): string => {
+  const getMetricData = (i: Record<string, Wire>): string => {
     metricRequests++;
     if (opts.throttleEvery === "all" || (opts.throttleEvery && metricRequests % opts.throttleEvery === 0)) {
       throw new ApiError("Throttling", "Rate exceeded");
     }
     if (!takeToken()) throw new ApiError("Throttling", "Rate exceeded");
-    const queries: any[] = i.MetricDataQueries ?? [];
+    const queries: Wire[] = i.MetricDataQueries ?? [];
     if (queries.length > 500) throw new ApiError("InvalidParameterValue", "MetricDataQueries may have at most 500 items");
     const startMs = Number(i.StartTime) * 1000;
     const endMs = Number(i.EndTime) * 1000;
@@ -446,7 +449,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       if (!service || !op) throw new ApiError("UnknownOperationException", `unknown target ${target}`);
       const injected = opts.fail?.[action];
       if (injected) throw new ApiError(injected, `User: arn:aws:iam::${estate.accountId}:user/test is not authorized to perform: ${action}`);
-      const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, any>;
+      const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, Wire>;
       let body: string;
       if (service === "cloudwatch" && op === "GetMetricData") body = getMetricData(input);
       else {

@@ -163,7 +163,7 @@ export async function fetchMetrics(aws: Aws, targets: readonly MetricTarget[], w
             buffers.set(q.target, perTarget);
             const have = perTarget[q.field];
             if (!have) perTarget[q.field] = r.values;
-            else for (let i = 0; i < n; i++) if (r.values[i] === r.values[i]) have[i] = r.values[i]!; // a later page
+            else for (let i = 0; i < n; i++) if (!Number.isNaN(r.values[i]!)) have[i] = r.values[i]!; // a later page
           }
           token = out.nextToken;
         } while (token);
@@ -299,7 +299,7 @@ function reduce(b: Partial<Record<Field, Float32Array>>, w: MetricWindow, contai
     for (let i = 0; i < tasks.length; i++) tasks[i] = tasks[i]! / perMinute;
   }
   const any = (a: Float32Array) => {
-    for (let i = 0; i < a.length; i++) if (a[i] === a[i]) return true; // not NaN
+    for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!)) return true;
     return false;
   };
   if (!any(cpuMaximum) && !any(memoryMaximum) && !any(cpuAverage) && !any(memoryAverage)) return undefined;

@@ -228,6 +228,7 @@ export function App({ report, width, height }: AppProps) {
         <Text bold>{plural(report.warnings.length, "warning")}</Text>
         {lines.length === 0 ? <Text dimColor>none: every API answered and every service had data and a price</Text> : null}
         {lines.slice(0, Math.max(1, height - 5 - warnLine)).map((l, k) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
           <Text key={k} color="yellow" wrap="truncate">
             {l}
           </Text>
@@ -258,7 +259,7 @@ function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {"  " + pad("SERVICE", nameW) + pad("CPU", cols.cpu) + pad("MEMORY", cols.mem) + padL("NOW $/MO", cols.now) + (wide ? padL("NEW $/MO", cols.rec) : "") + padL("SAVES", cols.saves) + padL("CONF", cols.conf)}
+        {`  ${pad("SERVICE", nameW)}${pad("CPU", cols.cpu)}${pad("MEMORY", cols.mem)}${padL("NOW $/MO", cols.now)}${wide ? padL("NEW $/MO", cols.rec) : ""}${padL("SAVES", cols.saves)}${padL("CONF", cols.conf)}`}
       </Text>
       {page.length === 0 ? <Text dimColor>no service matches</Text> : null}
       {page.map((s, k) => {
@@ -291,7 +292,7 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
   lines.push({ text: `${pad("", 13)}${padL("cpu", 12)}${padL("memory", 12)}${padL("$/month", 14)}`, bold: true });
   lines.push({ text: `${pad("now", 13)}${padL(s.current.cpu === null ? "?" : fmtCpu(s.current.cpu, { unit: false }), 12)}${padL(s.current.memory === null ? "?" : fmtMiB(s.current.memory, { unit: false }), 12)}${padL(s.current.monthlyUsd === null ? "–" : fmtUsd(s.current.monthlyUsd), 14)}` });
   lines.push({
-    text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}` + (s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""),
+    text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}${s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""}`,
     color: s.savingsMonthlyUsd !== null && s.savingsMonthlyUsd > 0 ? "green" : undefined,
   });
   // Every reason, wrapped to three lines; on a small terminal one line each, so the charts keep 3 rows.
@@ -301,7 +302,7 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
     s.reasons.flatMap((r) =>
       wrap(r.message, width - 4, maxLines).map((l, k) => ({ text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l, color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined })),
     );
-  const scalingLines = (maxLines: number) => (scaling ? wrap(scaling, width - 2, maxLines).map((l) => ({ text: "  " + l, color: "cyan" })) : []);
+  const scalingLines = (maxLines: number) => (scaling ? wrap(scaling, width - 2, maxLines).map((l) => ({ text: `  ${l}`, color: "cyan" })) : []);
   let explain = [...reasonLines(3), ...scalingLines(2)];
   if (u && rows - lines.length - explain.length - 1 < 9) explain = [...reasonLines(1), ...scalingLines(1)];
   lines.push(...explain);
@@ -331,7 +332,10 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
       }
       const c = textChart(values, level, target, chartW, h);
       lines.push({ text: caption, dim: true });
-      c.lines.forEach((l, k) => lines.push({ text: `${padL(k === 0 ? String(Math.round(c.top)) : k === c.lines.length - 1 ? "0" : "", 7)} │${l}`, color: kind === "cpu" ? "blue" : kind === "memory" ? "magenta" : "cyan" }));
+      for (const [k, l] of c.lines.entries()) {
+        const axis = k === 0 ? String(Math.round(c.top)) : k === c.lines.length - 1 ? "0" : "";
+        lines.push({ text: `${padL(axis, 7)} │${l}`, color: kind === "cpu" ? "blue" : kind === "memory" ? "magenta" : "cyan" });
+      }
     }
     const perBar = (u.periodSeconds * Math.max(1, u.cpuPercent.length / chartW)) / 3600;
     lines.push({ text: `${" ".repeat(9)}${truncate(`${u.start.slice(0, 10)} → ${report.source.window.end.slice(0, 10)} · each bar the highest of ${Math.round(perBar * 10) / 10} h`, width - 9)}`, dim: true });
@@ -339,6 +343,7 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
   return (
     <Box flexDirection="column">
       {lines.slice(0, rows).map((l, k) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
         <Text key={k} wrap="truncate" bold={l.bold} dimColor={l.dim} color={l.color}>
           {l.text}
         </Text>
@@ -367,6 +372,7 @@ function ClusterView({ report, width, rows, scroll }: { report: Report; width: n
   return (
     <Box flexDirection="column">
       {lines.slice(start, start + rows).map((l, k) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
         <Text key={k} wrap="truncate" bold={l.bold} dimColor={l.dim}>
           {l.text || " "}
         </Text>

@@ -7,8 +7,9 @@ import type { Report } from "../../model/report.js";
 import { toPublishedReport } from "../json.js";
 import { App } from "./app.js";
 
+const size = () => ({ width: Math.max(40, process.stdout.columns || 80), height: Math.max(10, (process.stdout.rows || 24) - 1) });
+
 function Sized({ report }: { report: Report }) {
-  const size = () => ({ width: Math.max(40, process.stdout.columns || 80), height: Math.max(10, (process.stdout.rows || 24) - 1) });
   const [dims, setDims] = useState(size);
   useEffect(() => {
     const on = () => setDims(size());
