@@ -59,7 +59,11 @@ function series(level: number, swing: number, tasks: number): NonNullable<Servic
     cpuMaximum: fold(cpu, FACTOR, "max"),
     memoryAverage: fold(memoryAverage, FACTOR, "mean"),
     memoryMaximum: fold(mem, FACTOR, "max"),
-    runningTasks: fold(raw(() => tasks), FACTOR, "mean"),
+    runningTasks: fold(
+      raw(() => tasks),
+      FACTOR,
+      "mean",
+    ),
   };
 }
 
@@ -178,7 +182,14 @@ const packTimes: number[] = [];
 let report: ReturnType<typeof advise> | undefined;
 for (let r = 0; r < RUNS + 1; r++) {
   const t0 = performance.now();
-  report = advise({ snapshot, prices, policy: DEFAULT_POLICY, generatedAt: snapshot.collectedAt, sourceKind: "snapshot", toolVersion: "bench" });
+  report = advise({
+    snapshot,
+    prices,
+    policy: DEFAULT_POLICY,
+    generatedAt: snapshot.collectedAt,
+    sourceKind: "snapshot",
+    toolVersion: "bench",
+  });
   const t1 = performance.now();
   // The host-scaling and packing step alone, for the EC2 cluster.
   const findings = new Map(report.services.map((f) => [`${f.cluster}/${f.service}`, f]));
@@ -202,7 +213,13 @@ console.log(
 console.log("| step                                | median  | min     | max     | bound  |");
 console.log("|-------------------------------------|--------:|--------:|--------:|--------|");
 const row = (label: string, xs: number[], bound: string) =>
-  console.log(`| ${label.padEnd(35)} | ${med(xs).toFixed(2).padStart(5)} s | ${Math.min(...xs).toFixed(2).padStart(5)} s | ${Math.max(...xs).toFixed(2).padStart(5)} s | ${bound.padEnd(6)} |`);
+  console.log(
+    `| ${label.padEnd(35)} | ${med(xs).toFixed(2).padStart(5)} s | ${Math.min(...xs)
+      .toFixed(2)
+      .padStart(5)} s | ${Math.max(...xs)
+      .toFixed(2)
+      .padStart(5)} s | ${bound.padEnd(6)} |`,
+  );
 row("advise(): whole report", adviseTimes, `< ${BOUND_S} s`);
 row("host scaling + packing, EC2 cluster", packTimes, "—");
 console.log(

@@ -22,9 +22,13 @@ if (!existsSync(CLI)) {
 }
 
 async function startStandin(services: number, nowMs: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "standin-process.ts"), String(services), String(nowMs), "20", "50", String(TPS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench", "standin-process.ts"), String(services), String(nowMs), "20", "50", String(TPS)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
     child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));
@@ -51,10 +55,30 @@ for (const services of SIZES) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(
       "/usr/bin/time",
-      ["-f", "%M", process.execPath, CLI, "collect", "--endpoint-url", standin.url, "--region", "us-east-1", "--lookback", `${DAYS}d`, "--out", join(dir, "s.json.gz")],
+      [
+        "-f",
+        "%M",
+        process.execPath,
+        CLI,
+        "collect",
+        "--endpoint-url",
+        standin.url,
+        "--region",
+        "us-east-1",
+        "--lookback",
+        `${DAYS}d`,
+        "--out",
+        join(dir, "s.json.gz"),
+      ],
       {
         encoding: "utf8",
-        env: { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", ECS_ADVISOR_CACHE_DIR: join(dir, "cache"), AWS_EC2_METADATA_DISABLED: "true" },
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "bench",
+          AWS_SECRET_ACCESS_KEY: "bench",
+          ECS_ADVISOR_CACHE_DIR: join(dir, "cache"),
+          AWS_EC2_METADATA_DISABLED: "true",
+        },
         maxBuffer: 64 * 1024 * 1024,
       },
     );
@@ -73,7 +97,9 @@ for (const services of SIZES) {
   }
 }
 
-console.log(`\nbench:collect — \`ecs-advisor collect\`, ${DAYS} days at 60 s, against the loopback stand-in (20–50 ms a call, GetMetricData ${TPS} TPS), Node ${process.version}\n`);
+console.log(
+  `\nbench:collect — \`ecs-advisor collect\`, ${DAYS} days at 60 s, against the loopback stand-in (20–50 ms a call, GetMetricData ${TPS} TPS), Node ${process.version}\n`,
+);
 console.log("| services | GetMetricData calls (bound, ratio) | wall time (TPS bound, ratio) | peak RSS | throttled | other calls |");
 console.log("|---:|---|---|---:|---:|---|");
 let ok = true;
@@ -91,6 +117,8 @@ for (const r of rows) {
     `| ${r.services.toLocaleString("en-US")} | ${gmd} (≥ ${r.gmdBound}, ${callRatio.toFixed(2)}×) | ${r.wallS.toFixed(1)} s (≥ ${r.wallBound.toFixed(1)} s, ${wallRatio.toFixed(2)}×) | ${r.rssMb.toFixed(0)} MB | ${r.throttled} | ${others} |`,
   );
 }
-console.log(`\ngoals: GetMetricData calls ≤ ${GOALS.calls}× the bound; wall ≤ ${GOALS.wall}× the TPS bound at 10,000 services; peak RSS < ${GOALS.rssMb} MB`);
+console.log(
+  `\ngoals: GetMetricData calls ≤ ${GOALS.calls}× the bound; wall ≤ ${GOALS.wall}× the TPS bound at 10,000 services; peak RSS < ${GOALS.rssMb} MB`,
+);
 console.log(ok ? "all goals met" : "GOALS MISSED (see the table)");
 process.exit(ok ? 0 : 1);

@@ -20,7 +20,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BOUND_MS = 1000;
 
 const src = loadSaved({ demo: true });
-const demo = advise({ snapshot: src.snapshot, prices: src.prices, policy: DEFAULT_POLICY, generatedAt: "2026-11-22T00:00:00Z", sourceKind: "demo", toolVersion: "bench", warnings: src.warnings });
+const demo = advise({
+  snapshot: src.snapshot,
+  prices: src.prices,
+  policy: DEFAULT_POLICY,
+  generatedAt: "2026-11-22T00:00:00Z",
+  sourceKind: "demo",
+  toolVersion: "bench",
+  warnings: src.warnings,
+});
 const report: Report = {
   ...demo,
   services: Array.from({ length: SERVICES }, (_, i) => {
@@ -41,7 +49,13 @@ function time(what: string, f: () => number) {
     size = f();
     ms.push(performance.now() - t0);
   }
-  rows.push({ what, ms: median(ms), min: Math.min(...ms), max: Math.max(...ms), size: size ? `${(size / 1024 / 1024).toFixed(2)} MB` : "" });
+  rows.push({
+    what,
+    ms: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    size: size ? `${(size / 1024 / 1024).toFixed(2)} MB` : "",
+  });
 }
 
 for (const f of FORMAT_NAMES) {
@@ -56,12 +70,16 @@ time("tui: first frame", () => {
 });
 
 console.log(`bench:report — ${SERVICES} services, median of ${RUNS} runs, bound ${BOUND_MS} ms each (Node ${process.version})`);
-console.log(`${"format".padEnd(20)}${"median ms".padStart(11)}${"min".padStart(9)}${"max".padStart(9)}${"output".padStart(11)}  within bound`);
+console.log(
+  `${"format".padEnd(20)}${"median ms".padStart(11)}${"min".padStart(9)}${"max".padStart(9)}${"output".padStart(11)}  within bound`,
+);
 let ok = true;
 for (const r of rows) {
   const within = r.ms < BOUND_MS;
   ok &&= within;
-  console.log(`${r.what.padEnd(20)}${r.ms.toFixed(1).padStart(11)}${r.min.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${r.size.padStart(11)}  ${within ? "yes" : "NO"}`);
+  console.log(
+    `${r.what.padEnd(20)}${r.ms.toFixed(1).padStart(11)}${r.min.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${r.size.padStart(11)}  ${within ? "yes" : "NO"}`,
+  );
 }
 if (!ok) {
   console.error(`a format took ${BOUND_MS} ms or more`);

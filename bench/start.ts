@@ -39,7 +39,9 @@ const stats = (xs: number[]) => {
   return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s[s.length - 1]! };
 };
 const w = stats(walls);
-console.log(`bench:start — \`ecs-advisor report --demo\` (40 services, 14 days × 5 min), whole process, ${RUNS} runs, Node ${process.version}\n`);
+console.log(
+  `bench:start — \`ecs-advisor report --demo\` (40 services, 14 days × 5 min), whole process, ${RUNS} runs, Node ${process.version}\n`,
+);
 console.log("| measure   |    min |  median |    max | bound  |");
 console.log("|-----------|-------:|--------:|-------:|--------|");
 console.log(`| wall time | ${w.min.toFixed(2)} s | ${w.median.toFixed(2)} s | ${w.max.toFixed(2)} s | < ${BOUND_S} s  |`);

@@ -4,7 +4,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
+} from "@aws-sdk/client-application-auto-scaling";
 import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
@@ -39,7 +43,9 @@ try {
     "DescribeScalingPolicies.json": await aas.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs" })),
   };
   const cis = await ecs.send(new ListContainerInstancesCommand({ cluster: "batch" }));
-  record["DescribeContainerInstances.json"] = await ecs.send(new DescribeContainerInstancesCommand({ cluster: "batch", containerInstances: cis.containerInstanceArns }));
+  record["DescribeContainerInstances.json"] = await ecs.send(
+    new DescribeContainerInstancesCommand({ cluster: "batch", containerInstances: cis.containerInstanceArns }),
+  );
   const stopped = await ecs.send(new ListTasksCommand({ cluster: "batch", desiredStatus: "STOPPED" }));
   record["DescribeTasks-stopped.json"] = await ecs.send(new DescribeTasksCommand({ cluster: "batch", tasks: stopped.taskArns }));
   mkdirSync(OUT, { recursive: true });

@@ -26,7 +26,10 @@ describe("docs", () => {
     const section = readme.slice(readme.indexOf("## What you get"), readme.indexOf("## On your AWS account"));
     const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThanOrEqual(2);
-    for (const line of blocks.join("").split("\n").filter((l) => l.trim() !== "")) {
+    for (const line of blocks
+      .join("")
+      .split("\n")
+      .filter((l) => l.trim() !== "")) {
       expect(table.split("\n"), `README line not in the output: ${line}`).toContain(line);
     }
   });
@@ -42,11 +45,18 @@ describe("docs", () => {
     const section = readme.slice(readme.indexOf("## Checking task-definition changes in CI"), readme.indexOf("### As a GitHub Action"));
     const example = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].find((m) => m[1] === "")![2]!;
     const golden = read("test/golden/check-demo-too-small.md").split("\n");
-    for (const line of example.split("\n").filter((l) => l.trim() !== "")) expect(golden, `README line not in the output: ${line}`).toContain(line);
+    for (const line of example.split("\n").filter((l) => l.trim() !== ""))
+      expect(golden, `README line not in the output: ${line}`).toContain(line);
     const json = read("docs/check-json.md");
     for (const rule of CHECK_RULES) {
-      expect(section.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)), `${rule} missing from the README`).toBe(true);
-      expect(json.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)), `${rule} missing from docs/check-json.md`).toBe(true);
+      expect(
+        section.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)),
+        `${rule} missing from the README`,
+      ).toBe(true);
+      expect(
+        json.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)),
+        `${rule} missing from docs/check-json.md`,
+      ).toBe(true);
     }
   });
 

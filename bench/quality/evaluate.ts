@@ -86,7 +86,12 @@ export function evaluate(
       const testMem = t.memUsed.subarray(cut, cut + test);
       for (const [name, strategy] of Object.entries(strategies)) {
         const recommended = onEcs(strategy(window));
-        results[name]!.push({ trace: t.name, cutMs: t.startMs + cut * t.periodSeconds * 1000, recommended, score: score(recommended, testCpu, testMem, prices) });
+        results[name]!.push({
+          trace: t.name,
+          cutMs: t.startMs + cut * t.periodSeconds * 1000,
+          recommended,
+          score: score(recommended, testCpu, testMem, prices),
+        });
       }
     }
   }
@@ -114,7 +119,10 @@ export function evaluate(
 /** Strategies no other strategy beats on both slack and overrun (for one resource). */
 export function frontier(summaries: Readonly<Record<string, Summary>>, resource: "cpu" | "mem"): string[] {
   const names = Object.keys(summaries);
-  const s = (n: string) => resource === "cpu" ? [summaries[n]!.cpuSlack.mean, summaries[n]!.cpuOverrun.mean] : [summaries[n]!.memSlack.mean, summaries[n]!.memOverrun.mean];
+  const s = (n: string) =>
+    resource === "cpu"
+      ? [summaries[n]!.cpuSlack.mean, summaries[n]!.cpuOverrun.mean]
+      : [summaries[n]!.memSlack.mean, summaries[n]!.memOverrun.mean];
   return names.filter((a) => {
     const [sa, oa] = s(a) as [number, number];
     return !names.some((b) => {

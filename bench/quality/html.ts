@@ -17,7 +17,20 @@ export function qualityPage(
   // chart.js exports no path to its UMD build: find it beside the package's main file.
   const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
   const names = Object.keys(summaries);
-  const palette = ["#6b7280", "#a855f7", "#f59e0b", "#0ea5e9", "#16a34a", "#84cc16", "#14b8a6", "#ef4444", "#f97316", "#64748b", "#8b5cf6", "#06b6d4"];
+  const palette = [
+    "#6b7280",
+    "#a855f7",
+    "#f59e0b",
+    "#0ea5e9",
+    "#16a34a",
+    "#84cc16",
+    "#14b8a6",
+    "#ef4444",
+    "#f97316",
+    "#64748b",
+    "#8b5cf6",
+    "#06b6d4",
+  ];
   const data = names.map((n, i) => ({
     name: n,
     color: n === defaultName ? "#dc2626" : palette[i % palette.length],

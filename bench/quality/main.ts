@@ -52,7 +52,9 @@ const windows = summaries[DEFAULT]!.windows;
 console.log(
   `bench:quality — ${traces.length} series from ${values.traces}, ${windows} windows (train ${opts.trainDays} d, test the next ${opts.testDays} d, every ${opts.stepDays} d); ${seconds.toFixed(1)} s\n`,
 );
-console.log("| strategy | CPU slack % (p50, p90) | CPU overrun % (p90) | memory slack % (p50, p90) | memory overrun % (p90) | series with a memory overrun | Fargate $/mo (vs as-is) |");
+console.log(
+  "| strategy | CPU slack % (p50, p90) | CPU overrun % (p90) | memory slack % (p50, p90) | memory overrun % (p90) | series with a memory overrun | Fargate $/mo (vs as-is) |",
+);
 console.log("|---|---|---|---|---|---:|---|");
 for (const [name, s] of Object.entries(summaries)) {
   const bold = name === DEFAULT ? "**" : "";
@@ -66,20 +68,33 @@ const ours = summaries[DEFAULT]!;
 const base = (n: string) => summaries[n]!;
 const dominatedBy = (r: "cpu" | "mem") =>
   BASELINES.filter((b) => {
-    const s = (x: Summary) => (r === "cpu" ? [x.cpuSlack.mean, x.cpuOverrun.mean] : [x.memSlack.mean, x.memOverrun.mean]) as [number, number];
+    const s = (x: Summary) =>
+      (r === "cpu" ? [x.cpuSlack.mean, x.cpuOverrun.mean] : [x.memSlack.mean, x.memOverrun.mean]) as [number, number];
     const [bs, bo] = s(base(b));
     const [os, oo] = s(ours);
     return bs <= os && bo <= oo && (bs < os || bo < oo);
   });
 const goals = [
-  [`no baseline has both less CPU slack and fewer CPU overruns`, dominatedBy("cpu").length === 0, dominatedBy("cpu").join(", ") || "none does"],
-  [`no baseline has both less memory slack and fewer memory overruns`, dominatedBy("mem").length === 0, dominatedBy("mem").join(", ") || "none does"],
+  [
+    `no baseline has both less CPU slack and fewer CPU overruns`,
+    dominatedBy("cpu").length === 0,
+    dominatedBy("cpu").join(", ") || "none does",
+  ],
+  [
+    `no baseline has both less memory slack and fewer memory overruns`,
+    dominatedBy("mem").length === 0,
+    dominatedBy("mem").join(", ") || "none does",
+  ],
   [
     `fewer series with a memory overrun than krr-simple and vpa`,
     ours.seriesWithMemOverrun < base("krr-simple").seriesWithMemOverrun && ours.seriesWithMemOverrun < base("vpa").seriesWithMemOverrun,
     `${ours.seriesWithMemOverrun} vs ${base("krr-simple").seriesWithMemOverrun} and ${base("vpa").seriesWithMemOverrun}`,
   ],
-  [`CPU overrun ≤ krr-simple's`, ours.cpuOverrun.mean <= base("krr-simple").cpuOverrun.mean, `${pct(ours.cpuOverrun.mean).trim()} % vs ${pct(base("krr-simple").cpuOverrun.mean).trim()} %`],
+  [
+    `CPU overrun ≤ krr-simple's`,
+    ours.cpuOverrun.mean <= base("krr-simple").cpuOverrun.mean,
+    `${pct(ours.cpuOverrun.mean).trim()} % vs ${pct(base("krr-simple").cpuOverrun.mean).trim()} %`,
+  ],
   [
     `at least 20 % less memory slack than vpa`,
     ours.memSlack.mean <= 0.8 * base("vpa").memSlack.mean,
@@ -94,7 +109,10 @@ console.log(`efficient frontier, memory: ${frontier(summaries, "mem").join(", ")
 mkdirSync(values.out!, { recursive: true });
 const json = join(values.out!, "quality.json");
 const html = join(values.out!, "quality.html");
-writeFileSync(json, `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`);
+writeFileSync(
+  json,
+  `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`,
+);
 writeFileSync(
   html,
   qualityPage(

@@ -36,7 +36,13 @@ export const krrSimple: Strategy = (w) => ({ cpu: percentile(w.cpuUsed, 95), mem
  * from `firstBucket`, each sample weighted 2^((t − tEnd) / halfLife), the answer the upper edge of the
  * bucket where the cumulative weight reaches p.
  */
-export function decayingPercentile(values: ArrayLike<number>, times: ArrayLike<number>, p: number, halfLifeMs: number, firstBucket: number): number {
+export function decayingPercentile(
+  values: ArrayLike<number>,
+  times: ArrayLike<number>,
+  p: number,
+  halfLifeMs: number,
+  firstBucket: number,
+): number {
   const ratio = 1.05;
   const bucketOf = (v: number) => (v <= firstBucket ? 0 : Math.ceil(Math.log(v / firstBucket) / Math.log(ratio)));
   const end = Math.max(...Array.from(times));
@@ -77,7 +83,8 @@ export const vpa: Strategy = (w) => {
     let peak = Number.NaN;
     for (let i = 0; i < n; i++) {
       const t = times[i]!;
-      if (t >= from && t < from + DAY && !Number.isNaN(w.memUsed[i]!)) peak = Number.isNaN(peak) ? w.memUsed[i]! : Math.max(peak, w.memUsed[i]!);
+      if (t >= from && t < from + DAY && !Number.isNaN(w.memUsed[i]!))
+        peak = Number.isNaN(peak) ? w.memUsed[i]! : Math.max(peak, w.memUsed[i]!);
     }
     if (!Number.isNaN(peak)) {
       peaks.push(peak);
@@ -140,12 +147,21 @@ export function ecsAdvisor(overrides: PolicyOverrides = {}): Strategy {
         },
       ],
       taskDefinitions: [
-        { family: "svc", revision: 1, cpu: w.allocCpu, memory: w.allocMem, cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX", containers: [{ name: "app" }] },
+        {
+          family: "svc",
+          revision: 1,
+          cpu: w.allocCpu,
+          memory: w.allocMem,
+          cpuArchitecture: "X86_64",
+          operatingSystemFamily: "LINUX",
+          containers: [{ name: "app" }],
+        },
       ],
       containerInstances: [],
       issues: [],
     };
-    const f = advise({ snapshot, prices: UNUSED_PRICES, policy, generatedAt: iso(endMs), sourceKind: "snapshot", toolVersion: "bench" }).services[0]!;
+    const f = advise({ snapshot, prices: UNUSED_PRICES, policy, generatedAt: iso(endMs), sourceKind: "snapshot", toolVersion: "bench" })
+      .services[0]!;
     return f.recommended ? { cpu: f.recommended.cpu, memory: f.recommended.memory } : { cpu: w.allocCpu, memory: w.allocMem };
   };
 }

@@ -36,14 +36,14 @@ export function parseTraces(text: string, periodSeconds = 300): Trace[] {
     if (i < 0) throw new Error(`trace CSV has no column ${name}`);
     return i;
   };
-  const [iS, iT, iC, iM, iCU, iMU] = ["service", "timestamp_epoch_s", "task_cpu_units", "task_memory_mib", "cpu_units_used", "memory_mib_used"].map(col) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [iS, iT, iC, iM, iCU, iMU] = [
+    "service",
+    "timestamp_epoch_s",
+    "task_cpu_units",
+    "task_memory_mib",
+    "cpu_units_used",
+    "memory_mib_used",
+  ].map(col) as [number, number, number, number, number, number];
   const rows = new Map<string, Array<[number, number, number, number, number]>>();
   for (const line of lines.slice(1)) {
     if (!line) continue;

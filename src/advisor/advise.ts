@@ -1,10 +1,5 @@
 // advise(snapshot, prices, policy) → Report. Pure: no I/O, no clock (generatedAt is passed in), no SDK.
-import {
-  REPORT_SCHEMA_VERSION,
-  type ClusterFinding,
-  type Report,
-  type ServiceFinding,
-} from "../model/report.js";
+import { REPORT_SCHEMA_VERSION, type ClusterFinding, type Report, type ServiceFinding } from "../model/report.js";
 import type { Cluster, Prices, Snapshot, TaskDefinition } from "../model/snapshot.js";
 import { taskDefinitionRef } from "../model/snapshot.js";
 import { HOURS_PER_MONTH } from "../model/units.js";
@@ -27,9 +22,7 @@ export interface AdviseInput {
 
 export function advise(input: AdviseInput): Report {
   const { snapshot, prices, policy } = input;
-  const taskDefinitions = new Map<string, TaskDefinition>(
-    snapshot.taskDefinitions.map((td) => [taskDefinitionRef(td), td]),
-  );
+  const taskDefinitions = new Map<string, TaskDefinition>(snapshot.taskDefinitions.map((td) => [taskDefinitionRef(td), td]));
   // A task definition may also be referenced by its full ARN.
   for (const td of snapshot.taskDefinitions) if (td.arn) taskDefinitions.set(td.arn, td);
   const clusters = new Map<string, Cluster>(snapshot.clusters.map((c) => [c.name, c]));
@@ -163,9 +156,7 @@ function clusterSummaries(
   return [...names].sort().map((name) => {
     const own = services.filter((s) => s.cluster === name);
     const kinds = new Set(own.map((s) => s.launchType));
-    const instances = (instancesByCluster.get(name) ?? []).filter(
-      (i) => i.status === "ACTIVE" || i.status === "DRAINING",
-    );
+    const instances = (instancesByCluster.get(name) ?? []).filter((i) => i.status === "ACTIVE" || i.status === "DRAINING");
     let ec2: ClusterFinding["ec2"] = null;
     if (instances.length > 0) {
       const types: Record<string, number> = {};
@@ -209,4 +200,3 @@ function clusterSummaries(
     };
   });
 }
-

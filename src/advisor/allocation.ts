@@ -77,9 +77,7 @@ export function placementOf(service: Service, td: TaskDefinition, cluster: Clust
   if (strategy.length === 0) return { ...base, kind: "ec2", spotShare: 0, label: "EC2" };
 
   const typeOf = (name: string): string =>
-    name === "FARGATE" || name === "FARGATE_SPOT"
-      ? name
-      : (cluster?.capacityProviders.find((p) => p.name === name)?.type ?? "ASG");
+    name === "FARGATE" || name === "FARGATE_SPOT" ? name : (cluster?.capacityProviders.find((p) => p.name === name)?.type ?? "ASG");
   const fargate = strategy.filter((s) => typeOf(s.capacityProvider).startsWith("FARGATE"));
   if (fargate.length === 0) {
     return { ...base, kind: "ec2", spotShare: 0, label: `ASG provider ${strategy.map((s) => s.capacityProvider).join("+")}` };
@@ -92,7 +90,6 @@ export function placementOf(service: Service, td: TaskDefinition, cluster: Clust
     if (typeOf(name) === "FARGATE_SPOT") spot += n;
   }
   const spotShare = all > 0 ? spot / all : 0;
-  const label =
-    spotShare === 0 ? "FARGATE" : spotShare === 1 ? "FARGATE_SPOT" : `FARGATE_SPOT ${Math.round(spotShare * 100)} %`;
+  const label = spotShare === 0 ? "FARGATE" : spotShare === 1 ? "FARGATE_SPOT" : `FARGATE_SPOT ${Math.round(spotShare * 100)} %`;
   return { ...base, kind: "fargate", spotShare, label };
 }

@@ -56,7 +56,11 @@ export interface HostCapacity {
  * What a host of this type offers tasks: the largest registration seen for the type in the snapshot,
  * else vCPUs × 1024 and 97.5 % of nominal memory (m4.large: 8192 → 7987; ECS's own docs show 7985).
  */
-export function hostCapacity(instanceType: string, prices: Prices, seen: ReadonlyMap<string, { cpu: number; memory: number }>): HostCapacity | undefined {
+export function hostCapacity(
+  instanceType: string,
+  prices: Prices,
+  seen: ReadonlyMap<string, { cpu: number; memory: number }>,
+): HostCapacity | undefined {
   const s = seen.get(instanceType);
   if (s) return { ...s, source: "registered" };
   const p = prices.ec2[instanceType];

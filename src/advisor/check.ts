@@ -56,7 +56,17 @@ export interface Proposal {
   family: string | undefined;
   format: CheckedTaskDefinition["format"];
   line: number | undefined;
-  lines: { cpu?: number | undefined; memory?: number | undefined; compatibilities?: number | undefined; containers: Array<{ line?: number | undefined; cpu?: number | undefined; memory?: number | undefined; memoryReservation?: number | undefined }> };
+  lines: {
+    cpu?: number | undefined;
+    memory?: number | undefined;
+    compatibilities?: number | undefined;
+    containers: Array<{
+      line?: number | undefined;
+      cpu?: number | undefined;
+      memory?: number | undefined;
+      memoryReservation?: number | undefined;
+    }>;
+  };
   taskDefinition: TaskDefinition;
 }
 
@@ -98,7 +108,15 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
       const sev = severities[rule];
       if (sev === "off") return;
       const existing = opts.existing ?? false;
-      violations.push({ rule, severity: existing ? "warning" : sev, existing, message, file: p.file, line: line ?? p.line ?? null, service: opts.service ?? null });
+      violations.push({
+        rule,
+        severity: existing ? "warning" : sev,
+        existing,
+        message,
+        file: p.file,
+        line: line ?? p.line ?? null,
+        service: opts.service ?? null,
+      });
     };
     const td = p.taskDefinition;
     const alloc = allocationOf(td);
@@ -116,7 +134,11 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
         code: "no-evidence",
         message: `${p.name} (${p.file}): no service in the evidence runs ${p.family ? `family ${p.family}` : "it (the template sets no Family)"}; only the static checks ran`,
       });
-      add("no-evidence", `no service in the evidence runs ${p.family ? `family ${p.family}` : p.name}: nothing to check its size against`, p.line);
+      add(
+        "no-evidence",
+        `no service in the evidence runs ${p.family ? `family ${p.family}` : p.name}: nothing to check its size against`,
+        p.line,
+      );
     }
 
     const services: CheckedService[] = matched.map((s) => {
@@ -141,7 +163,10 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
       };
       const who = key(s);
       if (!hasData) {
-        warnings.push({ code: "no-usage", message: `${who}: ${f.reasons[0]?.message ?? "no usable metrics"}; only the static checks ran for it` });
+        warnings.push({
+          code: "no-usage",
+          message: `${who}: ${f.reasons[0]?.message ?? "no usable metrics"}; only the static checks ran for it`,
+        });
       }
 
       // memory-below-peak: below what the hottest task used, or not raised after OOM kills.
@@ -225,12 +250,24 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
     if (onFargate) {
       const line = p.lines.cpu ?? p.lines.memory ?? p.line;
       if (td.cpu === undefined || td.memory === undefined) {
-        add("invalid-fargate-size", `Fargate needs task-level cpu and memory; ${p.name} sets ${td.cpu === undefined && td.memory === undefined ? "neither" : td.cpu === undefined ? "no cpu" : "no memory"}`, line);
+        add(
+          "invalid-fargate-size",
+          `Fargate needs task-level cpu and memory; ${p.name} sets ${td.cpu === undefined && td.memory === undefined ? "neither" : td.cpu === undefined ? "no cpu" : "no memory"}`,
+          line,
+        );
       } else if (!isValidFargateSize(td.cpu, td.memory, { windows })) {
-        add("invalid-fargate-size", `${fmtCpu(td.cpu, { unit: false })} cpu / ${fmtMiB(td.memory)} is not a Fargate size${windows ? " for Windows" : ""}; nearest valid: ${nearestFargate(td.cpu, td.memory, windows, prices, input.policy)}`, line);
+        add(
+          "invalid-fargate-size",
+          `${fmtCpu(td.cpu, { unit: false })} cpu / ${fmtMiB(td.memory)} is not a Fargate size${windows ? " for Windows" : ""}; nearest valid: ${nearestFargate(td.cpu, td.memory, windows, prices, input.policy)}`,
+          line,
+        );
       }
       if (fargateServices.length > 0 && td.requiresCompatibilities && !td.requiresCompatibilities.includes("FARGATE")) {
-        add("invalid-fargate-size", `requiresCompatibilities is ${JSON.stringify(td.requiresCompatibilities)}, but ${fargateServices.map((s) => `${s.cluster}/${s.service}`).join(", ")} run${fargateServices.length === 1 ? "s" : ""} on Fargate`, p.lines.compatibilities);
+        add(
+          "invalid-fargate-size",
+          `requiresCompatibilities is ${JSON.stringify(td.requiresCompatibilities)}, but ${fargateServices.map((s) => `${s.cluster}/${s.service}`).join(", ")} run${fargateServices.length === 1 ? "s" : ""} on Fargate`,
+          p.lines.compatibilities,
+        );
       }
     }
 
@@ -238,17 +275,29 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
     if (td.cpu !== undefined) {
       const sum = td.containers.reduce((a, c) => a + (c.cpu ?? 0), 0);
       if (sum > td.cpu) {
-        add("container-sum-exceeds-task", `the containers reserve ${fmtCpu(sum)} of cpu (${td.containers.map((c) => `${c.name} ${c.cpu ?? 0}`).join(" + ")}), more than the task's ${fmtCpu(td.cpu)}`, p.lines.containers.find((c) => c.cpu !== undefined)?.cpu ?? p.lines.cpu);
+        add(
+          "container-sum-exceeds-task",
+          `the containers reserve ${fmtCpu(sum)} of cpu (${td.containers.map((c) => `${c.name} ${c.cpu ?? 0}`).join(" + ")}), more than the task's ${fmtCpu(td.cpu)}`,
+          p.lines.containers.find((c) => c.cpu !== undefined)?.cpu ?? p.lines.cpu,
+        );
       }
     }
     if (td.memory !== undefined) {
       const sum = td.containers.reduce((a, c) => a + (c.memoryReservation ?? c.memory ?? 0), 0);
       const big = td.containers.find((c) => c.memory !== undefined && c.memory > td.memory!);
       if (sum > td.memory) {
-        add("container-sum-exceeds-task", `the containers reserve ${fmtMiB(sum)} of memory (${td.containers.map((c) => `${c.name} ${c.memoryReservation ?? c.memory ?? 0}`).join(" + ")}), more than the task's ${fmtMiB(td.memory)}`, memoryLineOf(p));
+        add(
+          "container-sum-exceeds-task",
+          `the containers reserve ${fmtMiB(sum)} of memory (${td.containers.map((c) => `${c.name} ${c.memoryReservation ?? c.memory ?? 0}`).join(" + ")}), more than the task's ${fmtMiB(td.memory)}`,
+          memoryLineOf(p),
+        );
       } else if (big) {
         const i = td.containers.indexOf(big);
-        add("container-sum-exceeds-task", `container ${big.name}'s memory limit ${fmtMiB(big.memory!)} is more than the task's ${fmtMiB(td.memory)}`, p.lines.containers[i]?.memory ?? p.lines.memory);
+        add(
+          "container-sum-exceeds-task",
+          `container ${big.name}'s memory limit ${fmtMiB(big.memory!)} is more than the task's ${fmtMiB(td.memory)}`,
+          p.lines.containers[i]?.memory ?? p.lines.memory,
+        );
       }
     }
 
@@ -261,7 +310,12 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
       const overUsd = cp.maxIncrease.usd !== null && delta > cp.maxIncrease.usd;
       const overPct = cp.maxIncrease.percent !== null && (pct === null || pct > cp.maxIncrease.percent);
       if (overUsd || overPct) {
-        const limits = [cp.maxIncrease.usd !== null ? fmtUsd(cp.maxIncrease.usd) : undefined, cp.maxIncrease.percent !== null ? fmtPct(cp.maxIncrease.percent) : undefined].filter(Boolean).join(" or ");
+        const limits = [
+          cp.maxIncrease.usd !== null ? fmtUsd(cp.maxIncrease.usd) : undefined,
+          cp.maxIncrease.percent !== null ? fmtPct(cp.maxIncrease.percent) : undefined,
+        ]
+          .filter(Boolean)
+          .join(" or ");
         add(
           "cost-increase",
           `monthly cost ${fmtUsdDelta(delta)}${pct !== null ? ` (+${fmtPct(pct)})` : ""} for ${priced.map((s) => `${s.cluster}/${s.service}`).join(", ")}: more than the ${limits} allowed`,
@@ -281,7 +335,12 @@ export function checkTaskDefinitions(input: CheckInput): CheckResult {
         memory: alloc.memory ?? null,
         taskCpu: td.cpu ?? null,
         taskMemory: td.memory ?? null,
-        containers: td.containers.map((c) => ({ name: c.name, cpu: c.cpu ?? null, memory: c.memory ?? null, memoryReservation: c.memoryReservation ?? null })),
+        containers: td.containers.map((c) => ({
+          name: c.name,
+          cpu: c.cpu ?? null,
+          memory: c.memory ?? null,
+          memoryReservation: c.memoryReservation ?? null,
+        })),
         compatibilities: td.requiresCompatibilities ?? [],
         cpuArchitecture: td.cpuArchitecture,
         operatingSystemFamily: td.operatingSystemFamily,
@@ -344,8 +403,9 @@ function memoryLineOf(p: Proposal): number | undefined {
 function nearestFargate(cpu: number, memory: number, windows: boolean, prices: Prices, policy: Policy): string {
   const up = snapToFargate(cpu, memory, { arm: false, windows, allow32Vcpu: policy.fargate.allow32Vcpu, prices });
   const price = (s: { cpu: number; memory: number }) => fargateTaskHourly({ cpu: s.cpu, memory: s.memory, arm: false, windows }, prices);
-  const below = FARGATE_SIZES.filter((s) => s.cpu <= cpu && s.memory <= memory && (!windows || s.windows) && (policy.fargate.allow32Vcpu || !s.newest))
-    .sort((a, b) => price(b) - price(a))[0];
+  const below = FARGATE_SIZES.filter(
+    (s) => s.cpu <= cpu && s.memory <= memory && (!windows || s.windows) && (policy.fargate.allow32Vcpu || !s.newest),
+  ).sort((a, b) => price(b) - price(a))[0];
   const fmt = (s: { cpu: number; memory: number }) => `${fmtCpu(s.cpu, { unit: false })} / ${fmtMiB(s.memory)}`;
   const parts = [`${fmt(up)} (the smallest that covers it)`];
   if (below && (below.cpu !== up.cpu || below.memory !== up.memory)) parts.push(`${fmt(below)} (the largest below it)`);

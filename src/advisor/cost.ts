@@ -125,7 +125,10 @@ export function taskPricer(
     const discount = prices.fargate.spotDiscount ?? spotDiscount;
     return (cpu, memory) =>
       withSpot(
-        fargateTaskHourly({ cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB }, prices),
+        fargateTaskHourly(
+          { cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB },
+          prices,
+        ),
         placement.spotShare,
         discount,
       );

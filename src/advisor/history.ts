@@ -35,8 +35,7 @@ interface Segment {
   alloc: Allocation | undefined;
 }
 
-const sameSize = (a: Allocation | undefined, b: Allocation): boolean =>
-  !!a && a.cpu === b.cpu && a.memory === b.memory;
+const sameSize = (a: Allocation | undefined, b: Allocation): boolean => !!a && a.cpu === b.cpu && a.memory === b.memory;
 
 /** The same history with every point before `index` removed (NaN), and no exact summaries. */
 export function maskBefore(h: History, index: number): History {
@@ -70,9 +69,7 @@ export function buildHistory(
   const currentAlloc = allocationOf(current);
   const currentRef = service.taskDefinition;
 
-  const deployments = [...service.deployments]
-    .map((d) => ({ ...d, ms: Date.parse(d.startedAt) }))
-    .sort((a, b) => a.ms - b.ms);
+  const deployments = [...service.deployments].map((d) => ({ ...d, ms: Date.parse(d.startedAt) })).sort((a, b) => a.ms - b.ms);
   const inWindow = deployments.filter((d) => d.ms > startMs && d.ms <= windowEndMs);
   const indexOf = (ms: number): number => Math.min(n, Math.max(0, Math.ceil((ms - startMs) / periodMs)));
 

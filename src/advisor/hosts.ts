@@ -64,14 +64,25 @@ export function hostScaling(
   const anyAwsvpc = ec2.some(isAwsvpc);
   const largest = { cpu: cpuMax.finding.current.cpu!, memory: memMax.finding.current.memory!, awsvpc: anyAwsvpc };
   const runningTasks = ec2.reduce((a, s) => a + s.service.runningCount, 0);
-  const awsvpcShare = runningTasks > 0 ? ec2.filter(isAwsvpc).reduce((a, s) => a + s.service.runningCount, 0) / runningTasks : anyAwsvpc ? 1 : 0;
+  const awsvpcShare =
+    runningTasks > 0 ? ec2.filter(isAwsvpc).reduce((a, s) => a + s.service.runningCount, 0) / runningTasks : anyAwsvpc ? 1 : 0;
 
   const perInstance = live.map((i) => {
     const slots = i.instanceType ? awsvpcSlots(i.instanceType, prices) : 0;
     const usedSlots = (i.runningTasks ?? 0) * awsvpcShare;
     // An instance whose agent is disconnected accepts no placements (aws-facts §7.1).
-    const f = i.agentConnected ? fitsOf({ cpu: i.remaining.cpu, memory: i.remaining.memory, slots: slots - usedSlots }, largest) : { fits: 0, limitedBy: "agent-disconnected" as const };
-    return { id: i.id, instanceType: i.instanceType ?? "unknown", registered: i.registered, remaining: i.remaining, runningTasks: i.runningTasks ?? 0, fits: f.fits, limitedBy: f.limitedBy };
+    const f = i.agentConnected
+      ? fitsOf({ cpu: i.remaining.cpu, memory: i.remaining.memory, slots: slots - usedSlots }, largest)
+      : { fits: 0, limitedBy: "agent-disconnected" as const };
+    return {
+      id: i.id,
+      instanceType: i.instanceType ?? "unknown",
+      registered: i.registered,
+      remaining: i.remaining,
+      runningTasks: i.runningTasks ?? 0,
+      fits: f.fits,
+      limitedBy: f.limitedBy,
+    };
   });
   const schedulable = perInstance.reduce((a, i) => a + i.fits, 0);
   const seen = registeredByType(live);
@@ -88,10 +99,19 @@ export function hostScaling(
 
   // Demand for packing: right-sized tasks at their observed peak count, one service's rolling
   // deployment, and one more largest task.
-  const sizes = new Map(ec2.map((s) => [s, { cpu: s.finding.recommended?.cpu ?? s.finding.current.cpu!, memory: s.finding.recommended?.memory ?? s.finding.current.memory! }]));
+  const sizes = new Map(
+    ec2.map((s) => [
+      s,
+      { cpu: s.finding.recommended?.cpu ?? s.finding.current.cpu!, memory: s.finding.recommended?.memory ?? s.finding.current.memory! },
+    ]),
+  );
   const size = (s: ClusterService) => sizes.get(s)!;
   const peakOf = (s: ClusterService) => Math.ceil(s.finding.evidence.peakTasks ?? Math.max(s.service.desiredCount, s.service.runningCount));
-  const troughOf = (s: ClusterService) => Math.max(s.service.autoscaling?.minCapacity ?? 0, Math.floor(s.finding.evidence.averageTasks === null ? s.service.desiredCount : minTasks(s)));
+  const troughOf = (s: ClusterService) =>
+    Math.max(
+      s.service.autoscaling?.minCapacity ?? 0,
+      Math.floor(s.finding.evidence.averageTasks === null ? s.service.desiredCount : minTasks(s)),
+    );
   const maxOf = (s: ClusterService) => Math.max(peakOf(s), s.service.autoscaling?.maxCapacity ?? 0);
   const groupsAt = (count: (s: ClusterService) => number): TaskGroup[] =>
     ec2.map((s) => {
@@ -108,7 +128,12 @@ export function hostScaling(
       const weight = extra * Math.max(sz.cpu / 1024, sz.memory / 4096);
       if (extra > 0 && weight > bestWeight) {
         bestWeight = weight;
-        best = { ...sz, awsvpc: isAwsvpc(s), count: extra, label: `rolling deployment of ${s.finding.service} (maximumPercent ${maxPercent})` };
+        best = {
+          ...sz,
+          awsvpc: isAwsvpc(s),
+          count: extra,
+          label: `rolling deployment of ${s.finding.service} (maximumPercent ${maxPercent})`,
+        };
       }
     }
     return best;
@@ -118,12 +143,22 @@ export function hostScaling(
     memory: Math.max(...ec2.map((s) => size(s).memory)),
   };
   const spare: TaskGroup = { ...sizedLargest, awsvpc: anyAwsvpc, count: 1, label: "room for one more largest task" };
-  const demand = (count: (s: ClusterService) => number) => [...groupsAt(count), ...[rolling(count)].filter((g): g is TaskGroup => !!g), spare];
+  const demand = (count: (s: ClusterService) => number) => [
+    ...groupsAt(count),
+    ...[rolling(count)].filter((g): g is TaskGroup => !!g),
+    spare,
+  ];
 
   // Hosts of the cluster's main type for trough, peak and maximum demand.
   const mainCap = hostCapacity(mainType, prices, seen);
   const mainHost: HostType | undefined = mainCap
-    ? { instanceType: mainType, cpu: mainCap.cpu, memory: mainCap.memory, awsvpcSlots: awsvpcSlots(mainType, prices), hourly: prices.ec2[mainType]?.hourly ?? 0 }
+    ? {
+        instanceType: mainType,
+        cpu: mainCap.cpu,
+        memory: mainCap.memory,
+        awsvpcSlots: awsvpcSlots(mainType, prices),
+        hourly: prices.ec2[mainType]?.hourly ?? 0,
+      }
     : undefined;
   const zones = new Set(live.map((i) => i.availabilityZone).filter(Boolean)).size;
   const minPacked = Math.max(policy.hosts.minPackedHosts, zones);
@@ -138,11 +173,15 @@ export function hostScaling(
   const maxHosts = hostsFor(demand(maxOf));
   const spareHosts = Math.max(1, mainPerHost > 0 ? Math.ceil(N / mainPerHost) : 1);
   const targetCapacity =
-    withoutSpare !== null && withoutSpare > 0 ? Math.max(1, Math.min(100, Math.floor((100 * withoutSpare) / (withoutSpare + spareHosts)))) : 100;
+    withoutSpare !== null && withoutSpare > 0
+      ? Math.max(1, Math.min(100, Math.floor((100 * withoutSpare) / (withoutSpare + spareHosts))))
+      : 100;
 
   const out = scaleOutHosts(schedulable, mainPerHost, N);
   const inHosts = out > 0 ? 0 : scaleInHosts(schedulable, perHost, N);
-  const idleHosts = live.filter((i) => (i.runningTasks ?? 0) === 0 && i.remaining.cpu >= i.registered.cpu && i.remaining.memory >= i.registered.memory).length;
+  const idleHosts = live.filter(
+    (i) => (i.runningTasks ?? 0) === 0 && i.remaining.cpu >= i.registered.cpu && i.remaining.memory >= i.registered.memory,
+  ).length;
   const action = out > 0 ? "scale-out" : inHosts > 0 ? "scale-in" : "hold";
   const largestFrom = [...new Set([cpuMax.finding.service, memMax.finding.service])];
   const task = `the largest task (${largestFrom.join(" + ")}: ${largest.cpu} cpu / ${largest.memory} MiB${largest.awsvpc ? ", awsvpc" : ""})`;
@@ -152,7 +191,9 @@ export function hostScaling(
       : action === "scale-in"
         ? `${schedulable} more of ${task} fit; ${inHosts} host${inHosts === 1 ? "" : "s"} can go (drain the emptiest), leaving room for at least ${N}${idleHosts > inHosts ? ` — not ${idleHosts}, though ${idleHosts} run no tasks: that would leave fewer than ${N} and trigger a scale-out` : ""}`
         : `${schedulable} more of ${task} fit: enough, and less than a host's worth (${perHost}) plus ${N} spare` +
-          (desired !== null && desired < live.length ? `; once the tasks are right-sized, ${desired} ${mainType} hosts would do (${live.length} now)` : "");
+          (desired !== null && desired < live.length
+            ? `; once the tasks are right-sized, ${desired} ${mainType} hosts would do (${live.length} now)`
+            : "");
 
   const hostScalingOut: HostScaling = {
     largestTask: { cpu: largest.cpu, memory: largest.memory, awsvpc: largest.awsvpc, services: largestFrom },
@@ -198,7 +239,10 @@ export function hostScaling(
     memoryReservedPercent: p.memoryReservedPercent,
     limitedBy: p.limitedBy,
   });
-  const demandTotal = peakDemand.reduce((a, g) => ({ tasks: a.tasks + g.count, cpu: a.cpu + g.cpu * g.count, memory: a.memory + g.memory * g.count }), { tasks: 0, cpu: 0, memory: 0 });
+  const demandTotal = peakDemand.reduce(
+    (a, g) => ({ tasks: a.tasks + g.count, cpu: a.cpu + g.cpu * g.count, memory: a.memory + g.memory * g.count }),
+    { tasks: 0, cpu: 0, memory: 0 },
+  );
   const rollingGroup = rolling(peakOf);
   const packing: PackingSection | null = sameArch
     ? {
@@ -258,4 +302,3 @@ export function hostScaling(
 function minTasks(s: ClusterService): number {
   return s.finding.evidence.minTasks ?? s.service.desiredCount;
 }
-

@@ -56,7 +56,10 @@ export function mergeGroups(groups: readonly TaskGroup[]): TaskGroup[] {
  * undefined when a task does not fit an empty host. Hosts that cannot take even the smallest task still
  * to come are dropped from the scan, so the work grows with the open hosts, not all of them.
  */
-export function packOnto(groups: readonly TaskGroup[], t: HostType): { bins: Bin[]; used: { cpu: number; memory: number; slots: number } } | undefined {
+export function packOnto(
+  groups: readonly TaskGroup[],
+  t: HostType,
+): { bins: Bin[]; used: { cpu: number; memory: number; slots: number } } | undefined {
   const share = (g: TaskGroup) => Math.max(g.cpu / t.cpu, g.memory / t.memory);
   const order = groups.filter((g) => g.count > 0).sort((a, b) => share(b) - share(a) || b.cpu - a.cpu || b.memory - a.memory);
   // The smallest cpu and memory of any task from position k on, and whether any of them needs no ENI.
@@ -73,7 +76,11 @@ export function packOnto(groups: readonly TaskGroup[], t: HostType): { bins: Bin
   const used = { cpu: 0, memory: 0, slots: 0 };
   for (let k = 0; k < order.length; k++) {
     const g = order[k]!;
-    const perEmpty = Math.min(Math.floor(t.cpu / g.cpu), Math.floor(t.memory / g.memory), g.awsvpc ? t.awsvpcSlots : Number.POSITIVE_INFINITY);
+    const perEmpty = Math.min(
+      Math.floor(t.cpu / g.cpu),
+      Math.floor(t.memory / g.memory),
+      g.awsvpc ? t.awsvpcSlots : Number.POSITIVE_INFINITY,
+    );
     if (!(perEmpty >= 1)) return undefined;
     let left = g.count;
     // First fit: the open hosts in order, as many as each still holds.
@@ -167,7 +174,11 @@ export interface PackingChoice {
  * that cost — (hosts it needs at least − 1) × its price + the cheapest host — and the search stops once
  * no type left can beat the best, so most of a 500-type catalogue is never packed.
  */
-export function cheapestPacking(tasks: readonly TaskGroup[], types: readonly HostType[], opts: { keep?: number; minHosts?: number } = {}): PackingChoice | undefined {
+export function cheapestPacking(
+  tasks: readonly TaskGroup[],
+  types: readonly HostType[],
+  opts: { keep?: number; minHosts?: number } = {},
+): PackingChoice | undefined {
   const keep = opts.keep ?? 3;
   const minHosts = Math.max(1, opts.minHosts ?? 1);
   const groups = mergeGroups(tasks);
@@ -191,7 +202,8 @@ export function cheapestPacking(tasks: readonly TaskGroup[], types: readonly Hos
     const need = { cpu: t.cpu - last.cpu, memory: t.memory - last.memory, slots: t.awsvpcSlots - last.slots };
     let cheaper: HostType | undefined;
     for (const o of last.cpu === t.cpu && last.memory === t.memory ? [] : types) {
-      if (o.cpu >= need.cpu && o.memory >= need.memory && o.awsvpcSlots >= need.slots && o.hourly < (cheaper?.hourly ?? t.hourly)) cheaper = o;
+      if (o.cpu >= need.cpu && o.memory >= need.memory && o.awsvpcSlots >= need.slots && o.hourly < (cheaper?.hourly ?? t.hourly))
+        cheaper = o;
     }
     const mixed = cheaper ? describe(t, r.bins, r.used, { last: cheaper }) : single;
     done.push({ single, mixed });

@@ -36,12 +36,7 @@ export interface SizeOptions {
   exact?: ((p: number) => number | undefined) | undefined;
 }
 
-export function sizeResource(
-  allocated: number,
-  seriesPercent: ArrayLike<number>,
-  rp: ResourcePolicy,
-  opts: SizeOptions,
-): ResourceSizing {
+export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>, rp: ResourcePolicy, opts: SizeOptions): ResourceSizing {
   const observedPercent = opts.exact?.(rp.percentile) ?? percentile(seriesPercent, rp.percentile);
   const statistic = describeStatistic(rp);
   if (Number.isNaN(observedPercent)) {

@@ -29,8 +29,7 @@ export interface AdviseContext {
 }
 
 const LEVELS: Confidence[] = ["high", "medium", "low", "none"];
-const capAt = (c: Confidence, cap: Confidence): Confidence =>
-  LEVELS.indexOf(c) >= LEVELS.indexOf(cap) ? c : cap;
+const capAt = (c: Confidence, cap: Confidence): Confidence => (LEVELS.indexOf(c) >= LEVELS.indexOf(cap) ? c : cap);
 
 const unknownEvidence = (statistic: string, target: number, allocated: number | undefined): ResourceEvidence => ({
   statistic,
@@ -44,23 +43,14 @@ const unknownEvidence = (statistic: string, target: number, allocated: number | 
 
 type Pricer = (cpu: number, memory: number) => number | undefined;
 
-function pricerFor(
-  placement: Placement,
-  td: TaskDefinition,
-  service: Service,
-  ctx: AdviseContext,
-  reasons: Reasons,
-): Pricer {
+function pricerFor(placement: Placement, td: TaskDefinition, service: Service, ctx: AdviseContext, reasons: Reasons): Pricer {
   const pricer = taskPricer(placement, td, ctx.prices, ctx.policy.fargate.spotDiscount, ctx.ec2Units.get(service.cluster));
   if (pricer === "external") {
     reasons.add("external-launch-type", "EXTERNAL (ECS Anywhere) capacity is your own hardware: no AWS price");
     return () => undefined;
   }
   if (pricer === "unpriced-ec2") {
-    reasons.add(
-      "no-price",
-      `no priced container instances in cluster ${service.cluster}: the EC2 cost of this service is unknown`,
-    );
+    reasons.add("no-price", `no priced container instances in cluster ${service.cluster}: the EC2 cost of this service is unknown`);
     return () => undefined;
   }
   return pricer;
@@ -75,10 +65,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   for (const message of ctx.issues.get(key) ?? []) reasons.add("collection-incomplete", message);
 
   if (!td) {
-    reasons.add(
-      "task-definition-missing",
-      `task definition ${service.taskDefinition} is not in the snapshot, so its size is unknown`,
-    );
+    reasons.add("task-definition-missing", `task definition ${service.taskDefinition} is not in the snapshot, so its size is unknown`);
     return {
       cluster: service.cluster,
       service: service.name,
@@ -151,11 +138,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       : undefined;
 
   const cpuSeries = history ? (policy.cpu.series === "maximum" ? history.cpuMaximum : history.cpuAverage) : undefined;
-  const memSeries = history
-    ? policy.memory.series === "maximum"
-      ? history.memoryMaximum
-      : history.memoryAverage
-    : undefined;
+  const memSeries = history ? (policy.memory.series === "maximum" ? history.memoryMaximum : history.memoryAverage) : undefined;
 
   // How much data, and how good — counted at the resolution CloudWatch served.
   const stats = history?.summary;
@@ -172,14 +155,11 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   const dataHours = history ? (points * sourcePeriod) / 3600 : 0;
   let gapPercent = 0;
   if (history && points > 0) {
-    const first = Math.min(
-      ...[firstPresentIndex(cpuSeries!), firstPresentIndex(memSeries!)].filter((i) => i >= 0),
-    );
+    const first = Math.min(...[firstPresentIndex(cpuSeries!), firstPresentIndex(memSeries!)].filter((i) => i >= 0));
     const span = ((history.length - first) * history.periodSeconds) / sourcePeriod;
     gapPercent = span > 0 ? Math.max(0, ((span - points) / span) * 100) : 0;
   }
-  const exactOf = (key: keyof NonNullable<typeof stats>) =>
-    stats ? (p: number) => stats[key].quantiles[String(p)] : undefined;
+  const exactOf = (key: keyof NonNullable<typeof stats>) => (stats ? (p: number) => stats[key].quantiles[String(p)] : undefined);
   // Stops between the window's last whole period and the collection still count.
   const oom = oomEvidence(service.stoppedTasks, ctx.windowStartMs, Math.max(ctx.windowEndMs, ctx.collectedAtMs));
   const tracked = targetTracking(service.autoscaling);
@@ -282,10 +262,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
     const hoursSince = (ctx.windowEndMs - history.lastDeploymentMs) / 3_600_000;
     if (hoursSince < policy.recentDeploymentHours) {
       confidence = capAt(confidence, "medium");
-      reasons.add(
-        "recent-deployment",
-        `deployed ${fmtHours(hoursSince)} before the window ends: little data on the version running now`,
-      );
+      reasons.add("recent-deployment", `deployed ${fmtHours(hoursSince)} before the window ends: little data on the version running now`);
     } else if (history.sizeChanges.length === 0) {
       reasons.add(
         "deployed-in-window",
@@ -324,8 +301,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   const cpuTracked = tracked.has("cpu");
   const memTracked = tracked.has("memory");
   const hard = alloc.memoryHardLimit ?? alloc.memory;
-  const bumpTo =
-    oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
+  const bumpTo = oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
   const cpu = sizeResource(alloc.cpu, cpuSeries!, policy.cpu, {
     minChangePercent: policy.minChangePercent,
     tracked: cpuTracked,
@@ -441,7 +417,10 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
         ? "upsize"
         : "resize";
   if (action === "keep" && !reasons.list.some((r) => r.severity === "risk") && blocked.length === 0) {
-    reasons.add("well-sized", `${summary("CPU", cpu, fmtCpu)}, ${summary("memory", memory, fmtMiB)}: ${roundingNote ?? "no change is worth making"}`);
+    reasons.add(
+      "well-sized",
+      `${summary("CPU", cpu, fmtCpu)}, ${summary("memory", memory, fmtMiB)}: ${roundingNote ?? "no change is worth making"}`,
+    );
   }
 
   const recHourly = price(recCpu, recMem);
@@ -457,12 +436,14 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
     policy,
   });
   if (scaling && scaling.action !== "ok") {
-    const code = ({
-      "propose-target-tracking": "autoscaling-proposed",
-      "raise-max": "autoscaling-capped",
-      "lower-min": "autoscaling-min-high",
-      "raise-target": "autoscaling-target-low",
-    } as const)[scaling.action];
+    const code = (
+      {
+        "propose-target-tracking": "autoscaling-proposed",
+        "raise-max": "autoscaling-capped",
+        "lower-min": "autoscaling-min-high",
+        "raise-target": "autoscaling-target-low",
+      } as const
+    )[scaling.action];
     reasons.add(code, scaling.message);
   }
   return {
@@ -491,12 +472,7 @@ function summary(name: string, r: ResourceSizing, unit: (n: number) => string): 
   return `${name} ${e.statistic} ${fmtPct(e.observedPercent)} of ${unit(e.allocated)}`;
 }
 
-function explainResource(
-  which: "cpu" | "memory",
-  r: ResourceSizing,
-  final: "down" | "up" | "same",
-  reasons: Reasons,
-): void {
+function explainResource(which: "cpu" | "memory", r: ResourceSizing, final: "down" | "up" | "same", reasons: Reasons): void {
   const e = r.evidence;
   if (e.observedPercent === null || e.allocated === null) return;
   const unit = which === "cpu" ? fmtCpu : fmtMiB;

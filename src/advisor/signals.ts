@@ -19,8 +19,7 @@ export function oomEvidence(stopped: readonly StoppedTask[], fromMs: number, toM
   for (const t of stopped) {
     const at = Date.parse(t.stoppedAt);
     if (at < fromMs || at > toMs) continue;
-    const proven =
-      OOM_TEXT.test(t.stoppedReason ?? "") || t.containers.some((c) => OOM_TEXT.test(c.reason ?? ""));
+    const proven = OOM_TEXT.test(t.stoppedReason ?? "") || t.containers.some((c) => OOM_TEXT.test(c.reason ?? ""));
     if (proven) {
       kills++;
       if (!lastKillAt || at > Date.parse(lastKillAt)) lastKillAt = t.stoppedAt;

@@ -33,7 +33,11 @@ export function calcCommand(io: Io): Command {
   return new Command("calc")
     .description("right-size one task: needed = allocated × utilization ÷ target, snapped to what ECS accepts")
     .option("--cpu <units>", "cpu units allocated now (1024 = 1 vCPU)", positive("--cpu", "cpu units"))
-    .option("--cpu-util <pct>", "CPU utilization observed, percent (may exceed 100 on EC2)", percent("--cpu-util", { max: Number.POSITIVE_INFINITY }))
+    .option(
+      "--cpu-util <pct>",
+      "CPU utilization observed, percent (may exceed 100 on EC2)",
+      percent("--cpu-util", { max: Number.POSITIVE_INFINITY }),
+    )
     .option("--target-cpu <pct>", "CPU utilization to size for", percent("--target-cpu", { min: 1 }), CALC_TARGETS.cpu)
     .option("--memory <mib>", "memory allocated now, MiB", positive("--memory", "MiB"))
     .option("--mem-util <pct>", "memory utilization observed, percent", percent("--mem-util", { max: Number.POSITIVE_INFINITY }))
@@ -51,7 +55,10 @@ Examples:
     )
     .action((flags: CalcFlags) => {
       if (flags.cpu === undefined && flags.memory === undefined) {
-        throw new UserError("calc needs --cpu with --cpu-util, or --memory with --mem-util", "e.g. ecs-advisor calc --cpu 1024 --cpu-util 40");
+        throw new UserError(
+          "calc needs --cpu with --cpu-util, or --memory with --mem-util",
+          "e.g. ecs-advisor calc --cpu 1024 --cpu-util 40",
+        );
       }
       if ((flags.cpu === undefined) !== (flags.cpuUtil === undefined)) {
         throw new UserError("--cpu and --cpu-util go together", "give both, e.g. --cpu 1024 --cpu-util 40");
@@ -72,10 +79,18 @@ Examples:
         prices,
       });
       if (flags.json) {
-        io.stdout.write(`${JSON.stringify({ ...result, prices: { source: prices.source, asOf: prices.asOf, region: prices.region } }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ ...result, prices: { source: prices.source, asOf: prices.asOf, region: prices.region } }, null, 2)}\n`,
+        );
         return;
       }
-      io.stdout.write(renderCalc(result, flags, `${prices.region} On-Demand, ${flags.os === "windows" ? "Windows" : "Linux"} ${flags.arch === "arm64" ? "ARM" : "x86"}; bundled prices as of ${prices.asOf}`));
+      io.stdout.write(
+        renderCalc(
+          result,
+          flags,
+          `${prices.region} On-Demand, ${flags.os === "windows" ? "Windows" : "Linux"} ${flags.arch === "arm64" ? "ARM" : "x86"}; bundled prices as of ${prices.asOf}`,
+        ),
+      );
     });
 }
 

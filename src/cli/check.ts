@@ -34,15 +34,33 @@ interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
 export function checkCommand(io: Io): Command {
   const cmd = new Command("check")
     .description("check task-definition changes against real usage and cost (for CI): exit 0 pass, 1 violation, 2 error")
-    .argument("<taskdef...>", "task definition files: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML)")
+    .argument(
+      "<taskdef...>",
+      "task definition files: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML)",
+    )
     .option("--demo", "check against the embedded demo fleet")
     .option("--snapshot <file>", "check against a snapshot file (from `ecs-advisor collect`)")
-    .addOption(new Option("--format <name>", "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations); default: from --out's extension (.md, .json), else text").choices(CHECK_FORMATS).default("text"))
+    .addOption(
+      new Option(
+        "--format <name>",
+        "text, markdown (a PR comment), json (schema/check-v1.schema.json) or github (annotations); default: from --out's extension (.md, .json), else text",
+      )
+        .choices(CHECK_FORMATS)
+        .default("text"),
+    )
     .option("--out <file>", "write to a file instead of stdout")
-    .option("--also <format=file>", "also write another format of the same result to a file, e.g. markdown=comment.md; repeatable", (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      "--also <format=file>",
+      "also write another format of the same result to a file, e.g. markdown=comment.md; repeatable",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option("--max-increase <limit>", 'fail when monthly cost rises by more than this: "50" or "$50" (dollars), "10%"; repeatable', list)
     .option("--fail-on <list>", `what fails the check: ${[...CATEGORIES, "none"].join(", ")} or rule names (default: all)`, list)
-    .option("--overprovisioned <pct>", `over-provisioned above the recommendation by more than this (default ${DEFAULT_CHECK_POLICY.overprovisionedPercent})`, percent("--overprovisioned", { min: 0, max: Number.POSITIVE_INFINITY }))
+    .option(
+      "--overprovisioned <pct>",
+      `over-provisioned above the recommendation by more than this (default ${DEFAULT_CHECK_POLICY.overprovisionedPercent})`,
+      percent("--overprovisioned", { min: 0, max: Number.POSITIVE_INFINITY }),
+    )
     .option("--require-evidence", "fail a task definition no service in the evidence runs")
     .option("--config <file>", "config file (default: .ecs-advisor.yml, .yaml or .json in the current directory)");
   addLiveOptions(cmd);
@@ -121,13 +139,20 @@ function checkPolicyFrom(flags: CheckFlags, config: Config): CheckPolicy {
   const failOn = flags.failOn ?? c["fail-on"] ?? DEFAULT_CHECK_POLICY.failOn;
   for (const item of failOn) {
     if (item !== "none" && !(CATEGORIES as readonly string[]).includes(item) && !(CHECK_RULES as readonly string[]).includes(item)) {
-      throw new UserError(`--fail-on ${item}: not a category or rule`, `use ${[...CATEGORIES, "none"].join(", ")} or a rule name: ${CHECK_RULES.join(", ")}`);
+      throw new UserError(
+        `--fail-on ${item}: not a category or rule`,
+        `use ${[...CATEGORIES, "none"].join(", ")} or a rule name: ${CHECK_RULES.join(", ")}`,
+      );
     }
   }
   const maxIncrease = { usd: null as number | null, percent: null as number | null };
   for (const raw of flags.maxIncrease ?? c["max-increase"] ?? []) {
     const v = parseIncrease(raw);
-    if (!v) throw new UserError(`--max-increase ${raw}: not a dollar amount or a percent`, 'write "50" or "$50" for dollars a month, "10%" for a share of today\'s cost');
+    if (!v)
+      throw new UserError(
+        `--max-increase ${raw}: not a dollar amount or a percent`,
+        'write "50" or "$50" for dollars a month, "10%" for a share of today\'s cost',
+      );
     if (v.usd !== undefined) maxIncrease.usd = v.usd;
     if (v.percent !== undefined) maxIncrease.percent = v.percent;
   }
@@ -148,8 +173,14 @@ function resolveServices(names: readonly string[], snapshot: Snapshot): string[]
     const byName = snapshot.services.filter((s) => s.name === n);
     if (byName.length === 1) return `${byName[0]!.cluster}/${n}`;
     if (byName.length > 1) {
-      throw new UserError(`--service ${n} is in ${byName.length} clusters (${byName.map((s) => s.cluster).join(", ")})`, `name one: --service ${byName[0]!.cluster}/${n}`);
+      throw new UserError(
+        `--service ${n} is in ${byName.length} clusters (${byName.map((s) => s.cluster).join(", ")})`,
+        `name one: --service ${byName[0]!.cluster}/${n}`,
+      );
     }
-    throw new UserError(`--service ${n} is not in the evidence`, "give it as cluster/name, as the report lists it (ecs-advisor report --snapshot FILE)");
+    throw new UserError(
+      `--service ${n} is not in the evidence`,
+      "give it as cluster/name, as the report lists it (ecs-advisor report --snapshot FILE)",
+    );
   });
 }

@@ -48,7 +48,9 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
     io.stderr.write(
       `wrote ${flags.out}: ${snapshot.services.length} services (${withData} with metrics) on ${snapshot.clusters.length} clusters, ` +
         `${snapshot.window.periodSeconds}-second periods; ${total} API calls in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (snapshot.issues.length ? `; ${snapshot.issues.length} warning${snapshot.issues.length === 1 ? "" : "s"} (in the snapshot and the report)` : "") +
+        (snapshot.issues.length
+          ? `; ${snapshot.issues.length} warning${snapshot.issues.length === 1 ? "" : "s"} (in the snapshot and the report)`
+          : "") +
         "\n",
     );
   });

@@ -31,9 +31,11 @@ export function parseIncrease(value: string | number): { usd?: number; percent?:
   return m[3] ? { percent: n } : { usd: n };
 }
 
-const failOnItem = z.string().refine((s) => s === "none" || (CATEGORIES as readonly string[]).includes(s) || (CHECK_RULES as readonly string[]).includes(s), {
-  message: `expected one of ${[...CATEGORIES, "none"].join(", ")}, or a rule name (${CHECK_RULES.join(", ")})`,
-});
+const failOnItem = z
+  .string()
+  .refine((s) => s === "none" || (CATEGORIES as readonly string[]).includes(s) || (CHECK_RULES as readonly string[]).includes(s), {
+    message: `expected one of ${[...CATEGORIES, "none"].join(", ")}, or a rule name (${CHECK_RULES.join(", ")})`,
+  });
 const increaseItem = z.union([z.number(), z.string()]).refine((v) => parseIncrease(v) !== undefined, {
   message: 'expected a monthly dollar amount ("$50" or 50) or a percent ("10%")',
 });
@@ -81,7 +83,10 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
-    throw new UserError(`${shown}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, "fix the syntax; see the README's section on check for the format");
+    throw new UserError(
+      `${shown}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+      "fix the syntax; see the README's section on check for the format",
+    );
   }
   const raw = doc.toJS() ?? {};
   const parsed = configSchema.safeParse(raw);
@@ -94,7 +99,10 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
     const line = isNode(node) && node.range ? lines.linePos(node.range[0]).line : undefined;
     const name = at.join(".") || "(top level)";
     const what = keys.length ? `unknown setting ${name}` : `${name}: ${issue.message}`;
-    throw new UserError(`${shown}${line ? `:${line}` : ""}: ${what}`, "settings go under check: fail-on, max-increase, overprovisioned, require-evidence, rules");
+    throw new UserError(
+      `${shown}${line ? `:${line}` : ""}: ${what}`,
+      "settings go under check: fail-on, max-increase, overprovisioned, require-evidence, rules",
+    );
   }
   return { config: parsed.data, path };
 }

@@ -38,5 +38,8 @@ export function wantsColor(stream: OutStream, env: Io["env"]): boolean {
 export function generatedAt(io: Io): string {
   const epoch = io.env.SOURCE_DATE_EPOCH;
   if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000).toISOString().replace(".000Z", "Z");
-  return io.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  return io
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z");
 }

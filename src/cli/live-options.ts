@@ -49,6 +49,8 @@ export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
     refreshPrices: flags.refreshPrices,
     ...(io.env.ECS_ADVISOR_CACHE_DIR ? { cacheDir: io.env.ECS_ADVISOR_CACHE_DIR } : {}),
     progress: terminalProgress(io.stderr),
-    ...(flags.debug ? { trace: (action: string, ms: number, outcome: string) => void io.stderr.write(`aws ${action} ${ms.toFixed(0)} ms ${outcome}\n`) } : {}),
+    ...(flags.debug
+      ? { trace: (action: string, ms: number, outcome: string) => void io.stderr.write(`aws ${action} ${ms.toFixed(0)} ms ${outcome}\n`) }
+      : {}),
   };
 }

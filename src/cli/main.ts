@@ -14,9 +14,7 @@ import { reportCommand } from "./report.js";
 
 export function buildProgram(io: Io): Command {
   const program = new Command("ecs-advisor")
-    .description(
-      "ECS cost and autoscaling advisor: right-sized task cpu/memory, host scaling and the dollars for every change",
-    )
+    .description("ECS cost and autoscaling advisor: right-sized task cpu/memory, host scaling and the dollars for every change")
     .version(packageVersion(), "-V, --version")
     .option("--debug", "show stack traces for unexpected errors")
     .configureOutput({

@@ -50,7 +50,13 @@ export function duration(name: string) {
 
 /** Repeatable and comma-separated: --cluster a --cluster b,c → [a, b, c]. */
 export function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** An http(s) URL (for links people will open). */
@@ -62,7 +68,8 @@ export function httpUrl(name: string) {
     } catch {
       u = undefined;
     }
-    if (!u || (u.protocol !== "https:" && u.protocol !== "http:")) throw new InvalidArgumentError(`${name} takes an http(s) URL, got ${JSON.stringify(value)}`);
+    if (!u || (u.protocol !== "https:" && u.protocol !== "http:"))
+      throw new InvalidArgumentError(`${name} takes an http(s) URL, got ${JSON.stringify(value)}`);
     return value;
   };
 }

@@ -17,11 +17,7 @@ export function addPolicyOptions(cmd: Command): Command {
   const d = DEFAULT_POLICY;
   return cmd
     .option("--target-cpu <pct>", `CPU utilization to size for (default ${d.cpu.target})`, percent("--target-cpu", { min: 1 }))
-    .option(
-      "--target-memory <pct>",
-      `memory utilization to size for (default ${d.memory.target})`,
-      percent("--target-memory", { min: 1 }),
-    )
+    .option("--target-memory <pct>", `memory utilization to size for (default ${d.memory.target})`, percent("--target-memory", { min: 1 }))
     .option(
       "--cpu-percentile <p>",
       `percentile of per-period CPU Maximum to size from (default ${d.cpu.percentile})`,

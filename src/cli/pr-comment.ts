@@ -24,13 +24,19 @@ export interface CommentResult {
   message: string;
 }
 
-export async function upsertComment(body: string, env: CommentEnv, fetchImpl: typeof fetch = fetch, opts: { updateOnly?: boolean } = {}): Promise<CommentResult> {
+export async function upsertComment(
+  body: string,
+  env: CommentEnv,
+  fetchImpl: typeof fetch = fetch,
+  opts: { updateOnly?: boolean } = {},
+): Promise<CommentResult> {
   const token = env.GITHUB_TOKEN;
   const repo = env.GITHUB_REPOSITORY;
   const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   const pr = env.PR_NUMBER ?? prFromEvent(env.GITHUB_EVENT_PATH);
   if (!token) return { action: "skipped", message: "no GITHUB_TOKEN: the comment was not posted" };
-  if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) return { action: "skipped", message: "GITHUB_REPOSITORY is not owner/name: the comment was not posted" };
+  if (!repo || !/^[^/]+\/[^/]+$/.test(repo))
+    return { action: "skipped", message: "GITHUB_REPOSITORY is not owner/name: the comment was not posted" };
   if (!pr || !/^\d+$/.test(pr)) return { action: "skipped", message: "not a pull request (no PR number): the comment was not posted" };
   const text = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
   const headers = {
@@ -41,14 +47,22 @@ export async function upsertComment(body: string, env: CommentEnv, fetchImpl: ty
     "user-agent": "ecs-advisor",
   };
   const call = async (method: string, path: string, payload?: unknown) => {
-    const res = await fetchImpl(`${api}${path}`, { method, headers, ...(payload ? { body: JSON.stringify(payload) } : {}), signal: AbortSignal.timeout(15_000) });
+    const res = await fetchImpl(`${api}${path}`, {
+      method,
+      headers,
+      ...(payload ? { body: JSON.stringify(payload) } : {}),
+      signal: AbortSignal.timeout(15_000),
+    });
     if (!res.ok) throw new HttpError(method, path, res.status);
     return res.json() as Promise<unknown>;
   };
   try {
     let existing: number | undefined;
     for (let page = 1; page <= 50 && existing === undefined; page++) {
-      const list = (await call("GET", `/repos/${repo}/issues/${pr}/comments?per_page=100&page=${page}`)) as Array<{ id: number; body?: string }>;
+      const list = (await call("GET", `/repos/${repo}/issues/${pr}/comments?per_page=100&page=${page}`)) as Array<{
+        id: number;
+        body?: string;
+      }>;
       existing = list.find((c) => typeof c.body === "string" && c.body.includes(COMMENT_MARKER))?.id;
       if (list.length < 100) break;
     }
@@ -56,11 +70,17 @@ export async function upsertComment(body: string, env: CommentEnv, fetchImpl: ty
       await call("PATCH", `/repos/${repo}/issues/comments/${existing}`, { body: text });
       return { action: "updated", message: `updated the ecs-advisor comment on pull request #${pr}` };
     }
-    if (opts.updateOnly) return { action: "skipped", message: `no earlier ecs-advisor comment on pull request #${pr} to update; none posted (comment-when)` };
+    if (opts.updateOnly)
+      return { action: "skipped", message: `no earlier ecs-advisor comment on pull request #${pr} to update; none posted (comment-when)` };
     await call("POST", `/repos/${repo}/issues/${pr}/comments`, { body: text });
     return { action: "created", message: `commented on pull request #${pr}` };
   } catch (e) {
-    const why = e instanceof HttpError ? `${e.method} ${e.path.replace(/\?.*$/, "")} answered ${e.status}${e.status === 403 ? " (a read-only token, as on pull requests from forks?)" : ""}` : (e as Error).name === "TimeoutError" ? "GitHub did not answer within 15 s" : `could not reach ${api}`;
+    const why =
+      e instanceof HttpError
+        ? `${e.method} ${e.path.replace(/\?.*$/, "")} answered ${e.status}${e.status === 403 ? " (a read-only token, as on pull requests from forks?)" : ""}`
+        : (e as Error).name === "TimeoutError"
+          ? "GitHub did not answer within 15 s"
+          : `could not reach ${api}`;
     return { action: "failed", message: `the pull-request comment was not posted: ${why}` };
   }
 }
@@ -113,5 +133,7 @@ if (isMain) {
   // GitHub shows "::warning::" lines as annotations; the job's result is the check's, not the comment's.
   // Not commenting because comment-when said so is no warning.
   const chosen = updateOnly && r.action === "skipped" && r.message.startsWith("no earlier");
-  process.stdout.write(r.action === "failed" || (r.action === "skipped" && !chosen) ? `::warning title=ecs-advisor::${r.message}\n` : `${r.message}\n`);
+  process.stdout.write(
+    r.action === "failed" || (r.action === "skipped" && !chosen) ? `::warning title=ecs-advisor::${r.message}\n` : `${r.message}\n`,
+  );
 }

@@ -33,7 +33,14 @@ function loadChartJs(): string {
 }
 
 /** --out report.html without --format means html: the file's extension names the format. */
-export const FORMAT_BY_EXTENSION: Record<string, FormatName> = { ".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".csv": "csv", ".txt": "table" };
+export const FORMAT_BY_EXTENSION: Record<string, FormatName> = {
+  ".html": "html",
+  ".htm": "html",
+  ".json": "json",
+  ".md": "markdown",
+  ".csv": "csv",
+  ".txt": "table",
+};
 
 export function formatFor(given: FormatName | undefined, out: string | undefined): FormatName {
   if (given) return given;
@@ -42,11 +49,20 @@ export function formatFor(given: FormatName | undefined, out: string | undefined
 }
 
 /** The TUI when a person is at a terminal: not piped, not in CI, no format or file asked for. */
-export function wantsTui(flags: { interactive?: boolean; out?: string; slackWebhook?: unknown }, formatGiven: boolean, io: Io, stdinIsTTY: boolean): boolean {
+export function wantsTui(
+  flags: { interactive?: boolean; out?: string; slackWebhook?: unknown },
+  formatGiven: boolean,
+  io: Io,
+  stdinIsTTY: boolean,
+): boolean {
   if (flags.interactive === false) return false;
   const terminal = io.stdout.isTTY === true && stdinIsTTY && io.env.TERM !== "dumb";
   if (flags.interactive === true) {
-    if (!terminal) throw new UserError("--interactive needs a terminal: stdin and stdout are not both one", "drop --interactive, or run it in a terminal");
+    if (!terminal)
+      throw new UserError(
+        "--interactive needs a terminal: stdin and stdout are not both one",
+        "drop --interactive, or run it in a terminal",
+      );
     return true;
   }
   const ci = io.env.CI !== undefined && io.env.CI !== "" && io.env.CI !== "false";
@@ -67,7 +83,11 @@ export function reportCommand(io: Io): Command {
     .option("--interactive", "the terminal UI (the default on a terminal, outside CI, without --format or --out)")
     .option("--no-interactive", "never the terminal UI: print --format (table) instead")
     .option("--slack-webhook [url]", "post the Slack digest to this incoming webhook (no URL: SLACK_WEBHOOK_URL)")
-    .option("--report-url <url>", "where the full report will be (e.g. the HTML uploaded to S3): linked from the Slack digest and the markdown", httpUrl("--report-url"));
+    .option(
+      "--report-url <url>",
+      "where the full report will be (e.g. the HTML uploaded to S3): linked from the Slack digest and the markdown",
+      httpUrl("--report-url"),
+    );
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(

@@ -29,7 +29,10 @@ export function writeOutput(io: Io, text: string, out: string | undefined, input
     throw new UserError(`--out ${out} is a directory`, "give a file name, e.g. --out report.json");
   }
   if (!existsSync(dirname(target))) {
-    throw new UserError(`cannot write ${out}: the directory ${dirname(out)} does not exist`, "create the directory first, or choose another --out path");
+    throw new UserError(
+      `cannot write ${out}: the directory ${dirname(out)} does not exist`,
+      "create the directory first, or choose another --out path",
+    );
   }
   writeFileAtomically(target, text, out);
   if (io.stderr.isTTY) io.stderr.write(`wrote ${out}\n`);

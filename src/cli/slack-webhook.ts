@@ -9,15 +9,25 @@ export const SLACK_TIMEOUT_MS = 10_000;
 /** The webhook URL from --slack-webhook URL, or SLACK_WEBHOOK_URL when the flag has no value. */
 export function webhookUrl(flag: string | true, env: Readonly<Record<string, string | undefined>>): string {
   const url = flag === true ? env.SLACK_WEBHOOK_URL : flag;
-  if (!url) throw new UserError("--slack-webhook has no URL and SLACK_WEBHOOK_URL is not set", "set SLACK_WEBHOOK_URL to the incoming webhook's URL (keep it out of shell history), or pass --slack-webhook URL");
+  if (!url)
+    throw new UserError(
+      "--slack-webhook has no URL and SLACK_WEBHOOK_URL is not set",
+      "set SLACK_WEBHOOK_URL to the incoming webhook's URL (keep it out of shell history), or pass --slack-webhook URL",
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError("the Slack webhook URL is not a URL", "copy it from the Slack app's Incoming Webhooks page: https://hooks.slack.com/services/…");
+    throw new UserError(
+      "the Slack webhook URL is not a URL",
+      "copy it from the Slack app's Incoming Webhooks page: https://hooks.slack.com/services/…",
+    );
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new UserError(`the Slack webhook URL must be https (it is ${parsed.protocol.replace(":", "")})`, "copy it from the Slack app's Incoming Webhooks page: https://hooks.slack.com/services/…");
+    throw new UserError(
+      `the Slack webhook URL must be https (it is ${parsed.protocol.replace(":", "")})`,
+      "copy it from the Slack app's Incoming Webhooks page: https://hooks.slack.com/services/…",
+    );
   }
   return url;
 }
@@ -37,14 +47,28 @@ export async function postToSlack(url: string, payload: SlackPayload, timeoutMs 
   } catch (e) {
     const fix = "check the webhook URL in the Slack app (Incoming Webhooks), that the app is still installed and the channel exists";
     if (e instanceof IncomingWebhookHTTPError) {
-      const what = e.statusCode === 404 ? "the webhook is gone or wrong" : e.statusCode === 403 ? "the webhook is not allowed to post" : e.statusCode === 429 ? "rate limited" : e.statusCode >= 500 ? "Slack had an error" : "the message was refused";
-      throw new UserError(`Slack answered ${e.statusCode}${slackCode(e.body)}: ${what}; the digest was not posted`, e.statusCode >= 500 || e.statusCode === 429 ? "try again later" : fix);
+      const what =
+        e.statusCode === 404
+          ? "the webhook is gone or wrong"
+          : e.statusCode === 403
+            ? "the webhook is not allowed to post"
+            : e.statusCode === 429
+              ? "rate limited"
+              : e.statusCode >= 500
+                ? "Slack had an error"
+                : "the message was refused";
+      throw new UserError(
+        `Slack answered ${e.statusCode}${slackCode(e.body)}: ${what}; the digest was not posted`,
+        e.statusCode >= 500 || e.statusCode === 429 ? "try again later" : fix,
+      );
     }
     if (e instanceof IncomingWebhookRequestError) {
       const original = e.original as Error & { name?: string; cause?: { code?: string } };
       const timeout = original.name === "TimeoutError" || original.name === "AbortError";
       throw new UserError(
-        timeout ? `Slack did not answer within ${Math.round(timeoutMs / 1000)} s; the digest was not posted` : `could not reach Slack${original.cause?.code ? ` (${original.cause.code})` : ""}; the digest was not posted`,
+        timeout
+          ? `Slack did not answer within ${Math.round(timeoutMs / 1000)} s; the digest was not posted`
+          : `could not reach Slack${original.cause?.code ? ` (${original.cause.code})` : ""}; the digest was not posted`,
         timeout ? "try again later" : "check the network (a proxy or firewall?) and the webhook URL",
       );
     }

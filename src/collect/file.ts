@@ -33,7 +33,10 @@ export function readSnapshotFile(path: string): Snapshot {
     try {
       text = gunzipSync(bytes).toString("utf8");
     } catch (e) {
-      throw new UserError(`${path} looks gzipped but cannot be decompressed: ${(e as Error).message}`, "the file is damaged or cut short; collect it again");
+      throw new UserError(
+        `${path} looks gzipped but cannot be decompressed: ${(e as Error).message}`,
+        "the file is damaged or cut short; collect it again",
+      );
     }
   } else text = bytes.toString("utf8");
   return parseSnapshotText(text, path);

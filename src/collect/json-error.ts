@@ -72,7 +72,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       }
       for (;;) {
         ws();
-        if (text[i] !== '"') expect('a property name in double quotes');
+        if (text[i] !== '"') expect("a property name in double quotes");
         string();
         ws();
         if (text[i] !== ":") expect('":" after the property name');

@@ -11,7 +11,11 @@ export interface Progress {
 
 export const silentProgress: Progress = { update() {}, note() {}, done() {} };
 
-export function terminalProgress(stream: { write(s: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined }): Progress {
+export function terminalProgress(stream: {
+  write(s: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}): Progress {
   if (!stream.isTTY) return { update() {}, note: (l) => void stream.write(`${l}\n`), done() {} };
   let last = 0;
   let shown = false;

@@ -24,7 +24,12 @@ export interface ProposedTaskDefinition {
     cpu?: number | undefined;
     memory?: number | undefined;
     compatibilities?: number | undefined;
-    containers: Array<{ line?: number | undefined; cpu?: number | undefined; memory?: number | undefined; memoryReservation?: number | undefined }>;
+    containers: Array<{
+      line?: number | undefined;
+      cpu?: number | undefined;
+      memory?: number | undefined;
+      memoryReservation?: number | undefined;
+    }>;
   };
   taskDefinition: TaskDefinition;
 }
@@ -32,7 +37,26 @@ export interface ProposedTaskDefinition {
 const HINT = "check accepts register-task-definition JSON, describe-task-definition output, or a CloudFormation template (JSON or YAML)";
 
 /** CloudFormation's short-form intrinsic functions (!Ref, !Sub, !If …), read as their long forms. */
-const INTRINSICS = ["Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "If", "Equals", "And", "Or", "Not", "Length", "ToJsonString"];
+const INTRINSICS = [
+  "Base64",
+  "Cidr",
+  "FindInMap",
+  "GetAtt",
+  "GetAZs",
+  "ImportValue",
+  "Join",
+  "Select",
+  "Split",
+  "Sub",
+  "Transform",
+  "If",
+  "Equals",
+  "And",
+  "Or",
+  "Not",
+  "Length",
+  "ToJsonString",
+];
 const longName = (tag: string) => (tag === "Ref" || tag === "Condition" ? tag : `Fn::${tag}`);
 const CFN_TAGS = ["Ref", "Condition", ...INTRINSICS].flatMap((t) => [
   { tag: `!${t}`, resolve: (s: string) => ({ [longName(t)]: t === "GetAtt" ? s.split(".") : s }) },
@@ -47,8 +71,10 @@ export function readTaskDefinitionFile(path: string, shown = path): ProposedTask
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(`task definition file not found: ${shown}`, "check the path (relative to the current directory)");
-    if (code === "EISDIR") throw new UserError(`${shown} is a directory, not a task definition file`, "pass the files themselves, e.g. infra/taskdefs/*.json");
+    if (code === "ENOENT")
+      throw new UserError(`task definition file not found: ${shown}`, "check the path (relative to the current directory)");
+    if (code === "EISDIR")
+      throw new UserError(`${shown} is a directory, not a task definition file`, "pass the files themselves, e.g. infra/taskdefs/*.json");
     throw new UserError(`cannot read ${shown}: ${(e as Error).message}`, "check the file's permissions");
   }
   return parseTaskDefinitions(text, shown);
@@ -90,7 +116,10 @@ export function parseTaskDefinitions(text: string, file: string): ProposedTaskDe
     ctx.parameters = isObject(root.Parameters) ? root.Parameters : {};
     const found = Object.entries(root.Resources).filter(([, r]) => isObject(r) && r.Type === "AWS::ECS::TaskDefinition");
     if (found.length === 0) {
-      throw new UserError(`${file}: a CloudFormation template with no AWS::ECS::TaskDefinition resource`, "pass the template that defines the task definitions, or their register-task-definition JSON");
+      throw new UserError(
+        `${file}: a CloudFormation template with no AWS::ECS::TaskDefinition resource`,
+        "pass the template that defines the task definitions, or their register-task-definition JSON",
+      );
     }
     return found.map(([id, r]) => fromCloudFormation(id, r as Record<string, Json>, ctx));
   }
@@ -190,7 +219,10 @@ function build(
 ): ProposedTaskDefinition {
   const containersRaw = td[n.containers];
   if (!Array.isArray(containersRaw) || containersRaw.length === 0) {
-    throw new UserError(`${ctx.file}:${ctx.lineAt([...at, n.containers]) ?? ctx.lineAt(at) ?? "?"}: ${name} has no ${n.containers}`, "a task definition needs at least one container");
+    throw new UserError(
+      `${ctx.file}:${ctx.lineAt([...at, n.containers]) ?? ctx.lineAt(at) ?? "?"}: ${name} has no ${n.containers}`,
+      "a task definition needs at least one container",
+    );
   }
   const cpu = amount(td[n.cpu], [...at, n.cpu], n.cpu, "cpu", ctx);
   const memory = amount(td[n.memory], [...at, n.memory], n.memory, "memory", ctx);
@@ -199,7 +231,8 @@ function build(
     const cAt: Path = [...at, n.containers, i];
     if (!isObject(c)) throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] is not an object`, HINT);
     const cname = text(c[n.name], [...cAt, n.name], `${n.containers}[${i}].${n.name}`, ctx);
-    if (!cname) throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] has no ${n.name}`, "every container needs a name");
+    if (!cname)
+      throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] has no ${n.name}`, "every container needs a name");
     containerLines.push({
       line: ctx.lineAt(cAt),
       cpu: ctx.lineAt([...cAt, n.cpu]),
@@ -221,11 +254,21 @@ function build(
   const compat = td[n.compatibilities];
   const compatibilities = Array.isArray(compat) ? compat.filter((x): x is string => typeof x === "string").map((x) => x.toUpperCase()) : [];
   const platform = isObject(td[n.runtimePlatform]) ? (td[n.runtimePlatform] as Record<string, Json>) : {};
-  const arch = text(platform[n.cpuArchitecture], [...at, n.runtimePlatform, n.cpuArchitecture], n.cpuArchitecture, ctx)?.toUpperCase() ?? "X86_64";
+  const arch =
+    text(platform[n.cpuArchitecture], [...at, n.runtimePlatform, n.cpuArchitecture], n.cpuArchitecture, ctx)?.toUpperCase() ?? "X86_64";
   if (arch !== "X86_64" && arch !== "ARM64") {
-    throw new UserError(`${ctx.file}:${ctx.lineAt([...at, n.runtimePlatform, n.cpuArchitecture]) ?? "?"}: ${n.cpuArchitecture} ${JSON.stringify(arch)} is not X86_64 or ARM64`, HINT);
+    throw new UserError(
+      `${ctx.file}:${ctx.lineAt([...at, n.runtimePlatform, n.cpuArchitecture]) ?? "?"}: ${n.cpuArchitecture} ${JSON.stringify(arch)} is not X86_64 or ARM64`,
+      HINT,
+    );
   }
-  const os = text(platform[n.operatingSystemFamily], [...at, n.runtimePlatform, n.operatingSystemFamily], n.operatingSystemFamily, ctx)?.toUpperCase() ?? "LINUX";
+  const os =
+    text(
+      platform[n.operatingSystemFamily],
+      [...at, n.runtimePlatform, n.operatingSystemFamily],
+      n.operatingSystemFamily,
+      ctx,
+    )?.toUpperCase() ?? "LINUX";
   const mode = text(td[n.networkMode], [...at, n.networkMode], n.networkMode, ctx);
   const storage = isObject(td[n.ephemeralStorage]) ? (td[n.ephemeralStorage] as Record<string, Json>)[n.sizeInGiB] : undefined;
   const taskDefinition: TaskDefinition = {
@@ -287,21 +330,31 @@ function text(value: Json, path: Path, field: string, ctx: Ctx): string | undefi
 }
 
 /** cpu units or MiB from the forms ECS accepts; undefined when the field is absent. */
-function amount(value: Json, path: Path, field: string, kind: "cpu" | "memory", ctx: Ctx, opts: { allowZero?: boolean } = {}): number | undefined {
+function amount(
+  value: Json,
+  path: Path,
+  field: string,
+  kind: "cpu" | "memory",
+  ctx: Ctx,
+  opts: { allowZero?: boolean } = {},
+): number | undefined {
   const v = resolve(value, path, field, ctx);
   if (v === undefined || v === null || v === "") return undefined;
   const where = `${ctx.file}:${ctx.lineAt(path) ?? "?"}`;
   const shown = JSON.stringify(v);
   const numeric = typeof v === "number" ? v : typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : undefined;
   if (numeric !== undefined && (numeric < 0 || (numeric === 0 && !opts.allowZero))) {
-    throw new UserError(`${where}: ${field} ${shown} must be greater than 0`, kind === "cpu" ? "cpu is in units (1024 = 1 vCPU) or vCPU, e.g. 512 or \"0.5 vCPU\"" : "memory is in MiB or GB, e.g. 2048 or \"2 GB\"");
+    throw new UserError(
+      `${where}: ${field} ${shown} must be greater than 0`,
+      kind === "cpu" ? 'cpu is in units (1024 = 1 vCPU) or vCPU, e.g. 512 or "0.5 vCPU"' : 'memory is in MiB or GB, e.g. 2048 or "2 GB"',
+    );
   }
   if (numeric === 0) return 0;
   const parsed = kind === "cpu" ? parseCpuUnits(v) : parseMemoryMiB(v);
   if (parsed === undefined) {
     throw new UserError(
       `${where}: ${field} ${shown} is not a ${kind} value ECS accepts`,
-      kind === "cpu" ? "write cpu units (1024) or vCPU (\"1 vCPU\")" : "write MiB (2048) or GB (\"2GB\", \"2 GB\")",
+      kind === "cpu" ? 'write cpu units (1024) or vCPU ("1 vCPU")' : 'write MiB (2048) or GB ("2GB", "2 GB")',
     );
   }
   return parsed;

@@ -21,7 +21,7 @@ export const RULE_CATEGORY: Record<CheckRule, "invalid" | "risk" | "cost" | "evi
   "container-sum-exceeds-task": "invalid",
   "memory-below-peak": "risk",
   "cpu-below-need": "risk",
-  "overprovisioned": "cost",
+  overprovisioned: "cost",
   "cost-increase": "cost",
   "no-evidence": "evidence",
 };

@@ -110,7 +110,9 @@ export const usageSeriesSchema = z
   .object({
     start: z.string().describe("start of the first bucket"),
     periodSeconds: z.number().describe("bucket length: the window in at most 168 buckets"),
-    cpuPercent: z.array(z.number().nullable()).describe("hottest task's CPU (largest per-period Maximum in the bucket), percent of the current cpu; null = no data"),
+    cpuPercent: z
+      .array(z.number().nullable())
+      .describe("hottest task's CPU (largest per-period Maximum in the bucket), percent of the current cpu; null = no data"),
     memoryPercent: z.array(z.number().nullable()).describe("hottest task's memory, percent of the current memory"),
     tasks: z.array(z.number().nullable()).describe("mean running tasks"),
   })
@@ -298,7 +300,9 @@ export const reportSchema = z.object({
     unpricedServices: z.number().describe("services left out of the dollar totals (no price)"),
     ec2UnreservedMonthlyUsd: usd.describe("EC2 capacity no task reserves; recovered only by scaling hosts in"),
     autoscalingSavingsMonthlyUsd: usd.describe("net of the services' autoscaling advice (not in savingsMonthlyUsd)"),
-    ec2PackingSavingsMonthlyUsd: usd.describe("current EC2 instances − the best packings; overlaps the EC2 services' savings, which it realises"),
+    ec2PackingSavingsMonthlyUsd: usd.describe(
+      "current EC2 instances − the best packings; overlaps the EC2 services' savings, which it realises",
+    ),
   }),
   services: z.array(serviceFindingSchema),
   clusters: z.array(clusterFindingSchema),

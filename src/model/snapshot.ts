@@ -174,9 +174,7 @@ export const serviceSchema = z.object({
   runningCount: count,
   pendingCount: count.optional(),
   createdAt: isoTime.optional(),
-  deploymentConfiguration: z
-    .object({ maximumPercent: z.number().optional(), minimumHealthyPercent: z.number().optional() })
-    .optional(),
+  deploymentConfiguration: z.object({ maximumPercent: z.number().optional(), minimumHealthyPercent: z.number().optional() }).optional(),
   deployments: z.array(deploymentSchema).default([]),
   deploymentHistory: z
     .enum(["complete", "current-only"])
@@ -241,12 +239,7 @@ export const pricesSchema = z.object({
     linuxArm64: fargateRateSchema,
     windowsX86: fargateRateSchema.extend({ osLicenseVcpuHour: z.number().nonnegative() }).optional(),
     ephemeralGbHour: z.number().nonnegative().default(0),
-    spotDiscount: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe("assumed Fargate Spot discount (0.7 = 70 % off); Spot prices vary"),
+    spotDiscount: z.number().min(0).max(1).optional().describe("assumed Fargate Spot discount (0.7 = 70 % off); Spot prices vary"),
   }),
   ec2: z
     .record(
@@ -301,6 +294,5 @@ export type Deployment = Service["deployments"][number];
 export type StoppedTask = Service["stoppedTasks"][number];
 export type CapacityProviderStrategyItem = NonNullable<Service["capacityProviderStrategy"]>[number];
 
-export const taskDefinitionRef = (td: Pick<TaskDefinition, "family" | "revision">): string =>
-  `${td.family}:${td.revision}`;
+export const taskDefinitionRef = (td: Pick<TaskDefinition, "family" | "revision">): string => `${td.family}:${td.revision}`;
 export const serviceKey = (s: Pick<Service, "cluster" | "name">): string => `${s.cluster}/${s.name}`;

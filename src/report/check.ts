@@ -66,7 +66,9 @@ export function costHeadline(r: CheckResult): string {
 
 function verdictLine(r: CheckResult): string {
   const t = r.totals;
-  const counts = [t.errors ? plural(t.errors, "error") : undefined, t.warnings ? plural(t.warnings, "warning") : undefined].filter(Boolean).join(", ");
+  const counts = [t.errors ? plural(t.errors, "error") : undefined, t.warnings ? plural(t.warnings, "warning") : undefined]
+    .filter(Boolean)
+    .join(", ");
   return `${r.verdict === "fail" ? "failed" : "passed"}${counts ? `: ${counts}` : ""}`;
 }
 
@@ -82,7 +84,11 @@ function renderText(r: CheckResult, color: boolean): string {
   const lines: string[] = [];
   const head = `ecs-advisor check ${verdictLine(r)} · ${costHeadline(r)}`;
   lines.push(p.bold(r.verdict === "fail" ? p.red(head) : p.green(head)));
-  lines.push(p.dim(`evidence: ${r.evidence.kind} ${r.evidence.region}, ${fmtDate(r.evidence.window.start)} → ${fmtDate(r.evidence.window.end)} · prices as of ${r.evidence.prices.asOf}`));
+  lines.push(
+    p.dim(
+      `evidence: ${r.evidence.kind} ${r.evidence.region}, ${fmtDate(r.evidence.window.start)} → ${fmtDate(r.evidence.window.end)} · prices as of ${r.evidence.prices.asOf}`,
+    ),
+  );
   for (const td of r.taskDefinitions) {
     lines.push("");
     lines.push(p.bold(`${td.file}  ${td.name}`) + p.dim(` (${td.format}${td.matchedBy === "none" ? ", no service runs it" : ""})`));
@@ -104,7 +110,9 @@ function renderText(r: CheckResult, color: boolean): string {
 function serviceLine(s: CheckedService): string {
   return (
     `${s.cluster}/${s.service}: cpu ${arrow(s.current.cpu, s.proposed.cpu, s.recommended?.cpu)}, memory ${arrow(s.current.memory, s.proposed.memory, s.recommended?.memory)}` +
-    (s.current.monthlyUsd !== null && s.proposed.monthlyUsd !== null ? `, ${arrow(s.current.monthlyUsd, s.proposed.monthlyUsd, s.recommended?.monthlyUsd, money)} a month` : "")
+    (s.current.monthlyUsd !== null && s.proposed.monthlyUsd !== null
+      ? `, ${arrow(s.current.monthlyUsd, s.proposed.monthlyUsd, s.recommended?.monthlyUsd, money)} a month`
+      : "")
   );
 }
 
@@ -122,9 +130,7 @@ function renderMarkdown(r: CheckResult): string {
       `(${md(r.evidence.kind)} ${md(r.evidence.region)}, ${fmtDate(r.evidence.window.start)} → ${fmtDate(r.evidence.window.end)}; prices as of ${md(r.evidence.prices.asOf)}).`,
   );
   const rows = r.taskDefinitions.flatMap((td) =>
-    td.services.length
-      ? td.services.map((s) => ({ td, s }))
-      : [{ td, s: undefined as CheckedService | undefined }],
+    td.services.length ? td.services.map((s) => ({ td, s })) : [{ td, s: undefined as CheckedService | undefined }],
   );
   out.push("");
   out.push("| task definition | service | cpu | memory | $/month |");
@@ -142,7 +148,9 @@ function renderMarkdown(r: CheckResult): string {
     };
     out.push(
       `| ${name} | ${md(`${s.cluster}/${s.service}`)} | ${bold(s.current.cpu, s.proposed.cpu, s.recommended?.cpu)} | ${bold(s.current.memory, s.proposed.memory, s.recommended?.memory)} | ${
-        s.current.monthlyUsd !== null && s.proposed.monthlyUsd !== null ? bold(s.current.monthlyUsd, s.proposed.monthlyUsd, s.recommended?.monthlyUsd, money) : "–"
+        s.current.monthlyUsd !== null && s.proposed.monthlyUsd !== null
+          ? bold(s.current.monthlyUsd, s.proposed.monthlyUsd, s.recommended?.monthlyUsd, money)
+          : "–"
       } |`,
     );
   }
@@ -152,7 +160,9 @@ function renderMarkdown(r: CheckResult): string {
     out.push("**What to fix**");
     out.push("");
     for (const v of violations) {
-      out.push(`- ${v.severity === "error" ? "❌" : "⚠️"} **${v.rule}**${v.existing ? " (already so today; not caused by this change)" : ""} · ${code(where(v))} — ${md(v.message)}`);
+      out.push(
+        `- ${v.severity === "error" ? "❌" : "⚠️"} **${v.rule}**${v.existing ? " (already so today; not caused by this change)" : ""} · ${code(where(v))} — ${md(v.message)}`,
+      );
     }
   }
   if (r.warnings.length) {
@@ -163,10 +173,21 @@ function renderMarkdown(r: CheckResult): string {
   out.push("<details><summary>How this was checked</summary>");
   out.push("");
   const pol = r.policy;
-  const limits = [pol.maxIncrease.usd !== null ? fmtUsd(pol.maxIncrease.usd) : undefined, pol.maxIncrease.percent !== null ? fmtPct(pol.maxIncrease.percent) : undefined].filter(Boolean);
-  out.push(`- fails on: ${pol.failOn.map(md).join(", ") || "nothing"}; cost increase allowed: ${limits.length ? limits.join(" or ") : "any (no limit set)"}; over-provisioned: more than ${fmtPct(pol.overprovisionedPercent)} above the recommendation`);
-  out.push(`- rules: ${Object.entries(pol.rules).map(([k, v]) => `\`${k}\` ${v}`).join(", ")}`);
-  out.push("- memory is checked against the observed peak, cpu against the observed need at the target; a problem the running task definition already has is a warning, not a failure");
+  const limits = [
+    pol.maxIncrease.usd !== null ? fmtUsd(pol.maxIncrease.usd) : undefined,
+    pol.maxIncrease.percent !== null ? fmtPct(pol.maxIncrease.percent) : undefined,
+  ].filter(Boolean);
+  out.push(
+    `- fails on: ${pol.failOn.map(md).join(", ") || "nothing"}; cost increase allowed: ${limits.length ? limits.join(" or ") : "any (no limit set)"}; over-provisioned: more than ${fmtPct(pol.overprovisionedPercent)} above the recommendation`,
+  );
+  out.push(
+    `- rules: ${Object.entries(pol.rules)
+      .map(([k, v]) => `\`${k}\` ${v}`)
+      .join(", ")}`,
+  );
+  out.push(
+    "- memory is checked against the observed peak, cpu against the observed need at the target; a problem the running task definition already has is a warning, not a failure",
+  );
   out.push(`- ${md(r.evidence.prices.source)}`);
   out.push("");
   out.push("</details>");
@@ -181,8 +202,14 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace
 function renderGithub(r: CheckResult): string {
   const out: string[] = [];
   for (const v of r.taskDefinitions.flatMap((td) => td.violations)) {
-    const props = [`file=${escapeProperty(v.file)}`, ...(v.line !== null ? [`line=${v.line}`] : []), `title=${escapeProperty(`ecs-advisor ${v.rule}`)}`];
-    out.push(`::${v.severity} ${props.join(",")}::${escapeData(v.message + (v.existing ? " (already so today; not caused by this change)" : ""))}`);
+    const props = [
+      `file=${escapeProperty(v.file)}`,
+      ...(v.line !== null ? [`line=${v.line}`] : []),
+      `title=${escapeProperty(`ecs-advisor ${v.rule}`)}`,
+    ];
+    out.push(
+      `::${v.severity} ${props.join(",")}::${escapeData(v.message + (v.existing ? " (already so today; not caused by this change)" : ""))}`,
+    );
   }
   for (const w of r.warnings) out.push(`::notice title=ecs-advisor::${escapeData(w.message)}`);
   out.push(`::notice title=ecs-advisor check::${escapeData(`${verdictLine(r)} · ${costHeadline(r)}`)}`);

@@ -4,7 +4,14 @@ import { fmtDate, fmtPct, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Reason, Report, ServiceFinding } from "../model/report.js";
 
 /** The risk a service carries, most urgent first: OOM kills, then leaks, then the rest. */
-const RISK_ORDER = ["oom-kills", "memory-leak-suspected", "possible-oom", "memory-underprovisioned", "cpu-saturated", "cpu-underprovisioned"];
+const RISK_ORDER = [
+  "oom-kills",
+  "memory-leak-suspected",
+  "possible-oom",
+  "memory-underprovisioned",
+  "cpu-saturated",
+  "cpu-underprovisioned",
+];
 
 const riskRank = (r: Reason): number => {
   const i = RISK_ORDER.indexOf(r.code);
@@ -27,7 +34,9 @@ export function risks(report: Report): RiskItem[] {
     const reason = riskOf(s);
     return reason ? [{ service: s, reason }] : [];
   });
-  return items.sort((a, b) => riskRank(a.reason) - riskRank(b.reason) || (b.service.current.monthlyUsd ?? 0) - (a.service.current.monthlyUsd ?? 0));
+  return items.sort(
+    (a, b) => riskRank(a.reason) - riskRank(b.reason) || (b.service.current.monthlyUsd ?? 0) - (a.service.current.monthlyUsd ?? 0),
+  );
 }
 
 /** Services whose recommendation saves money, biggest first. */
@@ -65,7 +74,8 @@ export function extras(report: Report): string[] {
     const net = t.autoscalingSavingsMonthlyUsd;
     out.push(`autoscaling advice for ${plural(scaled, "service")}: ${fmtUsdMonthly(Math.abs(net))} ${net >= 0 ? "less" : "more"}`);
   }
-  if (t.ec2PackingSavingsMonthlyUsd > 0) out.push(`EC2 hosts packed onto cheaper types: ${fmtUsdMonthly(t.ec2PackingSavingsMonthlyUsd)} less`);
+  if (t.ec2PackingSavingsMonthlyUsd > 0)
+    out.push(`EC2 hosts packed onto cheaper types: ${fmtUsdMonthly(t.ec2PackingSavingsMonthlyUsd)} less`);
   return out;
 }
 

@@ -18,7 +18,10 @@ import { html } from "./text.js";
 
 /** JSON that is safe inside <script>: no "<", and no line separators JavaScript once choked on. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** The page's data: the published report, trimmed to what the page shows. */
@@ -53,7 +56,8 @@ function pageData(r: Report) {
     clusters: r.clusters.map((c) => ({
       cluster: c.cluster,
       kind: c.kind,
-      instances: c.hostScaling?.instances.map((i) => ({ id: i.id, type: i.instanceType, registered: i.registered, remaining: i.remaining })) ?? [],
+      instances:
+        c.hostScaling?.instances.map((i) => ({ id: i.id, type: i.instanceType, registered: i.registered, remaining: i.remaining })) ?? [],
       hosts: hostSection(c, 0, 10_000, plain).map((line) => ({ label: line.slice(0, 10).trim(), text: line.slice(10).trim() })),
     })),
   };
@@ -186,7 +190,8 @@ export function renderHtml(input: Report, options: Pick<RenderOptions, "assets">
   const r = toPublishedReport(input);
   const t = r.totals;
   const pct = savingsPercent(r);
-  const card = (label: string, value: string, cls = "") => `<div class="card"><span class="muted">${html(label)}</span><b class="${cls}">${html(value)}</b></div>`;
+  const card = (label: string, value: string, cls = "") =>
+    `<div class="card"><span class="muted">${html(label)}</span><b class="${cls}">${html(value)}</b></div>`;
   const clusters = [...new Set(r.services.map((s) => s.cluster))].sort();
   const data = pageData(r);
   const th = (key: string, label: string, num = false) => `<th data-key="${key}"${num ? ' class="num"' : ""}>${html(label)}</th>`;
@@ -219,7 +224,10 @@ ${extras(r)
 <h2>Clusters</h2>
 ${r.clusters
   .map(
-    (c, i) => `<div class="cluster"><b>${html(c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(fmtUsdMonthly(c.servicesMonthlyUsd))}${c.ec2 ? html(` · ${plural(c.ec2.instances, "instance")}, reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
+    (
+      c,
+      i,
+    ) => `<div class="cluster"><b>${html(c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(fmtUsdMonthly(c.servicesMonthlyUsd))}${c.ec2 ? html(` · ${plural(c.ec2.instances, "instance")}, reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
 ${data.clusters[i]!.hosts.length ? `<dl>${data.clusters[i]!.hosts.map((h) => `<dt>${html(h.label)}</dt><dd>${html(h.text)}</dd>`).join("")}</dl>` : ""}
 <div class="chart small"><canvas id="cluster-chart-${i}" aria-label="${html(c.cluster)} capacity"></canvas></div></div>`,
   )

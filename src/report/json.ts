@@ -70,7 +70,8 @@ function write(v: unknown, indent: string, out: string[]): void {
   if (Array.isArray(v)) {
     if (v.length === 0) out.push("[]");
     // Series of numbers on one line: 168 usage buckets are one line, not 170.
-    else if (isNumbers(v)) out.push(`[${v.map((x: number | null) => (x === null || !Number.isFinite(x) ? "null" : String(x))).join(", ")}]`);
+    else if (isNumbers(v))
+      out.push(`[${v.map((x: number | null) => (x === null || !Number.isFinite(x) ? "null" : String(x))).join(", ")}]`);
     else {
       out.push("[\n");
       for (let i = 0; i < v.length; i++) {

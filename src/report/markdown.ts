@@ -40,15 +40,23 @@ export const renderMarkdown: Reporter = (input, options) => {
   const atRisk = risks(r);
   const shown = [...new Set([...topSavings(r), ...atRisk.map((x) => x.service)])];
   if (shown.length > 0) {
-    out.push("| | service | cpu | memory | tasks | now $/mo | new $/mo | saves | confidence |", "|---|---|---|---|---:|---:|---:|---:|---|");
+    out.push(
+      "| | service | cpu | memory | tasks | now $/mo | new $/mo | saves | confidence |",
+      "|---|---|---|---|---:|---:|---:|---:|---|",
+    );
     for (const s of shown.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s));
-    if (shown.length > MARKDOWN_MAX_ROWS) out.push("", `…and ${plural(shown.length - MARKDOWN_MAX_ROWS, "more service")} to change: \`--format json\` or \`--format csv\` has every one.`);
+    if (shown.length > MARKDOWN_MAX_ROWS)
+      out.push(
+        "",
+        `…and ${plural(shown.length - MARKDOWN_MAX_ROWS, "more service")} to change: \`--format json\` or \`--format csv\` has every one.`,
+      );
     out.push("");
   } else out.push(t.services === 0 ? "No services were found." : "Every service is sized to its usage: nothing to change.", "");
 
   if (atRisk.length > 0) {
     out.push(`### ⚠️ At risk (${atRisk.length})`, "");
-    for (const { service: s, reason } of atRisk.slice(0, MARKDOWN_MAX_ROWS)) out.push(`- ${code(`${s.cluster}/${s.service}`)} — ${md(reason.message)}`);
+    for (const { service: s, reason } of atRisk.slice(0, MARKDOWN_MAX_ROWS))
+      out.push(`- ${code(`${s.cluster}/${s.service}`)} — ${md(reason.message)}`);
     if (atRisk.length > MARKDOWN_MAX_ROWS) out.push(`- …and ${plural(atRisk.length - MARKDOWN_MAX_ROWS, "more")}`);
     out.push("");
   }
@@ -85,7 +93,13 @@ export const renderMarkdown: Reporter = (input, options) => {
     }
     out.push("</details>", "");
   }
-  if (options.reportUrl) out.push(`[The full report](${options.reportUrl.replace(/[()\s<>]/g, encodeURIComponent)}) has every service's reasons and charts.`, "");
-  out.push(`<sub>ecs-advisor ${md(r.tool.version)} · generated ${md(r.generatedAt)} · sizing CPU at a ${fmtPct(((r.policy as { cpu?: { target?: number } }).cpu?.target) ?? 0)} target</sub>`);
+  if (options.reportUrl)
+    out.push(
+      `[The full report](${options.reportUrl.replace(/[()\s<>]/g, encodeURIComponent)}) has every service's reasons and charts.`,
+      "",
+    );
+  out.push(
+    `<sub>ecs-advisor ${md(r.tool.version)} · generated ${md(r.generatedAt)} · sizing CPU at a ${fmtPct((r.policy as { cpu?: { target?: number } }).cpu?.target ?? 0)} target</sub>`,
+  );
   return `${out.join("\n")}\n`;
 };

@@ -65,7 +65,10 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
   const r = toPublishedReport(input);
   const t = r.totals;
   const blocks: SlackBlock[] = [];
-  const title = t.savingsMonthlyUsd >= 0 ? `ecs-advisor: ${fmtUsdMonthly(t.savingsMonthlyUsd)} to save (${fmtPct(savingsPercent(r))})` : `ecs-advisor: ${t.risks} services at risk`;
+  const title =
+    t.savingsMonthlyUsd >= 0
+      ? `ecs-advisor: ${fmtUsdMonthly(t.savingsMonthlyUsd)} to save (${fmtPct(savingsPercent(r))})`
+      : `ecs-advisor: ${t.risks} services at risk`;
   blocks.push({ type: "header", text: { type: "plain_text", text: clip(title, SLACK_LIMITS.headerText) } });
   blocks.push({ type: "context", elements: [mrkdwn(clip(slack(sourceLine(r)), SLACK_LIMITS.fieldText))] });
   const fields = [
@@ -85,7 +88,12 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
         `• ${name(s)} cpu ${change(s.current.cpu, s.recommended?.cpu)}, memory ${change(s.current.memory, s.recommended?.memory)} — saves *${fmtUsdMonthly(s.savingsMonthlyUsd!)}* (${s.confidence} confidence)`,
     );
     blocks.push(
-      listSection("Biggest savings", lines, (n, from) => `…and ${plural(n, "more service")}, ${fmtUsdMonthly(savers.slice(from).reduce((a, s) => a + s.savingsMonthlyUsd!, 0))} between them`),
+      listSection(
+        "Biggest savings",
+        lines,
+        (n, from) =>
+          `…and ${plural(n, "more service")}, ${fmtUsdMonthly(savers.slice(from).reduce((a, s) => a + s.savingsMonthlyUsd!, 0))} between them`,
+      ),
     );
   }
 
@@ -104,14 +112,20 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
       const pk = c.packing;
       return (
         `• \`${slack(c.cluster)}\` ${h.today.action.replace("-", " ")}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""} · managed scaling targetCapacity ${h.rule.targetCapacity}` +
-        (pk && pk.savingsMonthlyUsd > 0 ? ` · packing onto ${Object.entries(pk.best.instanceTypes).map(([type, n]) => `${n} × ${type}`).join(" + ")} saves ${fmtUsdMonthly(pk.savingsMonthlyUsd)}` : "")
+        (pk && pk.savingsMonthlyUsd > 0
+          ? ` · packing onto ${Object.entries(pk.best.instanceTypes)
+              .map(([type, n]) => `${n} × ${type}`)
+              .join(" + ")} saves ${fmtUsdMonthly(pk.savingsMonthlyUsd)}`
+          : "")
       );
     });
     blocks.push(listSection("EC2 hosts", lines, (n) => `…and ${plural(n, "more cluster")}`));
   }
 
-  for (const w of r.warnings.slice(0, 3)) blocks.push({ type: "context", elements: [mrkdwn(clip(`:warning: ${slack(w.message)}`, SLACK_LIMITS.fieldText))] });
-  if (r.warnings.length > 3) blocks.push({ type: "context", elements: [mrkdwn(`…and ${plural(r.warnings.length - 3, "more warning")} in the report`)] });
+  for (const w of r.warnings.slice(0, 3))
+    blocks.push({ type: "context", elements: [mrkdwn(clip(`:warning: ${slack(w.message)}`, SLACK_LIMITS.fieldText))] });
+  if (r.warnings.length > 3)
+    blocks.push({ type: "context", elements: [mrkdwn(`…and ${plural(r.warnings.length - 3, "more warning")} in the report`)] });
   blocks.push({
     type: "context",
     elements: [
@@ -123,7 +137,10 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
     ],
   });
   return {
-    text: clip(`ecs-advisor: ${headline(r)}; ${fmtUsd(t.currentMonthlyUsd)} → ${fmtUsd(t.recommendedMonthlyUsd)} a month`, SLACK_LIMITS.sectionText),
+    text: clip(
+      `ecs-advisor: ${headline(r)}; ${fmtUsd(t.currentMonthlyUsd)} → ${fmtUsd(t.recommendedMonthlyUsd)} a month`,
+      SLACK_LIMITS.sectionText,
+    ),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }

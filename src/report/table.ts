@@ -12,8 +12,7 @@ const FIXED = Object.values(COLS).reduce((a, b) => a + b, 0);
 
 const padEnd = (s: string, w: number): string => s + " ".repeat(Math.max(0, w - visibleLength(s)));
 const padStart = (s: string, w: number): string => " ".repeat(Math.max(0, w - visibleLength(s))) + s;
-const money = (usd: number | null | undefined): string =>
-  usd === null || usd === undefined ? "–" : fmtUsd(usd).replace("$", "");
+const money = (usd: number | null | undefined): string => (usd === null || usd === undefined ? "–" : fmtUsd(usd).replace("$", ""));
 
 export function truncate(s: string, width: number): string {
   const chars = [...s];
@@ -105,7 +104,8 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
   const room = width - indent - label;
   // Text is wrapped plain (colour codes would count as width); only the label is coloured.
   const add = (name: string, text: string, maxLines = 2) => {
-    for (const [k, line] of wrap(text, room, maxLines).entries()) out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line);
+    for (const [k, line] of wrap(text, room, maxLines).entries())
+      out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line);
   };
   const action = h.today.action.replace("-", " ");
   add("headroom", `${action}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""}: ${h.today.message}`, 3);
@@ -178,8 +178,7 @@ export const renderTable: Reporter = (input, options) => {
   for (const s of report.services) {
     const risky = s.reasons.some((r) => r.severity === "risk");
     const savings = s.savingsMonthlyUsd;
-    const savesText =
-      savings === null ? "–" : savings > 0 ? p.green(money(savings)) : savings < 0 ? p.red(money(savings)) : money(savings);
+    const savesText = savings === null ? "–" : savings > 0 ? p.green(money(savings)) : savings < 0 ? p.red(money(savings)) : money(savings);
     const row =
       (risky ? ` ${p.red("!")} ` : "   ") +
       padEnd(fitName(s.cluster, s.service, nameWidth - 1), nameWidth) +
@@ -236,7 +235,9 @@ export const renderTable: Reporter = (input, options) => {
     for (const c of report.clusters) {
       const kind = c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2";
       if (!c.ec2) {
-        lines.push(truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, width));
+        lines.push(
+          truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, width),
+        );
         continue;
       }
       const e = c.ec2;
@@ -259,14 +260,7 @@ export const renderTable: Reporter = (input, options) => {
       lines.push(...hostSection(c, 3 + w, width, p));
     }
     if (ec2.length > 0 && t.ec2UnreservedMonthlyUsd > 0) {
-      lines.push(
-        p.dim(
-          truncate(
-            `   EC2 savings are each service's share of its hosts: real once the hosts scale in.`,
-            width,
-          ),
-        ),
-      );
+      lines.push(p.dim(truncate(`   EC2 savings are each service's share of its hosts: real once the hosts scale in.`, width)));
     }
   }
 

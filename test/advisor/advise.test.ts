@@ -270,7 +270,11 @@ describe("what lowers confidence or holds a downsize back", () => {
               minCapacity: 2,
               maxCapacity: 10,
               policies: [
-                { name: "cpu", type: "TargetTrackingScaling", targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 } },
+                {
+                  name: "cpu",
+                  type: "TargetTrackingScaling",
+                  targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 },
+                },
               ],
             },
           }),
@@ -389,7 +393,15 @@ describe("policy knobs", () => {
       services: [service("api", { utilization: util({ cpu: 40, memory: 20 }), launchType: "EC2" })],
       taskDefinitions: [taskDef("api:1", { cpu: 1024, memory: 2048 })],
       containerInstances: [
-        { cluster: "c1", id: "i", instanceType: "m5.xlarge", status: "ACTIVE", agentConnected: true, registered: { cpu: 4096, memory: 16000 }, remaining: { cpu: 0, memory: 0 } },
+        {
+          cluster: "c1",
+          id: "i",
+          instanceType: "m5.xlarge",
+          status: "ACTIVE",
+          agentConnected: true,
+          registered: { cpu: 4096, memory: 16000 },
+          remaining: { cpu: 0, memory: 0 },
+        },
       ],
     });
     // 1024 × 40 % ÷ 100 % = 409.6 → 410

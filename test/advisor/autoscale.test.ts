@@ -31,7 +31,16 @@ function history(tasks: (i: number) => number, cpuAverage: (i: number) => number
 const TASK_MONTH = 0.04937 * 730;
 
 function input(h: History, autoscaling: Autoscaling | undefined, averageTasks: number): AutoscaleInput {
-  return { history: h, autoscaling, currentCpu: 1024, sizedCpu: 1024, hourlyPerTask: 0.04937, averageTasks, dataHours: DAYS * 24, policy: DEFAULT_POLICY };
+  return {
+    history: h,
+    autoscaling,
+    currentCpu: 1024,
+    sizedCpu: 1024,
+    hourlyPerTask: 0.04937,
+    averageTasks,
+    dataHours: DAYS * 24,
+    policy: DEFAULT_POLICY,
+  };
 }
 const cpuPolicy = (target: number) => ({
   name: "cpu",
@@ -72,18 +81,38 @@ describe("a fixed count with a daily swing", () => {
 
 describe("no proposal", () => {
   it("for a flat load", () => {
-    expect(autoscalingAdvice(input(history(() => 4, () => 30), undefined, 4))).toBeNull();
+    expect(
+      autoscalingAdvice(
+        input(
+          history(
+            () => 4,
+            () => 30,
+          ),
+          undefined,
+          4,
+        ),
+      ),
+    ).toBeNull();
   });
   it("for a batch spike: one busy hour a day is not a daily cycle", () => {
-    const h = history(() => 4, (i) => (hourOf(i) === 2 ? 90 : 5));
+    const h = history(
+      () => 4,
+      (i) => (hourOf(i) === 2 ? 90 : 5),
+    );
     expect(autoscalingAdvice(input(h, undefined, 4))).toBeNull();
   });
   it("for two tasks: the minimum of two leaves nothing to save", () => {
-    const h = history(() => 2, (i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 60 : 10));
+    const h = history(
+      () => 2,
+      (i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 60 : 10),
+    );
     expect(autoscalingAdvice(input(h, undefined, 2))).toBeNull();
   });
   it("with less than three days of data", () => {
-    const h = history(() => 4, (i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 60 : 12));
+    const h = history(
+      () => 4,
+      (i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 60 : 12),
+    );
     expect(autoscalingAdvice({ ...input(h, undefined, 4), dataHours: 48 })).toBeNull();
   });
 });
@@ -93,7 +122,16 @@ describe("an autoscaled service pinned at its maximum", () => {
   //   busy 6 × 90 % × 1024 = 5529.6; one task holds 1024 × 70 % = 716.8 → needs 7.71 → 8
   //   new max = max(6 + 1, ceil(8 × 1.25)) = 10; each period runs min(10, 8) − 6 = 2 more tasks
   //   cost: 2 × $36.0401 = $72.0802/mo
-  const a = autoscalingAdvice(input(history(() => 6, () => 90), { minCapacity: 2, maxCapacity: 6, policies: [cpuPolicy(70)] }, 6))!;
+  const a = autoscalingAdvice(
+    input(
+      history(
+        () => 6,
+        () => 90,
+      ),
+      { minCapacity: 2, maxCapacity: 6, policies: [cpuPolicy(70)] },
+      6,
+    ),
+  )!;
   it("says raise the maximum, and what it costs", () => {
     expect(a.action).toBe("raise-max");
     expect(a.proposed).toEqual({ metric: "ECSServiceAverageCPUUtilization", targetValue: 70, minCapacity: 2, maxCapacity: 10 });
@@ -109,8 +147,21 @@ describe("an autoscaled service idling at its minimum", () => {
   //   5 − 2 = 3 tasks fewer all the time: 3 × $36.0401 = $108.1203/mo
   const a = autoscalingAdvice(
     input(
-      history(() => 5, () => 10),
-      { minCapacity: 5, maxCapacity: 10, policies: [{ name: "backlog", type: "TargetTrackingScaling", targetTracking: { metric: "ApproximateNumberOfMessagesVisible", targetValue: 100 } }] },
+      history(
+        () => 5,
+        () => 10,
+      ),
+      {
+        minCapacity: 5,
+        maxCapacity: 10,
+        policies: [
+          {
+            name: "backlog",
+            type: "TargetTrackingScaling",
+            targetTracking: { metric: "ApproximateNumberOfMessagesVisible", targetValue: 100 },
+          },
+        ],
+      },
       5,
     ),
   )!;
@@ -125,7 +176,16 @@ describe("an autoscaled service idling at its minimum", () => {
 
 describe("a CPU target set low", () => {
   // Target 30 %, min 1, max 20; 8 tasks at 30 %. At 60 %: ceil(8 × 30 / 60) = 4 tasks → 4 fewer.
-  const a = autoscalingAdvice(input(history(() => 8, () => 30), { minCapacity: 1, maxCapacity: 20, policies: [cpuPolicy(30)] }, 8))!;
+  const a = autoscalingAdvice(
+    input(
+      history(
+        () => 8,
+        () => 30,
+      ),
+      { minCapacity: 1, maxCapacity: 20, policies: [cpuPolicy(30)] },
+      8,
+    ),
+  )!;
   it("says raise the target", () => {
     expect(a.action).toBe("raise-target");
     expect(a.proposed).toMatchObject({ targetValue: 60, minCapacity: 1, maxCapacity: 20 });
@@ -136,7 +196,10 @@ describe("a CPU target set low", () => {
 describe("an autoscaled service that fits its range", () => {
   it("is ok, with the time spent at each bound", () => {
     // 2 tasks at night, 6 by day (09–17), CPU held at 60 %: at the maximum 8 of 24 hours.
-    const h = history((i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 6 : 2), () => 60);
+    const h = history(
+      (i) => (hourOf(i) >= 9 && hourOf(i) < 17 ? 6 : 2),
+      () => 60,
+    );
     const a = autoscalingAdvice(input(h, { minCapacity: 2, maxCapacity: 10, policies: [cpuPolicy(60)] }, 10 / 3))!;
     expect(a.action).toBe("ok");
     expect(a.evidence.hoursAtMinPercent).toBeCloseTo((16 / 24) * 100, 9);

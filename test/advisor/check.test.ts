@@ -35,28 +35,60 @@ const summary = (r: CheckResult) => r.taskDefinitions.flatMap((t) => t.violation
 // [file, verdict, violations as [rule, severity, existing, line]]
 const CASES: Array<[string, "pass" | "fail", Array<[string, string, boolean, number | null]>, string]> = [
   // 512 / "2 GB": a valid Fargate pair; 2048 MiB ≥ the 1134 MiB peak; 512 ≥ the 306 units needed; within 50 % of 512 / 2048.
-  ["cart-api-rightsized.json", "pass", [], "register-task-definition shape, \"2 GB\""],
+  ["cart-api-rightsized.json", "pass", [], 'register-task-definition shape, "2 GB"'],
   // The size running now, 2048 / 4096, is 2× the recommendation: over-provisioned, but not by this change.
   ["checkout-api-unchanged.json", "pass", [["overprovisioned", "warning", true, 10]], "describe-task-definition shape, unchanged"],
   // 1024 MiB < the 1517 MiB peak; 1024 / 1024 is not a Fargate pair.
-  ["checkout-api-too-small.json", "fail", [["memory-below-peak", "error", false, 6], ["invalid-fargate-size", "error", false, 5]], "\"1 vCPU\", \"1GB\""],
+  [
+    "checkout-api-too-small.json",
+    "fail",
+    [
+      ["memory-below-peak", "error", false, 6],
+      ["invalid-fargate-size", "error", false, 5],
+    ],
+    '"1 vCPU", "1GB"',
+  ],
   // !Ref TaskCpu → its Default "1024"; "2 GB"; ARM64: the recommended size exactly.
   ["image-resizer.cfn.yaml", "pass", [], "CloudFormation YAML with short-form intrinsics"],
   // webhooks 512 / 2048 is its recommendation; the worker has no Family, so nothing runs it (a note, not a violation).
   ["cdk-synth.template.json", "pass", [], "cdk synth JSON, two task definitions"],
   // Windows on Fargate starts at 1 vCPU; 1024 MiB < the 2408 MiB peak.
-  ["pdf-render-windows.json", "fail", [["memory-below-peak", "error", false, 7], ["invalid-fargate-size", "error", false, 6]], "Windows"],
+  [
+    "pdf-render-windows.json",
+    "fail",
+    [
+      ["memory-below-peak", "error", false, 7],
+      ["invalid-fargate-size", "error", false, 6],
+    ],
+    "Windows",
+  ],
   // Container level only: cpu 256 + 128 = 384 ≥ 336 needed and ≤ 1.5 × 337; memory 768 + 192 = 960 ≥ the 753 MiB peak.
   ["api-gateway-ec2-sidecar.json", "pass", [], "EC2, container-level only, app + envoy sidecar"],
   // 128 < the 256 units p95 needs at 80 %.
   ["payments-api-cpu-below.json", "fail", [["cpu-below-need", "error", false, 5]], "EC2, task level"],
   // Containers: cpu 512 + 256 = 768 > 512; memory 1024 + 256 = 1280 > 1024.
-  ["ledger-worker-containers-exceed.json", "fail", [["container-sum-exceeds-task", "error", false, 8], ["container-sum-exceeds-task", "error", false, 8]], "a log-router sidecar"],
+  [
+    "ledger-worker-containers-exceed.json",
+    "fail",
+    [
+      ["container-sum-exceeds-task", "error", false, 8],
+      ["container-sum-exceeds-task", "error", false, 8],
+    ],
+    "a log-router sidecar",
+  ],
   // Runs now with 512 / 1024 and was OOM-killed 3 times, needs 640 cpu: both already so, so warnings.
-  ["pricing-engine-unchanged.json", "pass", [["memory-below-peak", "warning", true, 6], ["cpu-below-need", "warning", true, 5]], "unchanged and under-provisioned"],
+  [
+    "pricing-engine-unchanged.json",
+    "pass",
+    [
+      ["memory-below-peak", "warning", true, 6],
+      ["cpu-below-need", "warning", true, 5],
+    ],
+    "unchanged and under-provisioned",
+  ],
   ["pricing-engine-fixed.json", "pass", [], "the fix: 1024 / 2048"],
   // Target tracking holds search-api's CPU: a smaller cpu only adds tasks, so cpu-below-need does not apply.
-  ["search-api-tracked.json", "pass", [], "\"0.5 vCPU\" on a CPU target-tracked service"],
+  ["search-api-tracked.json", "pass", [], '"0.5 vCPU" on a CPU target-tracked service'],
   // 4096 / 16384 against 512 / 2048 recommended, and bigger than today: over-provisioned by this change.
   ["cart-api-bigger.json", "fail", [["overprovisioned", "error", false, 5]], "made bigger"],
   ["new-service.yml", "pass", [], "a family nothing runs yet"],
@@ -126,7 +158,10 @@ describe("the policy", () => {
 
   it("--fail-on narrows what fails; the rest are warnings", () => {
     const r = check(["checkout-api-too-small.json"], { failOn: ["invalid"] });
-    expect(summary(r)).toEqual([["invalid-fargate-size", "error", false, 5], ["memory-below-peak", "warning", false, 6]]);
+    expect(summary(r)).toEqual([
+      ["invalid-fargate-size", "error", false, 5],
+      ["memory-below-peak", "warning", false, 6],
+    ]);
     expect(check(["checkout-api-too-small.json"], { failOn: [] }).verdict).toBe("pass");
   });
 

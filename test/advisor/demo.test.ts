@@ -27,11 +27,14 @@ describe("the demo fleet", () => {
     expect(Object.keys(report.clusters[0]!.ec2!.instanceTypes)).toEqual(["c5.2xlarge", "m5.xlarge"]);
   });
 
-  it.each(["cart-api", "recommendations", "ledger-worker", "inventory-api"])("steady over-provisioned %s is downsized with high confidence", (name) => {
-    expect(svc(name).action).toBe("downsize");
-    expect(svc(name).confidence).toBe("high");
-    expect(svc(name).savingsMonthlyUsd).toBeGreaterThan(0);
-  });
+  it.each(["cart-api", "recommendations", "ledger-worker", "inventory-api"])(
+    "steady over-provisioned %s is downsized with high confidence",
+    (name) => {
+      expect(svc(name).action).toBe("downsize");
+      expect(svc(name).confidence).toBe("high");
+      expect(svc(name).savingsMonthlyUsd).toBeGreaterThan(0);
+    },
+  );
 
   it("the nearly idle services go to the smallest sizes", () => {
     expect(svc("notifications").recommended).toMatchObject({ cpu: 256, memory: 512 });

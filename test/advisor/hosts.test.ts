@@ -24,9 +24,23 @@ const HAND_PRICES: Prices = {
 };
 
 let ids = 0;
-function host(type: string, registered: { cpu: number; memory: number }, remaining: { cpu: number; memory: number }, runningTasks = 0): ContainerInstance {
+function host(
+  type: string,
+  registered: { cpu: number; memory: number },
+  remaining: { cpu: number; memory: number },
+  runningTasks = 0,
+): ContainerInstance {
   ids++;
-  return { cluster: "c1", id: `ci-${ids}`, instanceType: type, status: "ACTIVE", agentConnected: true, registered, remaining, runningTasks };
+  return {
+    cluster: "c1",
+    id: `ci-${ids}`,
+    instanceType: type,
+    status: "ACTIVE",
+    agentConnected: true,
+    registered,
+    remaining,
+    runningTasks,
+  };
 }
 const M5XL = { cpu: 4096, memory: 15_464 };
 const M5_2XL = { cpu: 8192, memory: 31_608 };
@@ -108,7 +122,11 @@ describe("a cluster one task short of placing the largest task", () => {
 describe("an instance whose agent is disconnected", () => {
   it("places nothing, whatever it has free", () => {
     const idle = { ...host("m5.xlarge", M5XL, { ...M5XL }, 0), agentConnected: false };
-    const c = cluster([ec2Service("big", 1)], [taskDef("big:1", { cpu: 1024, memory: 2048 })], [idle, host("m5.xlarge", M5XL, { cpu: 1024, memory: 2048 }, 3)]);
+    const c = cluster(
+      [ec2Service("big", 1)],
+      [taskDef("big:1", { cpu: 1024, memory: 2048 })],
+      [idle, host("m5.xlarge", M5XL, { cpu: 1024, memory: 2048 }, 3)],
+    );
     expect(c.hostScaling!.instances.map((i) => [i.fits, i.limitedBy])).toEqual([
       [0, "agent-disconnected"],
       [1, "cpu"],
@@ -240,7 +258,10 @@ describe("awsvpc: ENIs per instance limit packing", () => {
 
   it("uses the exact ENI count when the price book has it", () => {
     // m5.xlarge with 9 ENIs → 8 slots: 13 tasks on 2 hosts = $0.40/h, cheaper than 7 × m5.large.
-    const prices: Prices = { ...HAND_PRICES, ec2: { ...HAND_PRICES.ec2, "m5.xlarge": { ...HAND_PRICES.ec2["m5.xlarge"]!, maxNetworkInterfaces: 9 } } };
+    const prices: Prices = {
+      ...HAND_PRICES,
+      ec2: { ...HAND_PRICES.ec2, "m5.xlarge": { ...HAND_PRICES.ec2["m5.xlarge"]!, maxNetworkInterfaces: 9 } },
+    };
     const c = cluster(tiny, tds, instances(), prices);
     expect(c.packing!.best.instanceTypes).toEqual({ "m5.xlarge": 2 });
   });
@@ -257,7 +278,11 @@ describe("rolling-deployment headroom", () => {
   const jobs = ec2Service("jobs", 2, { deploymentConfiguration: { maximumPercent: 150, minimumHealthyPercent: 100 } });
 
   it("adds the largest rolling deployment's extra tasks to the demand", () => {
-    const c = cluster([ec2Service("api", 4, { deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 } }), jobs], tds, instances());
+    const c = cluster(
+      [ec2Service("api", 4, { deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100 } }), jobs],
+      tds,
+      instances(),
+    );
     expect(c.packing!.demand.rolling).toEqual({ label: "rolling deployment of api (maximumPercent 200)", tasks: 4 });
     expect(c.packing!.demand.tasks).toBe(4 + 2 + 4 + 1);
     expect(c.hostScaling!.hosts.desired).toBe(3);

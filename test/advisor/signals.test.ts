@@ -39,7 +39,14 @@ describe("memory leak detection", () => {
   it("growth below the threshold (5 points over 3 days) is not called a leak", () => {
     const n = 288 * perHour;
     const mem = Float32Array.from({ length: n }, (_, i) => 40 + (5 / 72) * ((i % (72 * perHour)) / perHour));
-    expect(leakEvidence(mem, PERIOD, [72, 144, 216].map((h) => h * perHour), opts).suspected).toBe(false);
+    expect(
+      leakEvidence(
+        mem,
+        PERIOD,
+        [72, 144, 216].map((h) => h * perHour),
+        opts,
+      ).suspected,
+    ).toBe(false);
   });
 });
 
@@ -52,7 +59,10 @@ describe("OOM kills", () => {
     const e = oomEvidence(
       [
         { stoppedAt: at(1), stoppedReason: "OutOfMemoryError: Container killed due to memory usage", containers: [] },
-        { stoppedAt: at(2), containers: [{ name: "app", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }] },
+        {
+          stoppedAt: at(2),
+          containers: [{ name: "app", exitCode: 137, reason: "OutOfMemoryError: Container killed due to memory usage" }],
+        },
         { stoppedAt: at(3), stoppedReason: "Scaling activity", containers: [{ name: "app", exitCode: 137 }] },
         { stoppedAt: at(4), stoppedReason: "Essential container in task exited", containers: [{ name: "app", exitCode: 1 }] },
       ],

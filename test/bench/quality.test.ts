@@ -76,7 +76,12 @@ describe("scores", () => {
   });
 
   it("score puts them together", () => {
-    expect(score({ cpu: 100, memory: 200 }, [50, 150], [100, 100], PRICES)).toMatchObject({ cpuSlack: 0.25, cpuOverrun: 0.5, memSlack: 0.5, memOverrun: 0 });
+    expect(score({ cpu: 100, memory: 200 }, [50, 150], [100, 100], PRICES)).toMatchObject({
+      cpuSlack: 0.25,
+      cpuOverrun: 0.5,
+      memSlack: 0.5,
+      memOverrun: 0,
+    });
   });
 
   it("ECS's minimum applies to every strategy: 128 cpu units", () => {
@@ -101,7 +106,12 @@ describe("the rolling-origin evaluation", () => {
   });
 
   it("scores each cut on the day after it", () => {
-    const { results, summaries } = evaluate(traces, { "as-is": asIs, "krr-simple": krrSimple }, { trainDays: 1, testDays: 1, stepDays: 1 }, PRICES);
+    const { results, summaries } = evaluate(
+      traces,
+      { "as-is": asIs, "krr-simple": krrSimple },
+      { trainDays: 1, testDays: 1, stepDays: 1 },
+      PRICES,
+    );
     expect(results["as-is"]).toHaveLength(2);
     // krr at cut 1 learned cpu 100 (p95 of day 1) and is scored on day 2 at 200: every interval over it
     expect(results["krr-simple"]![0]!.recommended.cpu).toBe(128); // ECS's minimum
@@ -126,10 +136,15 @@ describe("npm run bench:quality", () => {
     const { join } = await import("node:path");
     const { spawnSync } = await import("node:child_process");
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-quality-"));
-    const rows = ["service,timestamp_epoch_s,task_cpu_units,task_memory_mib,CPUUtilization,MemoryUtilization,cpu_units_used,memory_mib_used"];
-    for (const s of ["a", "b"]) for (let i = 0; i < 22 * 288; i++) rows.push(`${s},${1_700_000_000 + i * 300},2048,4096,0,0,${100 + (i % 288)},${500 + (i % 50)}`);
+    const rows = [
+      "service,timestamp_epoch_s,task_cpu_units,task_memory_mib,CPUUtilization,MemoryUtilization,cpu_units_used,memory_mib_used",
+    ];
+    for (const s of ["a", "b"])
+      for (let i = 0; i < 22 * 288; i++) rows.push(`${s},${1_700_000_000 + i * 300},2048,4096,0,0,${100 + (i % 288)},${500 + (i % 50)}`);
     writeFileSync(join(dir, "t.csv"), rows.join("\n"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", "bench/quality/main.ts", "--traces", dir, "--out", join(dir, "out")], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "bench/quality/main.ts", "--traces", dir, "--out", join(dir, "out")], {
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("| strategy | CPU slack % (p50, p90) |");
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
@@ -137,7 +152,7 @@ describe("npm run bench:quality", () => {
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
-    expect(html).toContain("<canvas id=\"cpu\"");
+    expect(html).toContain('<canvas id="cpu"');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // chart.js is inlined
   }, 60_000);
 });

@@ -12,9 +12,18 @@ import { parse as parseYaml } from "yaml";
 import { ROOT } from "../helpers/cli.js";
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 
-function run(cmd: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env } });
     let stdout = "";
@@ -111,7 +120,12 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
 
   it("comment-when: a passing change with comment-when=failures only updates an earlier comment", async () => {
     const { dir, env, out } = repo();
-    const r = await run("bash", [join(ROOT, "scripts/action-check.sh")], { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "failures" }, dir);
+    const r = await run(
+      "bash",
+      [join(ROOT, "scripts/action-check.sh")],
+      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "failures" },
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(outputs(out)).toMatchObject({ "exit-code": "0", "comment-mode": "--update-only" });
   });
@@ -119,13 +133,23 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
   it("comment-when=changes comments on a cost change even when it passes", async () => {
     const { dir, env, out } = repo();
     // cart-api right-sized: $255.18 → $63.79 a month, a change worth a comment.
-    await run("bash", [join(ROOT, "scripts/action-check.sh")], { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "changes" }, dir);
+    await run(
+      "bash",
+      [join(ROOT, "scripts/action-check.sh")],
+      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_COMMENT_WHEN: "changes" },
+      dir,
+    );
     expect(outputs(out)).toMatchObject({ "exit-code": "0", "comment-mode": "" });
   });
 
   it("explicit files override the diff; bad input is exit 2 with no comment", async () => {
     const { dir, env, out } = repo();
-    const r = await run("bash", [join(ROOT, "scripts/action-check.sh")], { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json\nmissing.json" }, dir);
+    const r = await run(
+      "bash",
+      [join(ROOT, "scripts/action-check.sh")],
+      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json\nmissing.json" },
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/missing\.json/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -151,7 +175,9 @@ describe("pr-comment against a loopback GitHub API", () => {
     auth: string | undefined;
     body: string;
   }
-  async function github(handler: (req: IncomingMessage, body: string) => { status: number; json: unknown }): Promise<{ url: string; seen: Seen[] }> {
+  async function github(
+    handler: (req: IncomingMessage, body: string) => { status: number; json: unknown },
+  ): Promise<{ url: string; seen: Seen[] }> {
     const seen: Seen[] = [];
     server = createServer((req, res) => {
       let body = "";
@@ -177,11 +203,16 @@ describe("pr-comment against a loopback GitHub API", () => {
   const poster = join(ROOT, "dist/cli/pr-comment.js");
 
   it("creates the comment when there is none, with the token only in the Authorization header", async () => {
-    const { url, seen } = await github((req) => (req.method === "GET" ? { status: 200, json: [{ id: 1, body: "looks good" }] } : { status: 201, json: { id: 9 } }));
+    const { url, seen } = await github((req) =>
+      req.method === "GET" ? { status: 200, json: [{ id: 1, body: "looks good" }] } : { status: 201, json: { id: 9 } },
+    );
     const { file, env } = commentFile();
     const r = await run(process.execPath, [poster, file], { ...env, GITHUB_API_URL: url }, ROOT);
     expect(r.stdout).toBe("commented on pull request #42\n");
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["GET /repos/acme/infra/issues/42/comments?per_page=100&page=1", "POST /repos/acme/infra/issues/42/comments"]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /repos/acme/infra/issues/42/comments?per_page=100&page=1",
+      "POST /repos/acme/infra/issues/42/comments",
+    ]);
     expect(seen.every((s) => s.auth === `Bearer ${TOKEN}`)).toBe(true);
     expect(JSON.parse(seen[1]!.body).body).toContain("ecs-advisor check passed");
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
@@ -204,7 +235,11 @@ describe("pr-comment against a loopback GitHub API", () => {
   });
 
   it("a read-only token (403) is one warning line, exit 0, and the token is not printed", async () => {
-    const { url } = await github((req) => (req.method === "GET" ? { status: 200, json: [] } : { status: 403, json: { message: `Resource not accessible by integration ${TOKEN}` } }));
+    const { url } = await github((req) =>
+      req.method === "GET"
+        ? { status: 200, json: [] }
+        : { status: 403, json: { message: `Resource not accessible by integration ${TOKEN}` } },
+    );
     const { file, env } = commentFile();
     const r = await run(process.execPath, [poster, file], { ...env, GITHUB_API_URL: url }, ROOT);
     expect(r.code).toBe(0);
@@ -215,7 +250,9 @@ describe("pr-comment against a loopback GitHub API", () => {
   });
 
   it("--update-only edits an earlier comment but posts no new one, and says so without a warning", async () => {
-    const { url, seen } = await github((req) => (req.method === "GET" ? { status: 200, json: [{ id: 1, body: "looks good" }] } : { status: 201, json: { id: 9 } }));
+    const { url, seen } = await github((req) =>
+      req.method === "GET" ? { status: 200, json: [{ id: 1, body: "looks good" }] } : { status: 201, json: { id: 9 } },
+    );
     const { file, env } = commentFile();
     const r = await run(process.execPath, [poster, file, "--update-only"], { ...env, GITHUB_API_URL: url }, ROOT);
     expect(r.stdout).toBe("no earlier ecs-advisor comment on pull request #42 to update; none posted (comment-when)\n");
@@ -227,7 +264,12 @@ describe("pr-comment against a loopback GitHub API", () => {
     const down = await run(process.execPath, [poster, file], { ...env, GITHUB_API_URL: "http://127.0.0.1:9" }, ROOT);
     expect(down.code).toBe(0);
     expect(down.stdout).toBe("::warning title=ecs-advisor::the pull-request comment was not posted: could not reach http://127.0.0.1:9\n");
-    const push = await run(process.execPath, [poster, file], { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/infra", GITHUB_API_URL: "http://127.0.0.1:9" }, ROOT);
+    const push = await run(
+      process.execPath,
+      [poster, file],
+      { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/infra", GITHUB_API_URL: "http://127.0.0.1:9" },
+      ROOT,
+    );
     expect(push.stdout).toBe("::warning title=ecs-advisor::not a pull request (no PR number): the comment was not posted\n");
   });
 });

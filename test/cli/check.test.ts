@@ -23,8 +23,12 @@ describe("check end to end against the demo snapshot", () => {
     expect(r.stdout).toContain(
       "| `fixtures/taskdefs/checkout-api-too-small.json` checkout-api | shop-fargate/checkout-api | 2048 → **1024** (rec. 1024) | 4096 → **1024** (rec. 2048) | $288.32 → **$131.18** (rec. $144.16) |",
     );
-    expect(r.stdout).toContain("- ❌ **memory-below-peak** · `fixtures/taskdefs/checkout-api-too-small.json:6` — shop-fargate/checkout-api: memory 1024 MiB is below the observed peak (hottest task) of 1517 MiB");
-    expect(r.stdout).toContain("- ❌ **invalid-fargate-size** · `fixtures/taskdefs/checkout-api-too-small.json:5` — 1024 cpu / 1024 MiB is not a Fargate size; nearest valid: 1024 / 2048 MiB");
+    expect(r.stdout).toContain(
+      "- ❌ **memory-below-peak** · `fixtures/taskdefs/checkout-api-too-small.json:6` — shop-fargate/checkout-api: memory 1024 MiB is below the observed peak (hottest task) of 1517 MiB",
+    );
+    expect(r.stdout).toContain(
+      "- ❌ **invalid-fargate-size** · `fixtures/taskdefs/checkout-api-too-small.json:5` — 1024 cpu / 1024 MiB is not a Fargate size; nearest valid: 1024 / 2048 MiB",
+    );
     expectGolden("check-demo-too-small.md", r.stdout);
   });
 
@@ -36,7 +40,11 @@ describe("check end to end against the demo snapshot", () => {
   });
 
   it("text for a terminal, with every fixture at once", () => {
-    const r = runCli(["check", ...["cart-api-rightsized.json", "pricing-engine-unchanged.json", "image-resizer.cfn.yaml"].map((f) => `${TD}/${f}`), "--demo"]);
+    const r = runCli([
+      "check",
+      ...["cart-api-rightsized.json", "pricing-engine-unchanged.json", "image-resizer.cfn.yaml"].map((f) => `${TD}/${f}`),
+      "--demo",
+    ]);
     expect(r.code).toBe(0);
     expectGolden("check-demo.txt", r.stdout);
   });
@@ -45,7 +53,9 @@ describe("check end to end against the demo snapshot", () => {
     const r = runCli(["check", `${TD}/payments-api-cpu-below.json`, "--demo", "--format", "github"]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^::error file=fixtures\/taskdefs\/payments-api-cpu-below\.json,line=5,title=ecs-advisor cpu-below-need::core-ec2\/payments-api: cpu 128 units is below the 257 units/);
+    expect(lines[0]).toMatch(
+      /^::error file=fixtures\/taskdefs\/payments-api-cpu-below\.json,line=5,title=ecs-advisor cpu-below-need::core-ec2\/payments-api: cpu 128 units is below the 257 units/,
+    );
     expect(lines.at(-1)).toMatch(/^::notice title=ecs-advisor check::failed: 1 error · monthly cost -\$\d+\.\d\d \(-\d+%25\)$/);
   });
 
@@ -93,7 +103,10 @@ describe("the config file", () => {
   });
 
   it.each([
-    ["check:\n  fail-on: [risk, money]\n", ".ecs-advisor.yml:2: check.fail-on.1: expected one of invalid, risk, cost, evidence, none, or a rule name"],
+    [
+      "check:\n  fail-on: [risk, money]\n",
+      ".ecs-advisor.yml:2: check.fail-on.1: expected one of invalid, risk, cost, evidence, none, or a rule name",
+    ],
     ["check:\n  max-increse: 10%\n", ".ecs-advisor.yml:2: unknown setting check.max-increse"],
     ["check:\n  rules:\n    memory-below-peak: fatal\n", ".ecs-advisor.yml:3: check.rules.memory-below-peak: "],
     ["check:\n  max-increase: [10%\n", ".ecs-advisor.yml:3:1: not valid YAML or JSON"],
@@ -110,12 +123,24 @@ describe("the config file", () => {
 
 describe("bad input: one line naming the file (and line), exit 2, no stack trace", () => {
   it.each([
-    ["bad/malformed.json", 'ecs-advisor: fixtures/taskdefs/bad/malformed.json:3:16: not valid JSON: expected a property name in double quotes, found ","'],
-    ["bad/malformed.yaml", "ecs-advisor: fixtures/taskdefs/bad/malformed.yaml:6:7: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
-    ["bad/unknown-unit.json", 'ecs-advisor: fixtures/taskdefs/bad/unknown-unit.json:5: memory "2 lightyears" is not a memory value ECS accepts'],
+    [
+      "bad/malformed.json",
+      'ecs-advisor: fixtures/taskdefs/bad/malformed.json:3:16: not valid JSON: expected a property name in double quotes, found ","',
+    ],
+    [
+      "bad/malformed.yaml",
+      "ecs-advisor: fixtures/taskdefs/bad/malformed.yaml:6:7: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ],
+    [
+      "bad/unknown-unit.json",
+      'ecs-advisor: fixtures/taskdefs/bad/unknown-unit.json:5: memory "2 lightyears" is not a memory value ECS accepts',
+    ],
     ["bad/negative.json", "ecs-advisor: fixtures/taskdefs/bad/negative.json:5: app's memory -512 must be greater than 0"],
     ["bad/zero.json", "ecs-advisor: fixtures/taskdefs/bad/zero.json:3: cpu 0 must be greater than 0"],
-    ["bad/not-a-taskdef.json", 'ecs-advisor: fixtures/taskdefs/bad/not-a-taskdef.json is not a task definition: no containerDefinitions, no {"taskDefinition": …}, no CloudFormation Resources'],
+    [
+      "bad/not-a-taskdef.json",
+      'ecs-advisor: fixtures/taskdefs/bad/not-a-taskdef.json is not a task definition: no containerDefinitions, no {"taskDefinition": …}, no CloudFormation Resources',
+    ],
     ["bad/intrinsic.yaml", "ecs-advisor: fixtures/taskdefs/bad/intrinsic.yaml:8: Cpu uses Fn::If, which check cannot evaluate"],
     ["missing.json", "ecs-advisor: task definition file not found: fixtures/taskdefs/missing.json"],
   ])("%s", (file, first) => {
@@ -149,10 +174,22 @@ describe("bad input: one line naming the file (and line), exit 2, no stack trace
 describe("check --also", () => {
   it("writes other formats of the same result from one run", () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-also-"));
-    const r = runCli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "github", "--also", `markdown=${join(dir, "c.md")}`, "--also", `json=${join(dir, "r.json")}`]);
+    const r = runCli([
+      "check",
+      `${TD}/checkout-api-too-small.json`,
+      "--demo",
+      "--format",
+      "github",
+      "--also",
+      `markdown=${join(dir, "c.md")}`,
+      "--also",
+      `json=${join(dir, "r.json")}`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error file=/);
-    expect(readFileSync(join(dir, "c.md"), "utf8").split("\n")[1]).toBe("### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)");
+    expect(readFileSync(join(dir, "c.md"), "utf8").split("\n")[1]).toBe(
+      "### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)",
+    );
     expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).verdict).toBe("fail");
   });
 

@@ -82,14 +82,29 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     [["report"], "ecs-advisor: no AWS region: none given and none in the environment or AWS config"], // neither --demo nor --snapshot: live
     [["report", "--demo", "--snapshot", "x.json"], "ecs-advisor: --demo and --snapshot both given"],
     [["report", "--snapshot", "/nonexistent/s.json"], "ecs-advisor: snapshot file not found: /nonexistent/s.json"],
-    [["report", "--demo", "--format", "xml"], "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json, markdown, csv, html, slack."],
-    [["report", "--demo", "--target-cpu", "0"], "ecs-advisor report: option '--target-cpu <pct>' argument '0' is invalid. --target-cpu takes a percentage from 1 to 100, got \"0\""],
+    [
+      ["report", "--demo", "--format", "xml"],
+      "ecs-advisor report: option '--format <name>' argument 'xml' is invalid. Allowed choices are table, json, markdown, csv, html, slack.",
+    ],
+    [
+      ["report", "--demo", "--target-cpu", "0"],
+      "ecs-advisor report: option '--target-cpu <pct>' argument '0' is invalid. --target-cpu takes a percentage from 1 to 100, got \"0\"",
+    ],
     [["report", "--bogus"], "ecs-advisor report: unknown option '--bogus'"],
     [["report", "--demo", "--interactive"], "ecs-advisor: --interactive needs a terminal: stdin and stdout are not both one"],
-    [["report", "--demo", "--report-url", "ftp://x"], "ecs-advisor report: option '--report-url <url>' argument 'ftp://x' is invalid. --report-url takes an http(s) URL, got \"ftp://x\""],
-    [["report", "--demo", "--scale-out-below", "1.5"], "ecs-advisor report: option '--scale-out-below <tasks>' argument '1.5' is invalid. --scale-out-below takes a whole number of tasks, got \"1.5\""],
+    [
+      ["report", "--demo", "--report-url", "ftp://x"],
+      "ecs-advisor report: option '--report-url <url>' argument 'ftp://x' is invalid. --report-url takes an http(s) URL, got \"ftp://x\"",
+    ],
+    [
+      ["report", "--demo", "--scale-out-below", "1.5"],
+      "ecs-advisor report: option '--scale-out-below <tasks>' argument '1.5' is invalid. --scale-out-below takes a whole number of tasks, got \"1.5\"",
+    ],
     [["calc", "--cpu", "1024"], "ecs-advisor: --cpu and --cpu-util go together"],
-    [["calc", "--cpu", "lots", "--cpu-util", "40"], "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\""],
+    [
+      ["calc", "--cpu", "lots", "--cpu-util", "40"],
+      "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\"",
+    ],
     [["nosuch"], "ecs-advisor: unknown command 'nosuch'"],
   ])("%j", (args, firstLine) => {
     const r = runCli(args);

@@ -10,14 +10,15 @@ import { service, snapshot, taskDef, util } from "../helpers/snapshot.js";
 // biome-ignore lint/suspicious/noExplicitAny: the tests break a parsed snapshot in ways its type forbids
 type Json = any;
 
-const good = () => JSON.parse(
-  serializeSnapshot(
-    snapshot({
-      services: [service("api", { utilization: util({ hours: 30, cpu: 10, memory: 20 }) })],
-      taskDefinitions: [taskDef("api:1", { cpu: 256, memory: 512 })],
-    }),
-  ),
-) as Json;
+const good = () =>
+  JSON.parse(
+    serializeSnapshot(
+      snapshot({
+        services: [service("api", { utilization: util({ hours: 30, cpu: 10, memory: 20 }) })],
+        taskDefinitions: [taskDef("api:1", { cpu: 256, memory: 512 })],
+      }),
+    ),
+  ) as Json;
 
 function errorOf(fn: () => unknown): UserError {
   try {
@@ -42,11 +43,20 @@ describe("reading a snapshot", () => {
   });
 
   it.each([
-    [(j: Json) => (j.services[0].desiredCount = "three"), 's.json: services[0] (c1/api).desiredCount: expected number, got the string "three"'],
+    [
+      (j: Json) => (j.services[0].desiredCount = "three"),
+      's.json: services[0] (c1/api).desiredCount: expected number, got the string "three"',
+    ],
     [(j: Json) => delete j.taskDefinitions, "s.json: taskDefinitions: expected array, got nothing (the field is missing)"],
     [(j: Json) => (j.taskDefinitions[0].cpuArchitecture = "MIPS"), "s.json: taskDefinitions[0] (api:1).cpuArchitecture:"],
-    [(j: Json) => (j.services[0].utilization.cpuMaximum[7] = "high"), "s.json: services[0] (c1/api).utilization.cpuMaximum: expected an array of numbers (null for a missing datapoint)"],
-    [(j: Json) => j.services[0].utilization.memoryMaximum.pop(), "s.json: services[0] (c1/api).utilization.memoryMaximum: has 359 values but cpuAverage has 360"],
+    [
+      (j: Json) => (j.services[0].utilization.cpuMaximum[7] = "high"),
+      "s.json: services[0] (c1/api).utilization.cpuMaximum: expected an array of numbers (null for a missing datapoint)",
+    ],
+    [
+      (j: Json) => j.services[0].utilization.memoryMaximum.pop(),
+      "s.json: services[0] (c1/api).utilization.memoryMaximum: has 359 values but cpuAverage has 360",
+    ],
     [(j: Json) => (j.collectedAt = "yesterday"), "s.json: collectedAt: Invalid ISO datetime"],
   ])("a malformed field is named in one line (%#)", (mutate, message) => {
     const json = good();
@@ -73,7 +83,9 @@ describe("reading a snapshot", () => {
 
   it("something that is not a snapshot is told apart from a broken one", () => {
     expect(errorOf(() => parseSnapshot([1, 2], "a.json")).message).toBe("a.json is not an ecs-advisor snapshot: expected a JSON object");
-    expect(errorOf(() => parseSnapshot({ services: [] }, "b.json")).message).toBe("b.json is not an ecs-advisor snapshot: it has no schemaVersion");
+    expect(errorOf(() => parseSnapshot({ services: [] }, "b.json")).message).toBe(
+      "b.json is not an ecs-advisor snapshot: it has no schemaVersion",
+    );
   });
 
   it("broken JSON reports the line and column", () => {

@@ -21,7 +21,10 @@ import {
 import { ROOT } from "../helpers/cli.js";
 
 const recorded = <T>(name: string): T => JSON.parse(readFileSync(join(ROOT, "fixtures", "aws", "recorded", name), "utf8")) as T;
-const pricing = (name: string) => readFileSync(join(ROOT, "fixtures", "aws", "pricing", name), "utf8").split("\n").filter(Boolean);
+const pricing = (name: string) =>
+  readFileSync(join(ROOT, "fixtures", "aws", "pricing", name), "utf8")
+    .split("\n")
+    .filter(Boolean);
 
 describe("ECS mappers on recorded responses", () => {
   it("services: launch type, counts, task definition ref, current deployment", () => {
@@ -43,7 +46,14 @@ describe("ECS mappers on recorded responses", () => {
   it("task definitions: task-level strings as ECS accepts them, and container-level only", () => {
     const web = mapTaskDefinition(recorded<{ taskDefinition: TaskDefinition }>("DescribeTaskDefinition-web-api.json").taskDefinition);
     expect(web.problems).toEqual([]);
-    expect(web.taskDefinition).toMatchObject({ family: "web-api", revision: 1, cpu: 1024, memory: 2048, networkMode: "awsvpc", cpuArchitecture: "X86_64" });
+    expect(web.taskDefinition).toMatchObject({
+      family: "web-api",
+      revision: 1,
+      cpu: 1024,
+      memory: 2048,
+      networkMode: "awsvpc",
+      cpuArchitecture: "X86_64",
+    });
     const worker = mapTaskDefinition(recorded<{ taskDefinition: TaskDefinition }>("DescribeTaskDefinition-worker.json").taskDefinition);
     expect(worker.taskDefinition.cpu).toBeUndefined();
     expect(worker.taskDefinition.containers).toEqual([{ name: "app", cpu: 512, memory: 1024, essential: true }]);
@@ -69,8 +79,20 @@ describe("ECS mappers on recorded responses", () => {
     const c = recorded<{ clusters: Cluster[] }>("DescribeClusters.json").clusters[0]!;
     expect(mapCluster(c, new Map())).toMatchObject({ name: c.clusterName, capacityProviders: [], defaultCapacityProviderStrategy: [] });
     const withProviders = mapCluster(
-      { ...c, capacityProviders: ["FARGATE", "FARGATE_SPOT", "asg-1"], defaultCapacityProviderStrategy: [{ capacityProvider: "asg-1", weight: 1 }] },
-      new Map([["asg-1", { name: "asg-1", autoScalingGroupProvider: { autoScalingGroupArn: "arn:asg", managedScaling: { status: "ENABLED", targetCapacity: 90 } } }]]),
+      {
+        ...c,
+        capacityProviders: ["FARGATE", "FARGATE_SPOT", "asg-1"],
+        defaultCapacityProviderStrategy: [{ capacityProvider: "asg-1", weight: 1 }],
+      },
+      new Map([
+        [
+          "asg-1",
+          {
+            name: "asg-1",
+            autoScalingGroupProvider: { autoScalingGroupArn: "arn:asg", managedScaling: { status: "ENABLED", targetCapacity: 90 } },
+          },
+        ],
+      ]),
     );
     expect(withProviders.capacityProviders).toEqual([
       { name: "FARGATE", type: "FARGATE" },
@@ -87,7 +109,9 @@ describe("ECS mappers on recorded responses", () => {
     expect(m.get("web/web-api")).toEqual({
       minCapacity: 2,
       maxCapacity: 6,
-      policies: [{ name: "cpu60", type: "TargetTrackingScaling", targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 } }],
+      policies: [
+        { name: "cpu60", type: "TargetTrackingScaling", targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 } },
+      ],
     });
   });
 });
@@ -119,14 +143,19 @@ describe("ECS mappers on edge cases", () => {
       containerDefinitions: [{ name: "a" }],
     }).taskDefinition;
     expect([m.cpuArchitecture, m.ephemeralStorageGiB]).toEqual(["ARM64", 50]);
-    expect(mapTaskDefinition({ family: "w", revision: 1, runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" } }).taskDefinition.operatingSystemFamily).toBe(
-      "WINDOWS_SERVER_2022_CORE",
-    );
+    expect(
+      mapTaskDefinition({ family: "w", revision: 1, runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" } }).taskDefinition
+        .operatingSystemFamily,
+    ).toBe("WINDOWS_SERVER_2022_CORE");
   });
 
   it("a capacity-provider service keeps its strategy; references and keys parse", () => {
     const s = mapService(
-      { serviceName: "s", taskDefinition: "arn:aws:ecs:eu-west-1:1:task-definition/api:42", capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 3, base: 1 }] },
+      {
+        serviceName: "s",
+        taskDefinition: "arn:aws:ecs:eu-west-1:1:task-definition/api:42",
+        capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 3, base: 1 }],
+      },
       "c",
     );
     expect(s.launchType).toBeUndefined();

@@ -80,7 +80,9 @@ describe.skipIf(!available)("collect against moto_server", () => {
     expect(svc("web-api").autoscaling).toEqual({
       minCapacity: 2,
       maxCapacity: 6,
-      policies: [{ name: "cpu60", type: "TargetTrackingScaling", targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 } }],
+      policies: [
+        { name: "cpu60", type: "TargetTrackingScaling", targetTracking: { metric: "ECSServiceAverageCPUUtilization", targetValue: 60 } },
+      ],
     });
     const hosts = snapshot.containerInstances.filter((c) => c.cluster === "batch");
     expect(hosts).toHaveLength(2);
@@ -92,7 +94,9 @@ describe.skipIf(!available)("collect against moto_server", () => {
     const codes = snapshot.issues.map((i) => i.code);
     expect(codes).toContain("pricing-unavailable");
     expect(snapshot.prices?.source).toContain("bundled price book");
-    expect(snapshot.issues.find((i) => i.message.includes("ecs:ListServiceDeployments"))?.message).toContain("not supported by this endpoint");
+    expect(snapshot.issues.find((i) => i.message.includes("ecs:ListServiceDeployments"))?.message).toContain(
+      "not supported by this endpoint",
+    );
   });
 
   it("the built CLI: collect → report --snapshot shows every service with the utilization put; live report gives the same numbers", () => {
@@ -152,15 +156,30 @@ describe("live errors: one line and exit 2", () => {
       {},
       "ecs-advisor: no AWS credentials found (looked in the environment, ~/.aws/config and credentials, SSO and the instance role)",
     ],
-    ["a bad region", ["report", "--region", "mars-1"], { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" }, "ecs-advisor: --region mars-1 is not an AWS region name"],
-    ["no region at all", ["report"], { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" }, "ecs-advisor: no AWS region: none given and none in the environment or AWS config"],
+    [
+      "a bad region",
+      ["report", "--region", "mars-1"],
+      { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
+      "ecs-advisor: --region mars-1 is not an AWS region name",
+    ],
+    [
+      "no region at all",
+      ["report"],
+      { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
+      "ecs-advisor: no AWS region: none given and none in the environment or AWS config",
+    ],
     [
       "an endpoint that refuses",
       ["report", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9"],
       { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
       "ecs-advisor: cannot reach AWS at http://127.0.0.1:9 (ecs:ListClusters): connect ECONNREFUSED 127.0.0.1:9",
     ],
-    ["live options with --demo", ["report", "--demo", "--region", "us-east-1"], {}, "ecs-advisor: --region reads from AWS, but --demo was given too"],
+    [
+      "live options with --demo",
+      ["report", "--demo", "--region", "us-east-1"],
+      {},
+      "ecs-advisor: --region reads from AWS, but --demo was given too",
+    ],
   ])("%s", (_what, args, extra, line) => {
     const r = runCli(args, { env: { ...base, ...extra } });
     expect(r.code).toBe(2);

@@ -61,7 +61,10 @@ describe("the advice does not depend on the storage period", () => {
   };
   const run = (u: Utilization) =>
     advise({
-      snapshot: snapshot({ services: [service("api", { utilization: u })], taskDefinitions: [taskDef("api:1", { cpu: 2048, memory: 4096 })] }),
+      snapshot: snapshot({
+        services: [service("api", { utilization: u })],
+        taskDefinitions: [taskDef("api:1", { cpu: 2048, memory: 4096 })],
+      }),
       prices: snapshot({ services: [], taskDefinitions: [] }).prices!,
       policy: DEFAULT_POLICY,
       generatedAt: iso(END),

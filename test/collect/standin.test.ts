@@ -114,7 +114,9 @@ describe("prices", () => {
       "c5.2xlarge": { hourly: 0.34, vcpu: 8, memoryMiB: 16384, arch: "x86_64" },
       "m5.xlarge": { hourly: 0.192, vcpu: 4, memoryMiB: 16384, arch: "x86_64" },
     });
-    expect(snapshot.prices!.source).toMatch(/^AWS Price List API \(GetProducts\) for us-east-1, published 2022-11-21, retrieved 2026-11-20/);
+    expect(snapshot.prices!.source).toMatch(
+      /^AWS Price List API \(GetProducts\) for us-east-1, published 2022-11-21, retrieved 2026-11-20/,
+    );
   });
 
   it("are cached for 7 days; --refresh-prices asks again", async () => {
@@ -142,8 +144,14 @@ describe("prices", () => {
 
 describe("AccessDenied on one API degrades that part, with the missing permission named", () => {
   it.each([
-    ["ecs:DescribeContainerInstances", "ecs:DescribeContainerInstances was denied, so EC2 capacity (container instances) is unknown (grant ecs:DescribeContainerInstances to include it)"],
-    ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalableTargets was denied, so autoscaling settings are unknown (grant application-autoscaling:DescribeScalableTargets to include it)"],
+    [
+      "ecs:DescribeContainerInstances",
+      "ecs:DescribeContainerInstances was denied, so EC2 capacity (container instances) is unknown (grant ecs:DescribeContainerInstances to include it)",
+    ],
+    [
+      "application-autoscaling:DescribeScalableTargets",
+      "application-autoscaling:DescribeScalableTargets was denied, so autoscaling settings are unknown (grant application-autoscaling:DescribeScalableTargets to include it)",
+    ],
     ["ecs:ListTasks", "ecs:ListTasks was denied, so recently stopped tasks (OOM kills) are unknown (grant ecs:ListTasks to include it)"],
   ])("%s", async (action, message) => {
     const { snapshot } = await run(40, { fail: { [action]: "AccessDeniedException" } });
@@ -190,7 +198,9 @@ describe("throttling", () => {
   it("a run that still loses data says which services are incomplete", async () => {
     const { snapshot } = await run(4, { throttleEvery: "all" });
     const issue = snapshot.issues.find((i) => i.code === "throttled")!;
-    expect(issue.message).toMatch(/^cloudwatch:GetMetricData failed \(Rate exceeded\), so CloudWatch data is missing or incomplete for 4 services/);
+    expect(issue.message).toMatch(
+      /^cloudwatch:GetMetricData failed \(Rate exceeded\), so CloudWatch data is missing or incomplete for 4 services/,
+    );
     expect(issue.services!.sort()).toEqual(["cluster-0/svc-00000", "cluster-0/svc-00001", "cluster-0/svc-00002", "cluster-0/svc-00003"]);
     expect(snapshot.services.every((s) => s.utilization === undefined)).toBe(true);
   });

@@ -10,7 +10,9 @@ export const SKIP_BROWSER = external("BROWSER", existsSync(CHROMIUM), `Chromium 
 
 export async function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium), set CHROMIUM_PATH, or set ECS_ADVISOR_SKIP_BROWSER=1 to skip the browser tests`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install it (apt-get install -y chromium), set CHROMIUM_PATH, or set ECS_ADVISOR_SKIP_BROWSER=1 to skip the browser tests`,
+    );
   }
   // Playwright starts it headless with a fresh temporary profile of its own.
   return chromium.launch({

@@ -21,7 +21,13 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME, AWS_EC2_METADATA_DISABLED: "true", SOURCE_DATE_EPOCH: "1795305600", ...opts.env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: EMPTY_HOME,
+      AWS_EC2_METADATA_DISABLED: "true",
+      SOURCE_DATE_EPOCH: "1795305600",
+      ...opts.env,
+    },
     encoding: "utf8",
     input: opts.input,
     maxBuffer: 64 * 1024 * 1024,

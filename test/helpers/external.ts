@@ -15,7 +15,8 @@ export function external(name: "BROWSER" | "TERMINAL", found: boolean, install: 
   const required = process.env.ECS_ADVISOR_REQUIRE_EXTERNAL === "1";
   if (!found && required && !forced) throw new Error(`${install} is required here (ECS_ADVISOR_REQUIRE_EXTERNAL=1) but missing`);
   const skip = forced || !found;
-  if (skip && !forced) process.stderr.write(`\n  note: ${name.toLowerCase()} tests skipped: ${install} is not installed (.ci/run installs it)\n`);
+  if (skip && !forced)
+    process.stderr.write(`\n  note: ${name.toLowerCase()} tests skipped: ${install} is not installed (.ci/run installs it)\n`);
   return { name, found, skip };
 }
 

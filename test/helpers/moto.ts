@@ -104,7 +104,13 @@ export async function seedEstate(url: string, nowMs: number): Promise<void> {
 
     // Two m5.xlarge hosts in the EC2 cluster.
     const run = await ec2.send(
-      new RunInstancesCommand({ ImageId: "ami-1e749f67", InstanceType: "m5.xlarge", MinCount: 2, MaxCount: 2, SubnetId: subnet.Subnet!.SubnetId! }),
+      new RunInstancesCommand({
+        ImageId: "ami-1e749f67",
+        InstanceType: "m5.xlarge",
+        MinCount: 2,
+        MaxCount: 2,
+        SubnetId: subnet.Subnet!.SubnetId!,
+      }),
     );
     for (const inst of run.Instances ?? []) {
       await ecs.send(
@@ -156,7 +162,13 @@ export async function seedEstate(url: string, nowMs: number): Promise<void> {
 
     // The worker had a task killed for memory.
     const task = await ecs.send(
-      new RunTaskCommand({ cluster: SEED.worker.cluster, taskDefinition: "worker:1", count: 1, group: `service:${SEED.worker.service}`, launchType: "EC2" }),
+      new RunTaskCommand({
+        cluster: SEED.worker.cluster,
+        taskDefinition: "worker:1",
+        count: 1,
+        group: `service:${SEED.worker.service}`,
+        launchType: "EC2",
+      }),
     );
     await ecs.send(
       new StopTaskCommand({

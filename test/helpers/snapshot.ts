@@ -41,8 +41,7 @@ export interface UtilOptions {
 export function util(o: UtilOptions): Utilization {
   const n = Math.round(((o.hours ?? 14 * 24) * 3600) / PERIOD);
   const at = (v: number | ((i: number) => number), i: number) => (typeof v === "number" ? v : v(i));
-  const mk = (f: (i: number) => number) =>
-    Float32Array.from({ length: n }, (_, i) => (o.missing?.(i) ? Number.NaN : f(i)));
+  const mk = (f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => (o.missing?.(i) ? Number.NaN : f(i)));
   const ratio = o.averageRatio ?? 0.8;
   return {
     start: iso(END - n * PERIOD * 1000),

@@ -63,16 +63,22 @@ describe("csv", () => {
   const rows = csv.trimEnd().split("\r\n");
   it("has a stable header and one row per service", () => {
     expect(rows[0]).toBe(CSV_COLUMNS.map(([n]) => n).join(","));
-    expect(rows[0]!.startsWith("cluster,service,launch_type,capacity,task_definition,cpu_architecture,tasks,current_cpu,current_memory_mib,recommended_cpu,recommended_memory_mib,current_monthly_usd,recommended_monthly_usd,savings_monthly_usd,")).toBe(true);
+    expect(
+      rows[0]!.startsWith(
+        "cluster,service,launch_type,capacity,task_definition,cpu_architecture,tasks,current_cpu,current_memory_mib,recommended_cpu,recommended_memory_mib,current_monthly_usd,recommended_monthly_usd,savings_monthly_usd,",
+      ),
+    ).toBe(true);
     expect(rows).toHaveLength(41);
   });
   it("cart-api's row carries the hand-worked dollars", () => {
     const cart = rows.find((r) => r.startsWith("shop-fargate,cart-api,"))!;
-    expect(cart.startsWith("shop-fargate,cart-api,FARGATE,FARGATE,cart-api:24,X86_64,3,2048,8192,512,2048,255.18,63.79,191.39,downsize,high,,")).toBe(true);
+    expect(
+      cart.startsWith("shop-fargate,cart-api,FARGATE,FARGATE,cart-api:24,X86_64,3,2048,8192,512,2048,255.18,63.79,191.39,downsize,high,,"),
+    ).toBe(true);
   });
   it("quotes by RFC 4180 and defuses spreadsheet formulas", () => {
     expect(csvCell('say "hi", then go')).toBe('"say ""hi"", then go"');
-    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe("\"'=HYPERLINK(\"\"http://x\"\")\"");
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell(-12.5)).toBe("-12.5");
     expect(csvCell(null)).toBe("");
@@ -89,7 +95,14 @@ describe("formats through the CLI", () => {
   });
 
   it("a reader that stops early (| head) is no error and no stack trace", () => {
-    const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" dist/cli/main.js report --demo --format json | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `set -o pipefail; "${process.execPath}" dist/cli/main.js report --demo --format json | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("exit 0\n");
   });

@@ -63,7 +63,9 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
       return route.abort();
     });
     await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (window as unknown as { __ecsAdvisorReady?: boolean }).__ecsAdvisorReady === true, null, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as { __ecsAdvisorReady?: boolean }).__ecsAdvisorReady === true, null, {
+      timeout: 20_000,
+    });
     return { page, errors, requests };
   }
 
@@ -126,9 +128,11 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     // The chart's numbers: the hottest task's CPU in units (percent × 2048 ÷ 100), the allocated 2048 and
     // the recommended 1024 as flat lines, one point per usage bucket.
     const cpuChart = await page.evaluate(() => {
-      const chart = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: Array<{ label: string; data: Array<number | null> }> } } } }).Chart.getChart(
-        document.querySelector("tr.detail canvas")!,
-      )!;
+      const chart = (
+        window as unknown as {
+          Chart: { getChart(c: Element): { data: { datasets: Array<{ label: string; data: Array<number | null> }> } } };
+        }
+      ).Chart.getChart(document.querySelector("tr.detail canvas")!)!;
       return chart.data.datasets.map((d) => ({ label: d.label, first: d.data[0], n: d.data.length }));
     });
     const pdf = demoReport().services.find((s) => s.service === "pdf-render")!;
@@ -146,7 +150,11 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     await page.click("#services tbody tr.row >> nth=0");
     await page.waitForSelector("tr.detail canvas");
     const scaled = await drawn(page, "tr.detail canvas");
-    expect(scaled.map((d) => d.id)).toEqual(["cpu-shop-fargate/media-upload", "memory-shop-fargate/media-upload", "tasks-shop-fargate/media-upload"]);
+    expect(scaled.map((d) => d.id)).toEqual([
+      "cpu-shop-fargate/media-upload",
+      "memory-shop-fargate/media-upload",
+      "tasks-shop-fargate/media-upload",
+    ]);
     for (const d of scaled) expect(d.pixels).toBeGreaterThan(1000);
     const labels = await page.evaluate(() => {
       const C = (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: Array<{ label: string }> } } } }).Chart;

@@ -25,7 +25,9 @@ describe("--format json (Report JSON v1)", () => {
     expect(json.source).toMatchObject({ kind: "demo", region: "us-east-1", window: { periodSeconds: 300 } });
     expect(json.services).toHaveLength(40);
     for (const s of json.services) {
-      expect(Object.keys(s)).toEqual(expect.arrayContaining(["cluster", "service", "launchType", "taskDefinition", "current", "recommended", "confidence", "reasons"]));
+      expect(Object.keys(s)).toEqual(
+        expect.arrayContaining(["cluster", "service", "launchType", "taskDefinition", "current", "recommended", "confidence", "reasons"]),
+      );
     }
   });
 
@@ -56,7 +58,16 @@ describe("--format json (Report JSON v1)", () => {
 
 describe("stringifyCompact", () => {
   it("is JSON.stringify(value, null, 2) but for number arrays, which stay on one line", () => {
-    const value = { a: 1, b: "x\u2028<", c: [1, 2.5, null, Number.NaN], d: [{ e: [] }, "f", true], g: {}, h: undefined, i: [[1, 2], [3]], j: -0.5e-7 };
+    const value = {
+      a: 1,
+      b: "x\u2028<",
+      c: [1, 2.5, null, Number.NaN],
+      d: [{ e: [] }, "f", true],
+      g: {},
+      h: undefined,
+      i: [[1, 2], [3]],
+      j: -0.5e-7,
+    };
     const text = stringifyCompact(value);
     expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
     expect(text).toContain('"c": [1, 2.5, null, null]');

@@ -50,8 +50,12 @@ describe("the Slack digest", () => {
     expect(savings.split("\n").at(-1)).toBe("…and 20 more services, $688.89/mo between them");
     // OOM kills come first among the risks.
     const risks = p.blocks.flatMap(textsOf).find((t) => t.startsWith("*At risk*\n•"))!;
-    expect(risks.split("\n")[1]).toBe("• :warning: `shop-fargate/pricing-engine` 3 tasks were killed for running out of memory in the window (last 2026-11-14 04:48 UTC)");
-    expect(all).toContain("• `core-ec2` hold · managed scaling targetCapacity 81 · packing onto 2 × c6a.4xlarge + 1 × m5a.2xlarge saves $969.44/mo");
+    expect(risks.split("\n")[1]).toBe(
+      "• :warning: `shop-fargate/pricing-engine` 3 tasks were killed for running out of memory in the window (last 2026-11-14 04:48 UTC)",
+    );
+    expect(all).toContain(
+      "• `core-ec2` hold · managed scaling targetCapacity 81 · packing onto 2 × c6a.4xlarge + 1 × m5a.2xlarge saves $969.44/mo",
+    );
   });
 
   it("2,000 services and long messages stay within the limits, summarised by whole lines", () => {
@@ -62,7 +66,11 @@ describe("the Slack digest", () => {
       s.reasons = s.reasons.map((r) => ({ ...r, message: `${r.message} ${"and a very long explanation ".repeat(40)}` }));
       return s;
     });
-    const big: Report = { ...base, services, warnings: Array.from({ length: 8 }, (_, i) => ({ code: "x", message: `warning ${i} <b>&</b>` })) };
+    const big: Report = {
+      ...base,
+      services,
+      warnings: Array.from({ length: 8 }, (_, i) => ({ code: "x", message: `warning ${i} <b>&</b>` })),
+    };
     const p = slackPayload(big);
     expectWithinLimits(p);
     for (const t of p.blocks.flatMap(textsOf)) for (const line of t.split("\n")) expect(line.length).toBeLessThan(SLACK_LIMITS.sectionText);
@@ -77,7 +85,9 @@ describe("posting to a webhook", () => {
   let server: Server | undefined;
   afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-  async function receiver(answer: (body: string) => { status: number; text: string } | "hang"): Promise<{ url: string; got: Array<{ path: string; body: string; type: string | undefined }> }> {
+  async function receiver(
+    answer: (body: string) => { status: number; text: string } | "hang",
+  ): Promise<{ url: string; got: Array<{ path: string; body: string; type: string | undefined }> }> {
     const got: Array<{ path: string; body: string; type: string | undefined }> = [];
     server = createServer((req, res) => {
       let body = "";
@@ -95,7 +105,10 @@ describe("posting to a webhook", () => {
 
   function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", SOURCE_DATE_EPOCH: "1795305600", ...env } });
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", SOURCE_DATE_EPOCH: "1795305600", ...env },
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -131,7 +144,11 @@ describe("posting to a webhook", () => {
 
   for (const [status, text, line] of [
     [404, "no_service", "ecs-advisor: Slack answered 404 (no_service): the webhook is gone or wrong; the digest was not posted"],
-    [403, "invalid_token", "ecs-advisor: Slack answered 403 (invalid_token): the webhook is not allowed to post; the digest was not posted"],
+    [
+      403,
+      "invalid_token",
+      "ecs-advisor: Slack answered 403 (invalid_token): the webhook is not allowed to post; the digest was not posted",
+    ],
     [400, "invalid_blocks", "ecs-advisor: Slack answered 400 (invalid_blocks): the message was refused; the digest was not posted"],
     [500, "<html>oops SeCrEtToKeN123</html>", "ecs-advisor: Slack answered 500: Slack had an error; the digest was not posted"],
   ] as const) {
@@ -158,7 +175,10 @@ describe("posting to a webhook", () => {
     expect(none.code).toBe(2);
     expect(none.stderr.split("\n")[0]).toBe("ecs-advisor: --slack-webhook has no URL and SLACK_WEBHOOK_URL is not set");
     // Said before any collection: a live run with no credentials fails on the webhook, not on AWS.
-    const live = await cli(["report", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--slack-webhook"], { AWS_EC2_METADATA_DISABLED: "true", HOME: "/nonexistent" });
+    const live = await cli(["report", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "--slack-webhook"], {
+      AWS_EC2_METADATA_DISABLED: "true",
+      HOME: "/nonexistent",
+    });
     expect(live.code).toBe(2);
     expect(live.stderr.split("\n")[0]).toBe("ecs-advisor: --slack-webhook has no URL and SLACK_WEBHOOK_URL is not set");
     const bad = await cli(["report", "--demo", "--slack-webhook", "hooks.slack.com/services/SeCrEtToKeN123"]);
@@ -174,8 +194,13 @@ describe("--report-url", () => {
     expect(slackLink("https://r.example/a|b>c", "the full <report>")).toBe("<https://r.example/a%7Cb%3Ec|the full &lt;report&gt;>");
     const url = "https://reports.example.com/ecs/2026-11-22.html";
     const p = slackPayload(demoReport(), url);
-    expect(p.blocks.at(-1)).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: `Where to look next: <${url}|the full report>, with every service's reasons and charts.` }] });
+    expect(p.blocks.at(-1)).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `Where to look next: <${url}|the full report>, with every service's reasons and charts.` }],
+    });
     const { renderMarkdown } = await import("../../src/report/markdown.js");
-    expect(renderMarkdown(demoReport(), { color: false, width: 100, reportUrl: url })).toContain(`[The full report](${url}) has every service's reasons and charts.`);
+    expect(renderMarkdown(demoReport(), { color: false, width: 100, reportUrl: url })).toContain(
+      `[The full report](${url}) has every service's reasons and charts.`,
+    );
   });
 });

@@ -11,7 +11,8 @@ describe("--format table", () => {
 
   it("fits 100 columns, whatever the terminal", () => {
     for (const width of [100, 200]) {
-      for (const line of renderTable(demoReport(), { color: true, width }).split("\n")) expect(visibleLength(line)).toBeLessThanOrEqual(100);
+      for (const line of renderTable(demoReport(), { color: true, width }).split("\n"))
+        expect(visibleLength(line)).toBeLessThanOrEqual(100);
     }
   });
 

@@ -55,7 +55,12 @@ describe("the terminal UI", () => {
     const { press, app } = await ui();
     let f = await press("f");
     expect(f.split("\n")[1]).toContain("cluster: core-ec2");
-    expect(f.split("\n").slice(3, 10).every((l) => l.includes("core-ec2/"))).toBe(true);
+    expect(
+      f
+        .split("\n")
+        .slice(3, 10)
+        .every((l) => l.includes("core-ec2/")),
+    ).toBe(true);
     f = await press("f", "f"); // shop-fargate, then all again
     expect(f.split("\n")[1]).toContain("cluster: all");
     f = await press("/", "c", "a", "r", "t");
@@ -102,7 +107,10 @@ describe("the terminal UI", () => {
   });
 
   it("2,000 services: only the visible rows are drawn, and the last is one key away", async () => {
-    const services = Array.from({ length: 2000 }, (_, i) => ({ ...report.services[i % 40]!, service: `svc-${String(i).padStart(4, "0")}` }));
+    const services = Array.from({ length: 2000 }, (_, i) => ({
+      ...report.services[i % 40]!,
+      service: `svc-${String(i).padStart(4, "0")}`,
+    }));
     const { press, frame, app } = await ui({ ...report, services }, 80, 23);
     expect(frame().split("\n").length).toBeLessThanOrEqual(23);
     const f = await press("n", "G");
@@ -169,7 +177,9 @@ describe("warnings", () => {
     };
     const { press, frame, app } = await ui(warned, 100, 30);
     // 100 columns: the message is cut to 86 so the count always shows.
-    expect(frame().split("\n")[2]).toBe("⚠ pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20… (w: all 2)");
+    expect(frame().split("\n")[2]).toBe(
+      "⚠ pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20… (w: all 2)",
+    );
     expect(frame().split("\n").length).toBeLessThanOrEqual(30);
     const f = await press("w");
     expect(f).toContain("2 warnings");

@@ -59,7 +59,8 @@ export function syntheticEstate(services: number, nowMs: number, region = "us-ea
         cpuPercent: 5 + (k % 50),
         memoryPercent: 10 + (k % 60),
         deployedAtMs: recent ? nowMs - ((k % 5) + 2) * 86_400_000 : nowMs - 40 * 86_400_000,
-        previous: recent && k % 20 === 3 ? { revision: 6, cpu: cpu * 2, memory: memory * 2 } : recent ? { revision: 6, cpu, memory } : undefined,
+        previous:
+          recent && k % 20 === 3 ? { revision: 6, cpu: cpu * 2, memory: memory * 2 } : recent ? { revision: 6, cpu, memory } : undefined,
         autoscaled: k % 7 === 0,
         oomStopped: k % 97 === 5,
       });

@@ -120,7 +120,8 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     createdAt: epoch(estate.nowMs - 90 * 86_400_000),
   });
   const taskDefJson = (s: StandinService, revision: number) => {
-    const size = revision === s.revision || !s.previous ? { cpu: s.cpu, memory: s.memory } : { cpu: s.previous.cpu, memory: s.previous.memory };
+    const size =
+      revision === s.revision || !s.previous ? { cpu: s.cpu, memory: s.memory } : { cpu: s.previous.cpu, memory: s.previous.memory };
     const fargate = s.launchType === "FARGATE";
     return {
       taskDefinitionArn: tdArn(s, revision),
@@ -178,7 +179,11 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   type Handler = (input: Record<string, Wire>) => unknown;
   const ecs: Record<string, Handler> = {
     ListClusters: (i) => {
-      const p = page(estate.clusters.map((c) => arn("cluster", c.name)), i.maxResults, i.nextToken);
+      const p = page(
+        estate.clusters.map((c) => arn("cluster", c.name)),
+        i.maxResults,
+        i.nextToken,
+      );
       return { clusterArns: p.items, nextToken: p.next };
     },
     DescribeClusters: (i) => {
@@ -186,14 +191,16 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       if (names.length > 100) throw new ApiError("InvalidParameterException", "clusters can have at most 100 items");
       const found = names.map((n) => clusters.get(n.replace(/^.*\//, "")));
       return {
-        clusters: found.filter((c): c is StandinCluster => !!c).map((c) => ({
-          clusterArn: arn("cluster", c.name),
-          clusterName: c.name,
-          status: "ACTIVE",
-          capacityProviders: c.fargate ? ["FARGATE", "FARGATE_SPOT"] : [`${c.name}-asg`],
-          defaultCapacityProviderStrategy: [],
-          settings: [{ name: "containerInsights", value: c.containerInsights ? "enabled" : "disabled" }],
-        })),
+        clusters: found
+          .filter((c): c is StandinCluster => !!c)
+          .map((c) => ({
+            clusterArn: arn("cluster", c.name),
+            clusterName: c.name,
+            status: "ACTIVE",
+            capacityProviders: c.fargate ? ["FARGATE", "FARGATE_SPOT"] : [`${c.name}-asg`],
+            defaultCapacityProviderStrategy: [],
+            settings: [{ name: "containerInsights", value: c.containerInsights ? "enabled" : "disabled" }],
+          })),
         failures: names.filter((_, k) => !found[k]).map((n) => ({ arn: n, reason: "MISSING" })),
       };
     },
@@ -203,14 +210,25 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         status: "ACTIVE",
         autoScalingGroupProvider: {
           autoScalingGroupArn: `arn:aws:autoscaling:${estate.region}:${estate.accountId}:autoScalingGroup:x:autoScalingGroupName/${name}`,
-          managedScaling: { status: "ENABLED", targetCapacity: 100, minimumScalingStepSize: 1, maximumScalingStepSize: 10, instanceWarmupPeriod: 300 },
+          managedScaling: {
+            status: "ENABLED",
+            targetCapacity: 100,
+            minimumScalingStepSize: 1,
+            maximumScalingStepSize: 10,
+            instanceWarmupPeriod: 300,
+          },
           managedTerminationProtection: "DISABLED",
         },
       })),
     }),
     ListServices: (i) => {
       const c = clusterOf(i.cluster);
-      const p = page(c.services.map((s) => arn("service", `${c.name}/${s.name}`)), i.maxResults, i.nextToken, 10);
+      const p = page(
+        c.services.map((s) => arn("service", `${c.name}/${s.name}`)),
+        i.maxResults,
+        i.nextToken,
+        10,
+      );
       return { serviceArns: p.items, nextToken: p.next };
     },
     DescribeServices: (i) => {
@@ -218,7 +236,10 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       const names: string[] = i.services ?? [];
       if (names.length > 10) throw new ApiError("InvalidParameterException", "services can have at most 10 items");
       return {
-        services: names.map((n) => services.get(`${c.name}/${n.replace(/^.*\//, "")}`)).filter(Boolean).map((x) => serviceJson(x!.cluster, x!.service)),
+        services: names
+          .map((n) => services.get(`${c.name}/${n.replace(/^.*\//, "")}`))
+          .filter(Boolean)
+          .map((x) => serviceJson(x!.cluster, x!.service)),
         failures: [],
       };
     },
@@ -227,7 +248,8 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       const [family, rev] = ref.split(":");
       const s = byFamily.get(family!);
       const revision = Number(rev ?? s?.revision);
-      if (!s || (revision !== s.revision && revision !== s.previous?.revision)) throw new ApiError("ClientException", "Unable to describe task definition.");
+      if (!s || (revision !== s.revision && revision !== s.previous?.revision))
+        throw new ApiError("ClientException", "Unable to describe task definition.");
       return { taskDefinition: taskDefJson(s, revision) };
     },
     ListServiceDeployments: (i) => {
@@ -236,18 +258,21 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       if (!x) throw new ApiError("ServiceNotFoundException", "Service not found.");
       const s = x.service;
       const after = i.createdAt?.after ? i.createdAt.after * 1000 : 0;
-      const list = s.previous && s.deployedAtMs > after
-        ? [{
-            serviceDeploymentArn: arn("service-deployment", `${c.name}/${s.name}/d1`),
-            serviceArn: arn("service", `${c.name}/${s.name}`),
-            clusterArn: arn("cluster", c.name),
-            createdAt: epoch(s.deployedAtMs),
-            startedAt: epoch(s.deployedAtMs),
-            finishedAt: epoch(s.deployedAtMs + 600_000),
-            targetServiceRevisionArn: arn("service-revision", `${c.name}/${s.name}/r${s.revision}`),
-            status: "SUCCESSFUL",
-          }]
-        : [];
+      const list =
+        s.previous && s.deployedAtMs > after
+          ? [
+              {
+                serviceDeploymentArn: arn("service-deployment", `${c.name}/${s.name}/d1`),
+                serviceArn: arn("service", `${c.name}/${s.name}`),
+                clusterArn: arn("cluster", c.name),
+                createdAt: epoch(s.deployedAtMs),
+                startedAt: epoch(s.deployedAtMs),
+                finishedAt: epoch(s.deployedAtMs + 600_000),
+                targetServiceRevisionArn: arn("service-revision", `${c.name}/${s.name}/r${s.revision}`),
+                status: "SUCCESSFUL",
+              },
+            ]
+          : [];
       return { serviceDeployments: list };
     },
     DescribeServiceDeployments: (i) => ({
@@ -273,7 +298,11 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     },
     ListContainerInstances: (i) => {
       const c = clusterOf(i.cluster);
-      const p = page(c.instances.map((_, k) => arn("container-instance", `${c.name}/ci${k}`)), i.maxResults, i.nextToken);
+      const p = page(
+        c.instances.map((_, k) => arn("container-instance", `${c.name}/ci${k}`)),
+        i.maxResults,
+        i.nextToken,
+      );
       return { containerInstanceArns: p.items, nextToken: p.next };
     },
     DescribeContainerInstances: (i) => {
@@ -308,7 +337,11 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     ListTasks: (i) => {
       const c = clusterOf(i.cluster);
       const stopped = i.desiredStatus === "STOPPED" ? c.services.filter((s) => s.oomStopped) : [];
-      const p = page(stopped.map((s) => arn("task", `${c.name}/${s.name}-stopped`)), i.maxResults, i.nextToken);
+      const p = page(
+        stopped.map((s) => arn("task", `${c.name}/${s.name}-stopped`)),
+        i.maxResults,
+        i.nextToken,
+      );
       return { taskArns: p.items, nextToken: p.next };
     },
     DescribeTasks: (i) => {
@@ -422,7 +455,9 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
           values = seriesText(ms.Stat === "Maximum" ? Math.round(level * 1.2) : level, startMs, period, n);
         }
       }
-      parts.push(`{"Id":${JSON.stringify(q.Id)},"Label":${JSON.stringify(ms.Metric.MetricName)},"StatusCode":"Complete","Timestamps":${ts},"Values":${values}}`);
+      parts.push(
+        `{"Id":${JSON.stringify(q.Id)},"Label":${JSON.stringify(ms.Metric.MetricName)},"StatusCode":"Complete","Timestamps":${ts},"Values":${values}}`,
+      );
     }
     const next = k < queries.length ? `,"NextToken":"${k}"` : "";
     return `{"MetricDataResults":[${parts.join(",")}],"Messages":[]${next}}`;
@@ -448,7 +483,8 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     try {
       if (!service || !op) throw new ApiError("UnknownOperationException", `unknown target ${target}`);
       const injected = opts.fail?.[action];
-      if (injected) throw new ApiError(injected, `User: arn:aws:iam::${estate.accountId}:user/test is not authorized to perform: ${action}`);
+      if (injected)
+        throw new ApiError(injected, `User: arn:aws:iam::${estate.accountId}:user/test is not authorized to perform: ${action}`);
       const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, Wire>;
       let body: string;
       if (service === "cloudwatch" && op === "GetMetricData") body = getMetricData(input);

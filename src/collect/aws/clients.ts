@@ -19,7 +19,10 @@ export interface ClientOptions {
 }
 
 export class AwsCallError extends Error {
-  constructor(readonly failure: AwsFailure, cause: unknown) {
+  constructor(
+    readonly failure: AwsFailure,
+    cause: unknown,
+  ) {
     super(`${failure.action}: ${failure.message}`, { cause });
     this.name = "AwsCallError";
   }

@@ -120,7 +120,11 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     (p) => p !== "FARGATE" && p !== "FARGATE_SPOT",
   );
   const providers = providerNames.length
-    ? await degrade("capacity provider settings are unknown", () => describeCapacityProviders(aws, providerNames), new Map<string, CapacityProvider>())
+    ? await degrade(
+        "capacity provider settings are unknown",
+        () => describeCapacityProviders(aws, providerNames),
+        new Map<string, CapacityProvider>(),
+      )
     : new Map<string, CapacityProvider>();
   const clusters = ecsClusters.map((c) => mapCluster(c, providers));
   const ciOn = new Set(ecsClusters.filter(containerInsightsOn).map((c) => c.clusterName ?? ""));
@@ -139,7 +143,9 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   });
   const services = perCluster.flat();
   if (services.length === 0) {
-    const where = opts.clusters?.length ? `cluster ${opts.clusters.join(", ")}` : `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`;
+    const where = opts.clusters?.length
+      ? `cluster ${opts.clusters.join(", ")}`
+      : `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`;
     throw new UserError(
       `no ECS services${filter.length ? ` matching --service ${opts.services!.join(", ")}` : ""} in ${where} in ${aws.region}`,
       "check --region, --profile, --cluster and --service",
@@ -148,7 +154,13 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
 
   // The window (its storage period depends on how many services there are).
   const fetchPeriod = fetchPeriodFor(opts.lookbackSeconds);
-  const storagePeriod = chooseStoragePeriod(services.length, opts.lookbackSeconds, fetchPeriod, 5, opts.valueBudget ?? DEFAULT_VALUE_BUDGET);
+  const storagePeriod = chooseStoragePeriod(
+    services.length,
+    opts.lookbackSeconds,
+    fetchPeriod,
+    5,
+    opts.valueBudget ?? DEFAULT_VALUE_BUDGET,
+  );
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
 
   // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
@@ -211,7 +223,8 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const tds = await describeTaskDefinitions(aws, tdRefs, () => progress.update("describing task definitions", ++tdDone, tdRefs.length));
   const taskDefinitions = tds.found.map((td) => {
     const m = mapTaskDefinition(td);
-    for (const p of m.problems) issues.push({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
+    for (const p of m.problems)
+      issues.push({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
     return m.taskDefinition;
   });
   if (tds.failed.length) {
@@ -235,11 +248,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     await mapLimit(clusters, 4, async (c) => {
       progress.update(`reading cluster ${c.name}`);
       const cis = await degrade("EC2 capacity (container instances) is unknown", () => containerInstances(aws, c.name), []);
-      const stopped = await degrade(
-        "recently stopped tasks (OOM kills) are unknown",
-        () => stoppedTasks(aws, c.name),
-        [] as EcsTask[],
-      );
+      const stopped = await degrade("recently stopped tasks (OOM kills) are unknown", () => stoppedTasks(aws, c.name), [] as EcsTask[]);
       for (const t of stopped) {
         const m = mapStoppedTask(t, collectedAt);
         if (!m) continue;

@@ -13,7 +13,10 @@ interface Job {
 parentPort?.on("message", (job: Job) => {
   try {
     const page = decodeMetricPage(job.bytes, job.startMs, job.periodMs, job.n);
-    parentPort!.postMessage({ id: job.id, page }, page.results.map((r) => r.values.buffer as ArrayBuffer));
+    parentPort!.postMessage(
+      { id: job.id, page },
+      page.results.map((r) => r.values.buffer as ArrayBuffer),
+    );
   } catch (e) {
     parentPort!.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });
   }

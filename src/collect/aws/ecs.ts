@@ -30,7 +30,6 @@ import { pages } from "./pages.js";
 /** Calls in flight to ECS at once; adaptive retry slows down if ECS throttles. */
 export const ECS_CONCURRENCY = 16;
 
-
 export async function listClusterArns(aws: Aws): Promise<string[]> {
   return pages(async (nextToken) => {
     const r = await aws.call("ecs:ListClusters", () => aws.ecs.send(new ListClustersCommand({ maxResults: 100, nextToken })));
@@ -65,9 +64,7 @@ export async function describeCapacityProviders(aws: Aws, names: readonly string
 
 export async function listServiceArns(aws: Aws, cluster: string): Promise<string[]> {
   return pages(async (nextToken) => {
-    const r = await aws.call("ecs:ListServices", () =>
-      aws.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken })),
-    );
+    const r = await aws.call("ecs:ListServices", () => aws.ecs.send(new ListServicesCommand({ cluster, maxResults: 100, nextToken })));
     return { items: r.serviceArns, next: r.nextToken };
   });
 }
@@ -165,7 +162,8 @@ export async function deploymentHistory(aws: Aws, cluster: string, service: stri
     const r = await aws.call("ecs:DescribeServiceRevisions", () =>
       aws.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch })),
     );
-    for (const rev of r.serviceRevisions ?? []) if (rev.serviceRevisionArn && rev.taskDefinition) taskDefOf.set(rev.serviceRevisionArn, rev.taskDefinition);
+    for (const rev of r.serviceRevisions ?? [])
+      if (rev.serviceRevisionArn && rev.taskDefinition) taskDefOf.set(rev.serviceRevisionArn, rev.taskDefinition);
   }
   const iso = (d: Date) => d.toISOString().replace(/\.000Z$/, "Z");
   const out: Deployment[] = [];

@@ -1,14 +1,7 @@
 // What went wrong with an AWS call, in terms a user can act on.
 import { UserError } from "../../errors.js";
 
-export type FailureKind =
-  | "access-denied"
-  | "credentials"
-  | "throttled"
-  | "network"
-  | "not-found"
-  | "unsupported"
-  | "other";
+export type FailureKind = "access-denied" | "credentials" | "throttled" | "network" | "not-found" | "unsupported" | "other";
 
 export interface AwsFailure {
   kind: FailureKind;
@@ -29,7 +22,8 @@ interface ErrorLike {
 const ACCESS = /^(AccessDenied(Exception)?|UnauthorizedOperation|AuthorizationError|UnauthorizedException)$/;
 const CREDENTIALS =
   /^(CredentialsProviderError|ExpiredToken(Exception)?|UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException|SignatureDoesNotMatch|IncompleteSignature|MissingAuthenticationToken|TokenRefreshRequired)$/;
-const THROTTLED = /^(Throttling(Exception)?|TooManyRequestsException|RequestLimitExceeded|ProvisionedThroughputExceededException|SlowDown)$/;
+const THROTTLED =
+  /^(Throttling(Exception)?|TooManyRequestsException|RequestLimitExceeded|ProvisionedThroughputExceededException|SlowDown)$/;
 const NETWORK = /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|TimeoutError|RequestTimeout)$/;
 const NOT_FOUND = /^(ClusterNotFoundException|ServiceNotFoundException|ResourceNotFoundException|ObjectNotFoundException)$/;
 const UNSUPPORTED = /^(UnknownOperationException|InvalidAction|UnsupportedOperation|NotImplemented)$/;
@@ -82,7 +76,10 @@ export function fatal(f: AwsFailure, ctx: { region: string; endpoint?: string | 
         `grant ${f.action} to this identity; the README lists the read-only IAM policy ecs-advisor needs`,
       );
     case "throttled":
-      return new UserError(`AWS kept throttling ${f.action} after retries: ${f.message}`, "try again later, or narrow the run with --cluster/--service");
+      return new UserError(
+        `AWS kept throttling ${f.action} after retries: ${f.message}`,
+        "try again later, or narrow the run with --cluster/--service",
+      );
     case "not-found":
       return new UserError(`${f.action}: ${f.message}`, "check the --cluster and --service names and the --region");
     default:

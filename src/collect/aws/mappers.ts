@@ -164,8 +164,7 @@ export function mapTaskDefinition(td: EcsTaskDefinition): MappedTaskDefinition {
   };
 }
 
-const resource = (list: Resource[] | undefined, name: string): number =>
-  list?.find((r) => r.name === name)?.integerValue ?? 0;
+const resource = (list: Resource[] | undefined, name: string): number => list?.find((r) => r.name === name)?.integerValue ?? 0;
 
 export function mapContainerInstance(ci: EcsContainerInstance, clusterName: string): ContainerInstance {
   const attr = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;
@@ -353,7 +352,9 @@ export function fargateRatesFrom(items: readonly PriceItem[]): (Prices["fargate"
 }
 
 /** vCPU "2" and memory "8 GiB" → numbers; undefined when the item is not a usable On-Demand Linux price. */
-export function ec2PriceFrom(item: PriceItem): { instanceType: string; hourly: number; vcpu: number; memoryMiB: number; arch: "x86_64" | "arm64" } | undefined {
+export function ec2PriceFrom(
+  item: PriceItem,
+): { instanceType: string; hourly: number; vcpu: number; memoryMiB: number; arch: "x86_64" | "arm64" } | undefined {
   const a = item.attributes;
   if (item.usd === undefined || a.capacitystatus !== "Used" || a.tenancy !== "Shared" || a.operatingSystem !== "Linux") return undefined;
   if (a.preInstalledSw !== undefined && a.preInstalledSw !== "NA") return undefined;

@@ -71,13 +71,21 @@ function queryFor(t: MetricTarget, field: Field, id: string, period: number): Me
   if (field === "runningTasks" && t.containerInsights) {
     return {
       Id: id,
-      MetricStat: { Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Dimensions: dims }, Period: period, Stat: "Average" },
+      MetricStat: {
+        Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Dimensions: dims },
+        Period: period,
+        Stat: "Average",
+      },
       ReturnData: true,
     };
   }
   const metric = field.startsWith("cpu") || field === "runningTasks" ? "CPUUtilization" : "MemoryUtilization";
   const stat = field === "runningTasks" ? "SampleCount" : field.endsWith("Average") ? "Average" : "Maximum";
-  return { Id: id, MetricStat: { Metric: { Namespace: "AWS/ECS", MetricName: metric, Dimensions: dims }, Period: period, Stat: stat }, ReturnData: true };
+  return {
+    Id: id,
+    MetricStat: { Metric: { Namespace: "AWS/ECS", MetricName: metric, Dimensions: dims }, Period: period, Stat: stat },
+    ReturnData: true,
+  };
 }
 
 /** Pack every (service, series) query into calls: as many as fit under both limits, in order. */
@@ -113,7 +121,12 @@ export interface FetchOptions {
   onCall?: ((done: number, total: number) => void) | undefined;
 }
 
-export async function fetchMetrics(aws: Aws, targets: readonly MetricTarget[], w: MetricWindow, opts: FetchOptions = {}): Promise<MetricsResult> {
+export async function fetchMetrics(
+  aws: Aws,
+  targets: readonly MetricTarget[],
+  w: MetricWindow,
+  opts: FetchOptions = {},
+): Promise<MetricsResult> {
   const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
   const calls = planCalls(targets.length, n);
   const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
@@ -209,17 +222,16 @@ async function getMetricDataBytes(aws: Aws, input: GetMetricDataCommandInput): P
   const command = new GetMetricDataCommand(input);
   type Next = (a: unknown) => Promise<{ response: { statusCode?: number; body?: unknown; headers: Record<string, string> } }>;
   command.middlewareStack.addRelativeTo(
-    ((next: Next) =>
-      async (args: unknown) => {
-        const result = await next(args);
-        const res = result.response;
-        if (res.statusCode === 200) {
-          bytes = await readBytes(res.body);
-          res.body = Buffer.from("{}");
-          res.headers["content-length"] = "2";
-        }
-        return result;
-      }) as never,
+    ((next: Next) => async (args: unknown) => {
+      const result = await next(args);
+      const res = result.response;
+      if (res.statusCode === 200) {
+        bytes = await readBytes(res.body);
+        res.body = Buffer.from("{}");
+        res.headers["content-length"] = "2";
+      }
+      return result;
+    }) as never,
     { relation: "after", toMiddleware: "deserializerMiddleware", name: "ecsAdvisorRawMetricData" } as never,
   );
   const out = await aws.cloudwatch.send(command);

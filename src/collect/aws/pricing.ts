@@ -53,7 +53,9 @@ async function getProducts(aws: Aws, serviceCode: string, filters: Filter[]): Pr
   let token: string | undefined;
   do {
     const r = await aws.call("pricing:GetProducts", () =>
-      aws.pricing.send(new GetProductsCommand({ ServiceCode: serviceCode, Filters: filters, FormatVersion: "aws_v1", MaxResults: 100, NextToken: token })),
+      aws.pricing.send(
+        new GetProductsCommand({ ServiceCode: serviceCode, Filters: filters, FormatVersion: "aws_v1", MaxResults: 100, NextToken: token }),
+      ),
     );
     for (const item of r.PriceList ?? []) {
       const p = parsePriceItem(item);
@@ -127,10 +129,16 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
     const priced = items.map(ec2PriceFrom).filter((p) => p !== undefined);
     const distinct = new Set(priced.map((p) => p.hourly));
     if (distinct.size > 1) {
-      issues.push({ code: "pricing-ambiguous", message: `${priced.length} On-Demand prices for ${instanceType} in ${opts.region}; it is left unpriced` });
+      issues.push({
+        code: "pricing-ambiguous",
+        message: `${priced.length} On-Demand prices for ${instanceType} in ${opts.region}; it is left unpriced`,
+      });
     }
     const p = distinct.size === 1 ? priced[0] : undefined;
-    cache.ec2[instanceType] = { fetchedAt: nowIso, price: p ? { hourly: p.hourly, vcpu: p.vcpu, memoryMiB: p.memoryMiB, arch: p.arch } : null };
+    cache.ec2[instanceType] = {
+      fetchedAt: nowIso,
+      price: p ? { hourly: p.hourly, vcpu: p.vcpu, memoryMiB: p.memoryMiB, arch: p.arch } : null,
+    };
   });
 
   if (fetched && !failure) {
@@ -175,6 +183,8 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
   }
   return {
     prices: { ...bundled, source: `${bundled.source} (the Price List API gave no rates)`, ec2 },
-    issues: issues.length ? issues : [{ code: "pricing-unavailable", message: `no Fargate rates from the Price List API: prices come from ${fallbackNote}` }],
+    issues: issues.length
+      ? issues
+      : [{ code: "pricing-unavailable", message: `no Fargate rates from the Price List API: prices come from ${fallbackNote}` }],
   };
 }

@@ -35,7 +35,12 @@ export function sortServices(list: readonly ServiceFinding[], key: SortKey): Ser
     case "savings":
       return out.sort((a, b) => (b.savingsMonthlyUsd ?? -Infinity) - (a.savingsMonthlyUsd ?? -Infinity) || name(a).localeCompare(name(b)));
     case "risk":
-      return out.sort((a, b) => Number(!!riskOf(b)) - Number(!!riskOf(a)) || (b.current.monthlyUsd ?? 0) - (a.current.monthlyUsd ?? 0) || name(a).localeCompare(name(b)));
+      return out.sort(
+        (a, b) =>
+          Number(!!riskOf(b)) - Number(!!riskOf(a)) ||
+          (b.current.monthlyUsd ?? 0) - (a.current.monthlyUsd ?? 0) ||
+          name(a).localeCompare(name(b)),
+      );
     case "cost":
       return out.sort((a, b) => (b.current.monthlyUsd ?? -1) - (a.current.monthlyUsd ?? -1) || name(a).localeCompare(name(b)));
     case "name":
@@ -70,7 +75,17 @@ export interface UiState {
   quit: boolean;
 }
 
-export const INITIAL_STATE: UiState = { view: "list", back: "list", sort: "savings", cluster: null, search: "", typing: false, cursor: 0, clusterScroll: 0, quit: false };
+export const INITIAL_STATE: UiState = {
+  view: "list",
+  back: "list",
+  sort: "savings",
+  cluster: null,
+  search: "",
+  typing: false,
+  cursor: 0,
+  clusterScroll: 0,
+  quit: false,
+};
 
 /** One key, as ink reports it (only the fields the UI reads). */
 export interface KeyPress {
@@ -89,16 +104,26 @@ export interface KeyPress {
 }
 
 /** The services the list shows for a state: sorted, filtered by cluster, searched by name. */
-export function visibleServices(services: readonly ServiceFinding[], st: Pick<UiState, "sort" | "cluster" | "search">, sorted = sortServices(services, st.sort)): ServiceFinding[] {
+export function visibleServices(
+  services: readonly ServiceFinding[],
+  st: Pick<UiState, "sort" | "cluster" | "search">,
+  sorted = sortServices(services, st.sort),
+): ServiceFinding[] {
   const q = st.search.toLowerCase();
-  return sorted.filter((s) => (st.cluster === null || s.cluster === st.cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)));
+  return sorted.filter(
+    (s) => (st.cluster === null || s.cluster === st.cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)),
+  );
 }
 
 /**
  * What one key does: a pure step, so keys that arrive together (a fast typist, tmux send-keys, a
  * paste) apply one after another exactly as if pressed apart.
  */
-export function step(st: UiState, k: KeyPress, ctx: { clusters: readonly string[]; count: (st: UiState) => number; page: number }): UiState {
+export function step(
+  st: UiState,
+  k: KeyPress,
+  ctx: { clusters: readonly string[]; count: (st: UiState) => number; page: number },
+): UiState {
   const input = k.input;
   if (st.typing) {
     if (k.return) return { ...st, typing: false, cursor: 0 };
@@ -120,7 +145,9 @@ export function step(st: UiState, k: KeyPress, ctx: { clusters: readonly string[
   const n = ctx.count(st);
   const at = Math.min(st.cursor, Math.max(0, n - 1));
   const move = (d: number): UiState =>
-    st.view === "clusters" ? { ...st, clusterScroll: Math.max(0, st.clusterScroll + d) } : { ...st, cursor: Math.max(0, Math.min(n - 1, at + d)) };
+    st.view === "clusters"
+      ? { ...st, clusterScroll: Math.max(0, st.clusterScroll + d) }
+      : { ...st, cursor: Math.max(0, Math.min(n - 1, at + d)) };
   if (k.upArrow || input === "k") return move(-1);
   if (k.downArrow || input === "j") return move(1);
   if (k.pageUp) return move(-ctx.page);
@@ -153,7 +180,10 @@ export function App({ report, width, height }: AppProps) {
 
   const clusters = useMemo(() => [...new Set(report.services.map((s) => s.cluster))].sort(), [report]);
   const sorted = useMemo(() => sortServices(report.services, sort), [report, sort]);
-  const shown = useMemo(() => visibleServices(report.services, { sort, cluster, search }, sorted), [report.services, sorted, sort, cluster, search]);
+  const shown = useMemo(
+    () => visibleServices(report.services, { sort, cluster, search }, sorted),
+    [report.services, sorted, sort, cluster, search],
+  );
   // A run with warnings says so on every screen, one line under the status.
   const warnLine = report.warnings.length > 0 ? 1 : 0;
   const rows = Math.max(3, height - 6 - warnLine);
@@ -165,7 +195,8 @@ export function App({ report, width, height }: AppProps) {
       clusters,
       page: rows,
       // The current list's length without re-sorting; another sort or filter is worked out afresh.
-      count: (x: UiState) => (x.sort === sort && x.cluster === cluster && x.search === search ? shown.length : visibleServices(report.services, x).length),
+      count: (x: UiState) =>
+        x.sort === sort && x.cluster === cluster && x.search === search ? shown.length : visibleServices(report.services, x).length,
     };
     setSt((prev) => splitKeys(input, key).reduce((s, k) => step(s, k, ctx), prev));
   });
@@ -190,7 +221,10 @@ export function App({ report, width, height }: AppProps) {
   );
   const status = (
     <Text dimColor wrap="truncate">
-      {truncate(`${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`, width)}
+      {truncate(
+        `${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`,
+        width,
+      )}
     </Text>
   );
   const warning = warnLine ? (
@@ -201,7 +235,11 @@ export function App({ report, width, height }: AppProps) {
   ) : null;
   const footer = (
     <Text dimColor wrap="truncate">
-      {typing ? "type to search · enter keep · esc clear" : view === "list" ? "↑↓ enter · s r o n sort · f cluster · / search · c clusters · ? help · q quit" : "esc back · ? help · q quit"}
+      {typing
+        ? "type to search · enter keep · esc clear"
+        : view === "list"
+          ? "↑↓ enter · s r o n sort · f cluster · / search · c clusters · ? help · q quit"
+          : "esc back · ? help · q quit"}
     </Text>
   );
 
@@ -217,7 +255,9 @@ export function App({ report, width, height }: AppProps) {
           </Text>
         ))}
         <Text> </Text>
-        <Text dimColor wrap="truncate">{truncate(headline(report), width)}</Text>
+        <Text dimColor wrap="truncate">
+          {truncate(headline(report), width)}
+        </Text>
       </Box>
     );
   } else if (view === "clusters") body = <ClusterView report={report} width={width} rows={height - 3 - warnLine} scroll={clusterScroll} />;
@@ -274,7 +314,9 @@ function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number;
             {pad(change(s.current.memory, s.recommended?.memory).replace(" → ", "→"), cols.mem)}
             {padL(money(s.current.monthlyUsd), cols.now)}
             {wide ? padL(s.recommended ? money(s.recommended.monthlyUsd) : "–", cols.rec) : ""}
-            <Text color={savings === null ? undefined : savings > 0 ? "green" : savings < 0 ? "red" : undefined}>{padL(money(savings), cols.saves)}</Text>
+            <Text color={savings === null ? undefined : savings > 0 ? "green" : savings < 0 ? "red" : undefined}>
+              {padL(money(savings), cols.saves)}
+            </Text>
             {padL(s.confidence, cols.conf)}
           </Text>
         );
@@ -290,7 +332,9 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
   lines.push({ text: `${s.taskDefinition} · ${s.capacity} · ${fmtTasks(s.current.tasks)} tasks · ${s.confidence} confidence`, dim: true });
   const rec = s.recommended;
   lines.push({ text: `${pad("", 13)}${padL("cpu", 12)}${padL("memory", 12)}${padL("$/month", 14)}`, bold: true });
-  lines.push({ text: `${pad("now", 13)}${padL(s.current.cpu === null ? "?" : fmtCpu(s.current.cpu, { unit: false }), 12)}${padL(s.current.memory === null ? "?" : fmtMiB(s.current.memory, { unit: false }), 12)}${padL(s.current.monthlyUsd === null ? "–" : fmtUsd(s.current.monthlyUsd), 14)}` });
+  lines.push({
+    text: `${pad("now", 13)}${padL(s.current.cpu === null ? "?" : fmtCpu(s.current.cpu, { unit: false }), 12)}${padL(s.current.memory === null ? "?" : fmtMiB(s.current.memory, { unit: false }), 12)}${padL(s.current.monthlyUsd === null ? "–" : fmtUsd(s.current.monthlyUsd), 14)}`,
+  });
   lines.push({
     text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}${s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""}`,
     color: s.savingsMonthlyUsd !== null && s.savingsMonthlyUsd > 0 ? "green" : undefined,
@@ -300,9 +344,13 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
   const scaling = autoscalingLine(s);
   const reasonLines = (maxLines: number) =>
     s.reasons.flatMap((r) =>
-      wrap(r.message, width - 4, maxLines).map((l, k) => ({ text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l, color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined })),
+      wrap(r.message, width - 4, maxLines).map((l, k) => ({
+        text: (k === 0 ? (r.severity === "risk" ? "! " : "· ") : "  ") + l,
+        color: r.severity === "risk" ? "red" : r.severity === "warning" ? "yellow" : undefined,
+      })),
     );
-  const scalingLines = (maxLines: number) => (scaling ? wrap(scaling, width - 2, maxLines).map((l) => ({ text: `  ${l}`, color: "cyan" })) : []);
+  const scalingLines = (maxLines: number) =>
+    scaling ? wrap(scaling, width - 2, maxLines).map((l) => ({ text: `  ${l}`, color: "cyan" })) : [];
   let explain = [...reasonLines(3), ...scalingLines(2)];
   if (u && rows - lines.length - explain.length - 1 < 9) explain = [...reasonLines(1), ...scalingLines(1)];
   lines.push(...explain);
@@ -338,7 +386,10 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
       }
     }
     const perBar = (u.periodSeconds * Math.max(1, u.cpuPercent.length / chartW)) / 3600;
-    lines.push({ text: `${" ".repeat(9)}${truncate(`${u.start.slice(0, 10)} → ${report.source.window.end.slice(0, 10)} · each bar the highest of ${Math.round(perBar * 10) / 10} h`, width - 9)}`, dim: true });
+    lines.push({
+      text: `${" ".repeat(9)}${truncate(`${u.start.slice(0, 10)} → ${report.source.window.end.slice(0, 10)} · each bar the highest of ${Math.round(perBar * 10) / 10} h`, width - 9)}`,
+      dim: true,
+    });
   } else if (!u) lines.push({ text: "no utilization data for this service", dim: true });
   return (
     <Box flexDirection="column">
@@ -360,7 +411,9 @@ function ClusterView({ report, width, rows, scroll }: { report: Report; width: n
     lines.push({ text: `${c.cluster} · ${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, bold: true });
     if (c.ec2) {
       lines.push({
-        text: `  ${plural(c.ec2.instances, "instance")} (${Object.entries(c.ec2.instanceTypes).map(([t, n]) => `${n} × ${t}`).join(", ")}) · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu, ${fmtPct(c.ec2.reservedPercent.memory)} memory`,
+        text: `  ${plural(c.ec2.instances, "instance")} (${Object.entries(c.ec2.instanceTypes)
+          .map(([t, n]) => `${n} × ${t}`)
+          .join(", ")}) · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu, ${fmtPct(c.ec2.reservedPercent.memory)} memory`,
         dim: true,
       });
     }

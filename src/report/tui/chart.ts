@@ -15,7 +15,13 @@ const BLOCKS = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
  * (k/height, (k+1)/height] of the scale; the allocated level is drawn "─", the recommended "━", where
  * no bar covers them.
  */
-export function textChart(values: ReadonlyArray<number | null>, allocated: number | null, recommended: number | null, width: number, height: number): TextChart {
+export function textChart(
+  values: ReadonlyArray<number | null>,
+  allocated: number | null,
+  recommended: number | null,
+  width: number,
+  height: number,
+): TextChart {
   const w = Math.max(1, Math.floor(width));
   const cols: Array<number | null> = [];
   for (let c = 0; c < w; c++) {
