@@ -19,7 +19,7 @@ const SERVICES = Number(process.env.BENCH_SERVICES ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BOUND_MS = 1000;
 
-const src = loadSaved({ demo: true });
+const src = loadSaved({ demo: true }, process.cwd());
 const demo = advise({
   snapshot: src.snapshot,
   prices: src.prices,

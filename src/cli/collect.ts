@@ -2,7 +2,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { collectSnapshot } from "../collect/aws/collect.js";
 import { writeSnapshotFile } from "../collect/file.js";
 import { UserError } from "../errors.js";
 import type { Io } from "./io.js";
@@ -41,6 +40,7 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
       throw new UserError(`${flags.out} already exists`, "choose another --out, or add --force to replace it");
     }
     const started = Date.now();
+    const { collectSnapshot } = await import("../collect/aws/collect.js");
     const { snapshot, calls } = await collectSnapshot(collectOptionsFrom(flags, io));
     await writeSnapshotFile(out, snapshot);
     const total = [...calls.values()].reduce((a, b) => a + b, 0);

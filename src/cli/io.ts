@@ -7,6 +7,8 @@ export interface OutStream {
 }
 
 export interface Io {
+  /** Only whether it is a terminal: the terminal UI reads keys from the real one. */
+  stdin: { isTTY?: boolean | undefined };
   stdout: OutStream;
   stderr: OutStream;
   env: Readonly<Record<string, string | undefined>>;
@@ -17,6 +19,7 @@ export interface Io {
 
 export function processIo(): Io {
   return {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

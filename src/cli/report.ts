@@ -118,7 +118,7 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     // URL or --interactive without a terminal is said at once.
     const formatGiven = self.getOptionValueSource("format") === "cli";
     flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
-    const tui = wantsTui(flags, formatGiven, io, process.stdin.isTTY === true);
+    const tui = wantsTui(flags, formatGiven, io, io.stdin.isTTY === true);
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const source = await loadSource(flags, io);
     const report = advise({

@@ -67,7 +67,7 @@ export async function postToSlack(url: string, payload: SlackPayload, timeoutMs 
       const timeout = original.name === "TimeoutError" || original.name === "AbortError";
       throw new UserError(
         timeout
-          ? `Slack did not answer within ${Math.round(timeoutMs / 1000)} s; the digest was not posted`
+          ? `Slack did not answer within ${timeoutMs / 1000} s; the digest was not posted`
           : `could not reach Slack${original.cause?.code ? ` (${original.cause.code})` : ""}; the digest was not posted`,
         timeout ? "try again later" : "check the network (a proxy or firewall?) and the webhook URL",
       );

@@ -1,12 +1,12 @@
 // Where a run's data comes from: the embedded demo fleet or a snapshot file. Prices ride along in the
 // snapshot; when a snapshot has none, the bundled us-east-1 price book fills in, and the report says so.
-import { collectSnapshot } from "../collect/aws/collect.js";
 import { UserError } from "../errors.js";
 import type { Report } from "../model/report.js";
 import type { Prices, Snapshot } from "../model/snapshot.js";
 import { assetPath } from "../collect/assets.js";
 import { readSnapshotFile } from "../collect/file.js";
 import { bundledPrices } from "../collect/pricebook.js";
+import { resolve } from "node:path";
 import type { Io } from "./io.js";
 import { collectOptionsFrom, type LiveFlags } from "./live-options.js";
 
@@ -41,15 +41,17 @@ export async function loadSource(opts: SourceOptions, io?: Io): Promise<LoadedSo
       "drop one: --demo/--snapshot read saved data; the live options read AWS",
     );
   }
-  if (opts.demo || opts.snapshot) return loadSaved(opts);
-  if (!io) throw new Error("live collection needs the process environment");
+  if (!io) throw new Error("loading a source needs the process environment");
+  if (opts.demo || opts.snapshot) return loadSaved(opts, io.cwd);
+  // The AWS SDK is loaded only by runs that talk to AWS: --demo, --snapshot and calc start without it.
+  const { collectSnapshot } = await import("../collect/aws/collect.js");
   return withPrices((await collectSnapshot(collectOptionsFrom(opts as LiveFlags, io))).snapshot, "aws", []);
 }
 
-/** The demo fleet or a snapshot file. */
-export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">): LoadedSource {
+/** The demo fleet or a snapshot file (a relative path is from `cwd`). */
+export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">, cwd: string): LoadedSource {
   if (opts.snapshot) {
-    const snapshot = readSnapshotFile(opts.snapshot);
+    const snapshot = readSnapshotFile(resolve(cwd, opts.snapshot), opts.snapshot);
     return withPrices(snapshot, snapshot.source.kind === "aws" ? "aws" : "snapshot", [opts.snapshot]);
   }
   return withPrices(readSnapshotFile(assetPath(...DEMO_SNAPSHOT)), "demo", []);

@@ -13,7 +13,8 @@ import { describeJsonError } from "./json-error.js";
 const SNAPSHOT_HINT =
   "the file must be an ecs-advisor snapshot (format: schema/snapshot-v1.schema.json); check it against that schema, or write it again with the tool that made it";
 
-export function readSnapshotFile(path: string): Snapshot {
+/** Read and validate a snapshot file; messages name it as `shown` (the path as the user gave it). */
+export function readSnapshotFile(path: string, shown = path): Snapshot {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -21,10 +22,10 @@ export function readSnapshotFile(path: string): Snapshot {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === "ENOENT"
-        ? `snapshot file not found: ${path}`
+        ? `snapshot file not found: ${shown}`
         : code === "EISDIR"
-          ? `snapshot path is a directory: ${path}`
-          : `cannot read snapshot ${path}: ${(e as Error).message}`,
+          ? `snapshot path is a directory: ${shown}`
+          : `cannot read snapshot ${shown}: ${(e as Error).message}`,
       "pass the path of a .json or .json.gz ecs-advisor snapshot, or use --demo",
     );
   }
@@ -34,12 +35,12 @@ export function readSnapshotFile(path: string): Snapshot {
       text = gunzipSync(bytes).toString("utf8");
     } catch (e) {
       throw new UserError(
-        `${path} looks gzipped but cannot be decompressed: ${(e as Error).message}`,
+        `${shown} looks gzipped but cannot be decompressed: ${(e as Error).message}`,
         "the file is damaged or cut short; collect it again",
       );
     }
   } else text = bytes.toString("utf8");
-  return parseSnapshotText(text, path);
+  return parseSnapshotText(text, shown);
 }
 
 export function parseSnapshotText(text: string, label: string): Snapshot {

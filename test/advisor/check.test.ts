@@ -11,7 +11,7 @@ import { toPublishedCheck } from "../../src/report/check.js";
 import { ROOT } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 
-const demo = loadSaved({ demo: true });
+const demo = loadSaved({ demo: true }, process.cwd());
 
 function check(files: string[], policy: Partial<CheckPolicy> = {}, services?: string[]): CheckResult {
   const proposals = files.flatMap((f) => readTaskDefinitionFile(join(ROOT, "fixtures", "taskdefs", f), f));

@@ -144,6 +144,7 @@ describe("npm run bench:quality", () => {
     writeFileSync(join(dir, "t.csv"), rows.join("\n"));
     const r = spawnSync(process.execPath, ["--import", "tsx", "bench/quality/main.ts", "--traces", dir, "--out", join(dir, "out")], {
       encoding: "utf8",
+      timeout: 50_000,
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("| strategy | CPU slack % (p50, p90) |");

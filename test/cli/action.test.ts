@@ -1,7 +1,7 @@
 // The GitHub Action as far as it can run off GitHub: action.yml is valid and names files that exist,
 // its shell step finds a pull request's changed task definitions in a real git repository and runs the
 // built CLI, and the comment poster talks to a loopback stand-in for the GitHub REST API.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,30 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ROOT } from "../helpers/cli.js";
+import { ROOT, spawnProcess } from "../helpers/cli.js";
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
     cwd,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
+    timeout: 30_000,
   });
 
-function run(
-  cmd: string,
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** A process with its output, killed after 30 s (a hang fails the test, not the CI run). */
+const run = (cmd: string, args: string[], env: Record<string, string>, cwd: string) =>
+  spawnProcess(cmd, args, { cwd, env: { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env } });
 
 function outputs(file: string): Record<string, string> {
   return Object.fromEntries(

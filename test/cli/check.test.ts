@@ -1,19 +1,19 @@
-// `ecs-advisor check` as CI runs it: the built CLI, real files, real exit codes.
+// `ecs-advisor check` as CI runs it, in-process through main(argv, io): real files, real exit codes.
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { checkResultSchema } from "../../src/model/check.js";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { cli, ROOT } from "../helpers/cli.js";
 import { expectGolden } from "../helpers/golden.js";
 
 const TD = "fixtures/taskdefs";
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe("check end to end against the demo snapshot", () => {
-  it("a changed task definition that risks OOM fails with exit 1 and a correct PR comment", () => {
-    const r = runCli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "markdown"]);
+  it("a changed task definition that risks OOM fails with exit 1 and a correct PR comment", async () => {
+    const r = await cli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "markdown"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
     const lines = r.stdout.split("\n");
@@ -32,15 +32,15 @@ describe("check end to end against the demo snapshot", () => {
     expectGolden("check-demo-too-small.md", r.stdout);
   });
 
-  it("the unchanged task definition passes with exit 0", () => {
-    const r = runCli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--format", "markdown"]);
+  it("the unchanged task definition passes with exit 0", async () => {
+    const r = await cli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--format", "markdown"]);
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")[1]).toBe("### ✅ ecs-advisor check passed: 1 warning · monthly cost unchanged");
     expect(r.stdout).toContain("⚠️ **overprovisioned** (already so today; not caused by this change)");
   });
 
-  it("text for a terminal, with every fixture at once", () => {
-    const r = runCli([
+  it("text for a terminal, with every fixture at once", async () => {
+    const r = await cli([
       "check",
       ...["cart-api-rightsized.json", "pricing-engine-unchanged.json", "image-resizer.cfn.yaml"].map((f) => `${TD}/${f}`),
       "--demo",
@@ -49,8 +49,8 @@ describe("check end to end against the demo snapshot", () => {
     expectGolden("check-demo.txt", r.stdout);
   });
 
-  it("github annotations point at the file and line", () => {
-    const r = runCli(["check", `${TD}/payments-api-cpu-below.json`, "--demo", "--format", "github"]);
+  it("github annotations point at the file and line", async () => {
+    const r = await cli(["check", `${TD}/payments-api-cpu-below.json`, "--demo", "--format", "github"]);
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
@@ -59,8 +59,8 @@ describe("check end to end against the demo snapshot", () => {
     expect(lines.at(-1)).toMatch(/^::notice title=ecs-advisor check::failed: 1 error · monthly cost -\$\d+\.\d\d \(-\d+%25\)$/);
   });
 
-  it("json is the versioned contract", () => {
-    const r = runCli(["check", `${TD}/cdk-synth.template.json`, `${TD}/cart-api-bigger.json`, "--demo", "--format", "json"]);
+  it("json is the versioned contract", async () => {
+    const r = await cli(["check", `${TD}/cdk-synth.template.json`, `${TD}/cart-api-bigger.json`, "--demo", "--format", "json"]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(() => checkResultSchema.parse(json)).not.toThrow();
@@ -69,17 +69,17 @@ describe("check end to end against the demo snapshot", () => {
     expect(json).toMatchObject({ schemaVersion: 1, kind: "ecs-advisor-check", verdict: "fail", totals: { taskDefinitions: 3, errors: 1 } });
   });
 
-  it("--max-increase and --fail-on from the command line", () => {
+  it("--max-increase and --fail-on from the command line", async () => {
     const fixed = `${TD}/pricing-engine-fixed.json`;
-    expect(runCli(["check", fixed, "--demo"]).code).toBe(0);
-    expect(runCli(["check", fixed, "--demo", "--max-increase", "10%"]).code).toBe(1);
-    expect(runCli(["check", fixed, "--demo", "--max-increase", "$60"]).code).toBe(0);
-    expect(runCli(["check", fixed, "--demo", "--max-increase", "50", "--fail-on", "risk"]).code).toBe(0);
+    expect((await cli(["check", fixed, "--demo"])).code).toBe(0);
+    expect((await cli(["check", fixed, "--demo", "--max-increase", "10%"])).code).toBe(1);
+    expect((await cli(["check", fixed, "--demo", "--max-increase", "$60"])).code).toBe(0);
+    expect((await cli(["check", fixed, "--demo", "--max-increase", "50", "--fail-on", "risk"])).code).toBe(0);
   });
 
-  it("--out writes the file and still sets the exit code", () => {
+  it("--out writes the file and still sets the exit code", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-check-"));
-    const r = runCli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "markdown", "--out", join(dir, "comment.md")]);
+    const r = await cli(["check", `${TD}/checkout-api-too-small.json`, "--demo", "--format", "markdown", "--out", join(dir, "comment.md")]);
     expect(r.code).toBe(1);
     expect(readFileSync(join(dir, "comment.md"), "utf8")).toMatch(/^<!-- ecs-advisor-check -->\n/);
   });
@@ -92,14 +92,14 @@ describe("the config file", () => {
     return d;
   };
 
-  it(".ecs-advisor.yml in the current directory sets the policy", () => {
+  it(".ecs-advisor.yml in the current directory sets the policy", async () => {
     const d = dir();
     writeFileSync(join(d, ".ecs-advisor.yml"), "check:\n  max-increase: 10%\n  rules:\n    cpu-below-need: warning\n");
-    const r = runCli(["check", "td.json", "--demo"], { cwd: d });
+    const r = await cli(["check", "td.json", "--demo"], { cwd: d });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("cost-increase");
     // A flag wins over the file.
-    expect(runCli(["check", "td.json", "--demo", "--max-increase", "200%"], { cwd: d }).code).toBe(0);
+    expect((await cli(["check", "td.json", "--demo", "--max-increase", "200%"], { cwd: d })).code).toBe(0);
   });
 
   it.each([
@@ -110,10 +110,10 @@ describe("the config file", () => {
     ["check:\n  max-increse: 10%\n", ".ecs-advisor.yml:2: unknown setting check.max-increse"],
     ["check:\n  rules:\n    memory-below-peak: fatal\n", ".ecs-advisor.yml:3: check.rules.memory-below-peak: "],
     ["check:\n  max-increase: [10%\n", ".ecs-advisor.yml:3:1: not valid YAML or JSON"],
-  ])("a bad config file is one line with the line number: %j", (text, first) => {
+  ])("a bad config file is one line with the line number: %j", async (text, first) => {
     const d = dir();
     writeFileSync(join(d, ".ecs-advisor.yml"), text);
-    const r = runCli(["check", "td.json", "--demo"], { cwd: d });
+    const r = await cli(["check", "td.json", "--demo"], { cwd: d });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.split("\n")[0]).toContain(`ecs-advisor: ${first}`);
@@ -143,8 +143,8 @@ describe("bad input: one line naming the file (and line), exit 2, no stack trace
     ],
     ["bad/intrinsic.yaml", "ecs-advisor: fixtures/taskdefs/bad/intrinsic.yaml:8: Cpu uses Fn::If, which check cannot evaluate"],
     ["missing.json", "ecs-advisor: task definition file not found: fixtures/taskdefs/missing.json"],
-  ])("%s", (file, first) => {
-    const r = runCli(["check", `${TD}/${file}`, "--demo"]);
+  ])("%s", async (file, first) => {
+    const r = await cli(["check", `${TD}/${file}`, "--demo"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
@@ -158,23 +158,23 @@ describe("bad input: one line naming the file (and line), exit 2, no stack trace
     [["--max-increase", "lots"], "ecs-advisor: --max-increase lots: not a dollar amount or a percent"],
     [["--fail-on", "money"], "ecs-advisor: --fail-on money: not a category or rule"],
     [["--service", "nowhere/api"], "ecs-advisor: --service nowhere/api is not in the evidence"],
-  ])("bad options %j", (args, first) => {
-    const r = runCli(["check", `${TD}/cart-api-rightsized.json`, "--demo", ...args]);
+  ])("bad options %j", async (args, first) => {
+    const r = await cli(["check", `${TD}/cart-api-rightsized.json`, "--demo", ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe(first);
   });
 
-  it("no file at all is a usage error", () => {
-    const r = runCli(["check", "--demo"]);
+  it("no file at all is a usage error", async () => {
+    const r = await cli(["check", "--demo"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("ecs-advisor check: missing required argument 'taskdef'");
   });
 });
 
 describe("check --also", () => {
-  it("writes other formats of the same result from one run", () => {
+  it("writes other formats of the same result from one run", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-also-"));
-    const r = runCli([
+    const r = await cli([
       "check",
       `${TD}/checkout-api-too-small.json`,
       "--demo",
@@ -193,8 +193,8 @@ describe("check --also", () => {
     expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).verdict).toBe("fail");
   });
 
-  it("a malformed --also is exit 2 with one line", () => {
-    const r = runCli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--also", "pdf=x.pdf"]);
+  it("a malformed --also is exit 2 with one line", async () => {
+    const r = await cli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--also", "pdf=x.pdf"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("ecs-advisor: --also pdf=x.pdf is not FORMAT=FILE");
   });

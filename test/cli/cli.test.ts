@@ -1,10 +1,12 @@
-// The built CLI, run as a user runs it: real process, real exit codes, stdout and stderr apart.
+// The CLI's commands, run in-process through main(argv, io) with stdout, stderr and the environment
+// captured: exit codes, output and messages exactly as the binary gives them (test/cli/binary.test.ts runs
+// the built binary itself).
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { reportSchema } from "../../src/model/report.js";
-import { ROOT, runCli } from "../helpers/cli.js";
+import { cli, ROOT } from "../helpers/cli.js";
 
 let dir: string;
 beforeAll(() => {
@@ -14,8 +16,8 @@ beforeAll(() => {
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
 describe("ecs-advisor report", () => {
-  it("--demo prints the table with no AWS credentials or network, exit 0", () => {
-    const r = runCli(["report", "--demo"]);
+  it("--demo prints the table with no AWS credentials or network, exit 0", async () => {
+    const r = await cli(["report", "--demo"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("shop-fargate/cart-api");
@@ -23,51 +25,53 @@ describe("ecs-advisor report", () => {
     expect(r.stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour
   });
 
-  it("FORCE_COLOR colours it, NO_COLOR wins over nothing", () => {
-    expect(runCli(["report", "--demo"], { env: { FORCE_COLOR: "1" } }).stdout).toMatch(/\u001b\[/);
-    expect(runCli(["report", "--demo"], { env: { NO_COLOR: "1" } }).stdout).not.toMatch(/\u001b\[/);
+  it("FORCE_COLOR colours it, NO_COLOR wins over nothing", async () => {
+    expect((await cli(["report", "--demo"], { env: { FORCE_COLOR: "1" } })).stdout).toMatch(/\u001b\[/);
+    expect((await cli(["report", "--demo"], { env: { NO_COLOR: "1" } })).stdout).not.toMatch(/\u001b\[/);
   });
 
-  it("--format json is the Report JSON v1 contract", () => {
-    const r = runCli(["report", "--demo", "--format", "json"]);
+  it("--format json is the Report JSON v1 contract", async () => {
+    const r = await cli(["report", "--demo", "--format", "json"]);
     expect(r.code).toBe(0);
     const json = reportSchema.parse(JSON.parse(r.stdout));
     expect(json.generatedAt).toBe("2026-11-22T00:00:00Z"); // SOURCE_DATE_EPOCH
     expect(json.services).toHaveLength(40);
   });
 
-  it("reads a .json.gz snapshot, and the same data gives the same report", () => {
+  it("reads a .json.gz snapshot, and the same data gives the same report", async () => {
     const snap = join(dir, "demo.json.gz");
     copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
-    const fromFile = JSON.parse(runCli(["report", "--snapshot", snap, "--format", "json"]).stdout);
-    const fromDemo = JSON.parse(runCli(["report", "--demo", "--format", "json"]).stdout);
+    const fromFile = JSON.parse((await cli(["report", "--snapshot", snap, "--format", "json"])).stdout);
+    const fromDemo = JSON.parse((await cli(["report", "--demo", "--format", "json"])).stdout);
     expect(fromFile.source.kind).toBe("snapshot");
     expect(fromFile.totals).toEqual(fromDemo.totals);
   });
 
-  it("--out writes the file whole; it refuses to overwrite the input", () => {
+  it("--out writes the file whole; it refuses to overwrite the input", async () => {
     const out = join(dir, "report.json");
-    expect(runCli(["report", "--demo", "--format", "json", "--out", out]).code).toBe(0);
+    expect((await cli(["report", "--demo", "--format", "json", "--out", out])).code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8")).schemaVersion).toBe(1);
 
     const snap = join(dir, "keep.json.gz");
     copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
     const before = statSync(snap).size;
-    const r = runCli(["report", "--snapshot", snap, "--out", snap]);
+    const r = await cli(["report", "--snapshot", snap, "--out", snap]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is also an input of this run");
     expect(statSync(snap).size).toBe(before);
   });
 
-  it("policy flags change the advice", () => {
-    const strict = JSON.parse(runCli(["report", "--demo", "--format", "json", "--target-cpu", "40"]).stdout);
-    const loose = JSON.parse(runCli(["report", "--demo", "--format", "json", "--target-cpu", "90"]).stdout);
+  it("policy flags change the advice", async () => {
+    const strict = JSON.parse((await cli(["report", "--demo", "--format", "json", "--target-cpu", "40"])).stdout);
+    const loose = JSON.parse((await cli(["report", "--demo", "--format", "json", "--target-cpu", "90"])).stdout);
     expect(strict.policy.cpu.target).toBe(40);
     expect(loose.totals.recommendedMonthlyUsd).toBeLessThan(strict.totals.recommendedMonthlyUsd);
   });
 
-  it("host and autoscaling flags change the rule and the proposals", () => {
-    const r = JSON.parse(runCli(["report", "--demo", "--format", "json", "--scale-out-below", "4", "--autoscaling-target", "70"]).stdout);
+  it("host and autoscaling flags change the rule and the proposals", async () => {
+    const r = JSON.parse(
+      (await cli(["report", "--demo", "--format", "json", "--scale-out-below", "4", "--autoscaling-target", "70"])).stdout,
+    );
     const ec2 = r.clusters.find((c: { cluster: string }) => c.cluster === "core-ec2");
     expect(ec2.hostScaling.rule.scaleOutBelow).toBe(4);
     expect(ec2.hostScaling.rule.scaleInAbove).toBe(ec2.hostScaling.tasksPerHost + 4);
@@ -79,7 +83,6 @@ describe("ecs-advisor report", () => {
 
 describe("bad input: one line of what is wrong, one of what to do, exit 2, no stack trace", () => {
   it.each([
-    [["report"], "ecs-advisor: no AWS region: none given and none in the environment or AWS config"], // neither --demo nor --snapshot: live
     [["report", "--demo", "--snapshot", "x.json"], "ecs-advisor: --demo and --snapshot both given"],
     [["report", "--snapshot", "/nonexistent/s.json"], "ecs-advisor: snapshot file not found: /nonexistent/s.json"],
     [
@@ -106,8 +109,8 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
       "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\"",
     ],
     [["nosuch"], "ecs-advisor: unknown command 'nosuch'"],
-  ])("%j", (args, firstLine) => {
-    const r = runCli(args);
+  ])("%j", async (args, firstLine) => {
+    const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const lines = r.stderr.trimEnd().split("\n");
@@ -117,7 +120,7 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     noStack(r.stderr);
   });
 
-  it("a malformed snapshot names the field", () => {
+  it("a malformed snapshot names the field", async () => {
     const bad = join(dir, "bad.json");
     const snap = JSON.parse(
       JSON.stringify({
@@ -130,16 +133,16 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
       }),
     );
     writeFileSync(bad, JSON.stringify(snap));
-    const r = runCli(["report", "--snapshot", bad]);
+    const r = await cli(["report", "--snapshot", bad]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe(`ecs-advisor: ${bad}: services[0] (prod/api).desiredCount: expected number, got the string "two"`);
     noStack(r.stderr);
   });
 
-  it("a snapshot from a newer version says to upgrade", () => {
+  it("a snapshot from a newer version says to upgrade", async () => {
     const newer = join(dir, "v9.json");
     writeFileSync(newer, JSON.stringify({ schemaVersion: 9 }));
-    const r = runCli(["report", "--snapshot", newer]);
+    const r = await cli(["report", "--snapshot", newer]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is a version 9 snapshot, newer than this ecs-advisor reads (version 1)");
     expect(r.stderr).toContain("hint: upgrade ecs-advisor");
@@ -147,23 +150,23 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
 });
 
 describe("ecs-advisor calc", () => {
-  it("the seed example gives 683 on EC2", () => {
-    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "ec2"]);
+  it("the seed example gives 683 on EC2", async () => {
+    const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "ec2"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("1024 units × 40% used = 409.6 units");
     expect(r.stdout).toContain("409.6 ÷ 60% target = 682.67 units needed");
     expect(r.stdout).toContain("EC2      cpu 683 units");
   });
 
-  it("on Fargate it snaps to the nearest valid size and says why", () => {
-    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "fargate"]);
+  it("on Fargate it snaps to the nearest valid size and says why", async () => {
+    const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "40", "--target-cpu", "60", "--launch-type", "fargate"]);
     expect(r.stdout).toContain("Fargate  1024 cpu / 2048 MiB");
     expect(r.stdout).toContain("why: 1024 is the smallest Fargate cpu step at or above 683 units");
     expect(r.stdout).toContain("$0.04937/h per task = $36.04/mo");
   });
 
-  it("--json gives the numbers", () => {
-    const r = runCli(["calc", "--cpu", "1024", "--cpu-util", "40", "--memory", "2048", "--mem-util", "70", "--json"]);
+  it("--json gives the numbers", async () => {
+    const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "40", "--memory", "2048", "--mem-util", "70", "--json"]);
     const json = JSON.parse(r.stdout);
     expect(json.ec2).toEqual({ cpu: 683, memory: 1792 }); // 2048 × 70 % ÷ 80 % = 1792
     expect(json.fargate).toMatchObject({ cpu: 1024, memory: 2048 });
@@ -171,8 +174,8 @@ describe("ecs-advisor calc", () => {
 });
 
 describe("help and version", () => {
-  it.each([["--help"], ["report", "--help"], ["calc", "--help"], ["--version"], []])("%j exits 0", (...args) => {
-    const r = runCli(args.flat());
+  it.each([["--help"], ["report", "--help"], ["calc", "--help"], ["--version"], []])("%j exits 0", async (...args) => {
+    const r = await cli(args.flat());
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(0);
   });

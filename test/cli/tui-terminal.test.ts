@@ -8,8 +8,8 @@ import { external, onPath } from "../helpers/external.js";
 
 const SKIP = external("TERMINAL", onPath("tmux"), "tmux (apt-get install tmux)").skip;
 const socket = `ecs-advisor-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", timeout: 10_000 });
+const tick = () => new Promise((r) => setTimeout(r, 25));
 
 async function until(pred: (screen: string) => boolean, what: string, ms = 10_000): Promise<string> {
   const end = Date.now() + ms;
@@ -17,7 +17,7 @@ async function until(pred: (screen: string) => boolean, what: string, ms = 10_00
   while (Date.now() < end) {
     screen = tmux("capture-pane", "-p", "-t", "ui");
     if (pred(screen)) return screen;
-    await sleep(100);
+    await tick(); // poll the screen until it shows what is awaited, or the deadline passes
   }
   throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
 }

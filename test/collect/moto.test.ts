@@ -1,5 +1,5 @@
-// Integration: the real AWS SDK against moto_server (an independent AWS emulator), through the built CLI.
-// Skipped, and said so, where moto_server is not installed.
+// Integration: the real AWS SDK against moto (an independent AWS emulator), in-process and through the built
+// CLI. Skipped, and said so, where moto is not installed (required in CI).
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,13 +8,13 @@ import { collectSnapshot } from "../../src/collect/aws/collect.js";
 import { readSnapshotFile } from "../../src/collect/file.js";
 import type { Report } from "../../src/model/report.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
-import { runCli } from "../helpers/cli.js";
+import { cli, spawnCli } from "../helpers/cli.js";
+import { external } from "../helpers/external.js";
 import { CREDENTIALS, SEED, motoAvailable, seedEstate, startMoto, type Moto } from "../helpers/moto.js";
 
-const available = motoAvailable();
-if (!available) console.warn("moto_server is not installed: the AWS integration tests (test/collect/moto.test.ts) were SKIPPED");
+const SKIP = external("MOTO", motoAvailable(), "moto (python3 -m pip install 'moto[server]'; MOTO_PYTHON names another Python)").skip;
 
-describe.skipIf(!available)("collect against moto_server", () => {
+describe.skipIf(SKIP)("collect against moto_server", () => {
   let moto: Moto;
   let dir: string;
   let env: Record<string, string>;
@@ -49,7 +49,7 @@ describe.skipIf(!available)("collect against moto_server", () => {
 
   const svc = (name: string) => snapshot.services.find((s) => s.name === name)!;
 
-  it("finds both clusters and both services with their task definitions", () => {
+  it("finds both clusters and both services with their task definitions", async () => {
     expect(snapshot.clusters.map((c) => c.name).sort()).toEqual(["batch", "web"]);
     expect(snapshot.services.map((s) => `${s.cluster}/${s.name}`).sort()).toEqual(["batch/worker", "web/web-api"]);
     const web = snapshot.taskDefinitions.find((t) => t.family === "web-api")!;
@@ -60,7 +60,7 @@ describe.skipIf(!available)("collect against moto_server", () => {
     expect(snapshot.taskDefinitions).toHaveLength(2); // each described once
   });
 
-  it("reads the utilization that was put, minute by minute, with the task count from SampleCount", () => {
+  it("reads the utilization that was put, minute by minute, with the task count from SampleCount", async () => {
     const u = svc("web-api").utilization!;
     expect(u.periodSeconds).toBe(60);
     const last = u.cpuMaximum.length - 1;
@@ -76,7 +76,7 @@ describe.skipIf(!available)("collect against moto_server", () => {
     expect(svc("worker").utilization!.runningTasks[last]).toBe(SEED.worker.tasks);
   });
 
-  it("reads autoscaling, EC2 capacity and the OOM-killed task", () => {
+  it("reads autoscaling, EC2 capacity and the OOM-killed task", async () => {
     expect(svc("web-api").autoscaling).toEqual({
       minCapacity: 2,
       maxCapacity: 6,
@@ -90,7 +90,7 @@ describe.skipIf(!available)("collect against moto_server", () => {
     expect(svc("worker").stoppedTasks.map((t) => t.stoppedReason)).toEqual(["OutOfMemoryError: Container killed due to memory usage"]);
   });
 
-  it("says what moto could not give (deployment history, prices) instead of failing", () => {
+  it("says what moto could not give (deployment history, prices) instead of failing", async () => {
     const codes = snapshot.issues.map((i) => i.code);
     expect(codes).toContain("pricing-unavailable");
     expect(snapshot.prices?.source).toContain("bundled price book");
@@ -99,14 +99,16 @@ describe.skipIf(!available)("collect against moto_server", () => {
     );
   });
 
-  it("the built CLI: collect → report --snapshot shows every service with the utilization put; live report gives the same numbers", () => {
+  it("the built CLI: collect → report --snapshot shows every service with the utilization put; live report gives the same numbers", async () => {
     const out = join(dir, "s.json.gz");
-    const collect = runCli(["collect", "--endpoint-url", moto.url, "--region", "us-east-1", "--lookback", "30h", "--out", out], { env });
+    const collect = await spawnCli(["collect", "--endpoint-url", moto.url, "--region", "us-east-1", "--lookback", "30h", "--out", out], {
+      env,
+    });
     expect(collect.code, collect.stderr).toBe(0);
     expect(collect.stderr).toMatch(/^wrote .*s\.json\.gz: 2 services \(2 with metrics\) on 2 clusters/m);
     expect(readSnapshotFile(out).services).toHaveLength(2);
 
-    const fromFile = runCli(["report", "--snapshot", out, "--format", "json"], { env });
+    const fromFile = await cli(["report", "--snapshot", out, "--format", "json"]);
     expect(fromFile.code, fromFile.stderr).toBe(0);
     const report = JSON.parse(fromFile.stdout) as Report;
     const web = report.services.find((s) => s.service === "web-api")!;
@@ -118,7 +120,9 @@ describe.skipIf(!available)("collect against moto_server", () => {
     expect(worker.evidence.cpu.observedPercent).toBe(SEED.worker.cpuMax);
     expect(worker.reasons.map((r) => r.code)).toContain("oom-kills");
 
-    const live = runCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--lookback", "30h", "--format", "json"], { env });
+    const live = await spawnCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--lookback", "30h", "--format", "json"], {
+      env,
+    });
     expect(live.code, live.stderr).toBe(0);
     const liveReport = JSON.parse(live.stdout) as Report;
     for (const s of report.services) {
@@ -131,17 +135,17 @@ describe.skipIf(!available)("collect against moto_server", () => {
     }
   }, 180_000);
 
-  it("collect will not overwrite a file without --force", () => {
+  it("collect will not overwrite a file without --force", async () => {
     const out = join(dir, "keep.json");
     writeFileSync(out, "precious");
-    const r = runCli(["collect", "--endpoint-url", moto.url, "--region", "us-east-1", "--out", out], { env });
+    const r = await cli(["collect", "--endpoint-url", moto.url, "--region", "us-east-1", "--out", out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("already exists");
     expect(readFileSync(out, "utf8")).toBe("precious");
   });
 
-  it("an unknown --cluster is one clear line", () => {
-    const r = runCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--cluster", "nope"], { env });
+  it("an unknown --cluster is one clear line", async () => {
+    const r = await spawnCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--cluster", "nope"], { env });
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("ecs-advisor: no ECS cluster nope in us-east-1");
   });
@@ -180,8 +184,8 @@ describe("live errors: one line and exit 2", () => {
       {},
       "ecs-advisor: --region reads from AWS, but --demo was given too",
     ],
-  ])("%s", (_what, args, extra, line) => {
-    const r = runCli(args, { env: { ...base, ...extra } });
+  ])("%s", async (_what, args, extra, line) => {
+    const r = await spawnCli(args, { env: { ...base, ...extra } });
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe(line);

@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, describe, expect, it } from "vitest";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
 import { planCalls } from "../../src/collect/aws/metrics.js";
@@ -12,13 +13,19 @@ import { syntheticEstate } from "../standin/estate.js";
 import { startStandin, type Standin, type StandinOptions } from "../standin/server.js";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
+const DAY = 86_400;
+/** Two weeks of one-minute data: the default lookback, and what the call counts below are worked out for. */
+const FULL = { lookbackSeconds: 14 * DAY };
 let standin: Standin | undefined;
 afterEach(async () => {
   await standin?.stop();
   standin = undefined;
 });
 
-/** 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. */
+/**
+ * 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. A week
+ * of data unless the test asks for more: every deployment in the estate is 2 to 6 days old.
+ */
 async function run(
   services: number,
   standinOpts: StandinOptions = {},
@@ -31,8 +38,14 @@ async function run(
   standin = await startStandin(estate, { cloudwatchTps: 100_000, ...standinOpts });
   const cacheDir = extra.cacheDir ?? mkdtempSync(join(tmpdir(), "ecs-advisor-prices-"));
   const collected = await collectSnapshot({
-    client: { region: "us-east-1", endpointUrl: standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts },
-    lookbackSeconds: 14 * 86400,
+    client: {
+      region: "us-east-1",
+      endpointUrl: standin.url,
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
+      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
+    },
+    lookbackSeconds: 7 * DAY,
     nowMs: NOW,
     toolVersion: "test",
     cacheDir,
@@ -44,7 +57,7 @@ async function run(
 
 describe("a 50-service estate over three clusters, with every List paged 3 at a time", () => {
   it("finds every service, reads the values the stand-in serves, and pages everything", async () => {
-    const { snapshot, calls } = await run(50, { pageCap: 3 });
+    const { snapshot, calls } = await run(50, { pageCap: 3 }, FULL);
     expect(snapshot.services).toHaveLength(50);
     expect(calls.get("ecs:ListClusters")).toBe(1);
     expect(calls.get("ecs:ListServices")).toBe(7 + 7 + 4); // 20, 20 and 10 services, 3 a page
@@ -88,7 +101,7 @@ describe("filters and Container Insights", () => {
     expect(new Set(one.snapshot.services.map((s) => s.cluster))).toEqual(new Set(["cluster-1"]));
     expect(one.snapshot.services).toHaveLength(20);
     await standin!.stop();
-    const two = await run(45, {}, { services: ["svc-00004", "cluster-2/svc-00041"] });
+    const two = await run(45, {}, { ...FULL, services: ["svc-00004", "cluster-2/svc-00041"] });
     expect(two.snapshot.services.map((s) => `${s.cluster}/${s.name}`).sort()).toEqual(["cluster-0/svc-00004", "cluster-2/svc-00041"]);
     expect(two.calls.get("cloudwatch:GetMetricData")).toBe(2);
     await standin!.stop();
@@ -120,16 +133,17 @@ describe("prices", () => {
   });
 
   it("are cached for 7 days; --refresh-prices asks again", async () => {
-    const first = await run(40);
+    const day = { lookbackSeconds: DAY }; // prices do not depend on the window
+    const first = await run(40, {}, day);
     expect(first.calls.get("pricing:GetProducts")).toBe(3); // Fargate, m5.xlarge, c5.2xlarge
     await standin!.stop();
-    const again = await run(40, {}, { cacheDir: first.cacheDir });
+    const again = await run(40, {}, { ...day, cacheDir: first.cacheDir });
     expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
     expect(again.snapshot.prices).toEqual(first.snapshot.prices);
     await standin!.stop();
-    expect((await run(40, {}, { cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(3);
+    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(3);
     await standin!.stop();
-    expect((await run(40, {}, { cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(3);
+    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(3);
   });
 
   it("denied: the bundled price book, and a warning that names pricing:GetProducts", async () => {
@@ -189,7 +203,7 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
 describe("throttling", () => {
   it("throttled calls are retried with back-off and no data is lost", async () => {
     // every 4th request is throttled: 20 calls → at least 5 throttles, each retried
-    const { snapshot } = await run(20, { throttleEvery: 4 }, {}, 6);
+    const { snapshot } = await run(20, { throttleEvery: 4 }, FULL, 6);
     expect(standin!.throttled).toBeGreaterThanOrEqual(5);
     expect(snapshot.services.filter((s) => s.utilization).length).toBe(20);
     expect(snapshot.issues.filter((i) => i.code === "throttled")).toEqual([]);

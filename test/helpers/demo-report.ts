@@ -8,7 +8,7 @@ let cached: Report | undefined;
 /** The demo fleet's report with a fixed generatedAt, as `report --demo` makes it. */
 export function demoReport(): Report {
   if (cached) return cached;
-  const src = loadSaved({ demo: true });
+  const src = loadSaved({ demo: true }, process.cwd());
   cached = advise({
     snapshot: src.snapshot,
     prices: src.prices,

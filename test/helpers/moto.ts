@@ -1,9 +1,13 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-// moto_server, the AWS emulator (../shared/docs/testing.md): started on a free loopback port for a suite,
-// seeded through the real AWS SDK, stopped by pid. Where moto_server is not installed, `startMoto`
-// returns undefined and the suite says it was skipped.
+// moto, the AWS emulator (../shared/docs/testing.md): its server (test/helpers/moto_server.py) started on a
+// free loopback port for a suite, seeded through the real AWS SDK, stopped by pid. Where moto is not
+// installed, `startMoto` returns undefined and the suite says it was skipped.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   ApplicationAutoScalingClient,
   PutScalingPolicyCommand,
@@ -28,8 +32,13 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+/** The Python that has moto (`pip install 'moto[server]'`); MOTO_PYTHON names another. */
+const PYTHON = process.env.MOTO_PYTHON ?? "python3";
+/** moto's server with an indexed GetMetricData (see the file). */
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), "moto_server.py");
+
 export function motoAvailable(): boolean {
-  return spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" }).status === 0;
+  return spawnSync(PYTHON, ["-c", "import moto.server"], { timeout: 30_000 }).status === 0;
 }
 
 async function freePort(): Promise<number> {
@@ -43,37 +52,59 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** How long a moto_server may live: a test run that loses track of it cannot leave it running. */
+const MOTO_LIFETIME_MS = 10 * 60_000;
+
 export async function startMoto(): Promise<Moto | undefined> {
   if (!motoAvailable()) return undefined;
   const port = await freePort();
-  const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: ["ignore", "ignore", "pipe"],
+  // moto logs every request. Its log goes to a file, not a pipe: a pipe that nobody drains (the test
+  // process busy, or blocked in a synchronous call) fills up and stalls moto mid-request.
+  const logFile = join(mkdtempSync(join(tmpdir(), "ecs-advisor-moto-")), "moto.log");
+  const log = openSync(logFile, "w");
+  const child: ChildProcess = spawn(PYTHON, [SERVER, "-H", "127.0.0.1", "-p", String(port)], {
+    stdio: ["ignore", log, log],
     env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: "2" },
   });
-  let log = "";
-  child.stderr?.on("data", (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+  closeSync(log);
+  const kill = () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL");
+  const lifetime = setTimeout(kill, MOTO_LIFETIME_MS).unref();
+  process.once("exit", kill);
+  const tail = () => readFileSync(logFile, "utf8").slice(-4000);
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     try {
-      const r = await fetch(`${url}/moto-api/`);
+      const r = await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(2_000) });
       if (r.ok) break;
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (child.exitCode !== null) throw new Error(`moto_server exited: ${tail()}`);
+    if (Date.now() > deadline) {
+      kill();
+      throw new Error(`moto_server did not start within 30 s: ${tail()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50)); // poll until it answers
   }
   // Tasks must not advance their status on every DescribeTasks (testing.md).
   await fetch(`${url}/moto-api/state-manager/set-transition`, {
     method: "POST",
     body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
+    signal: AbortSignal.timeout(10_000),
   });
   return {
     url,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        clearTimeout(lifetime);
+        process.off("exit", kill);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        child.once("exit", () => {
+          clearTimeout(hard);
+          resolve();
+        });
         child.kill("SIGTERM");
       }),
   };

@@ -11,19 +11,19 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { renderHtml, scriptJson } from "../../src/report/html.js";
-import { runCli } from "../helpers/cli.js";
+import { cli } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { launch, SKIP_BROWSER } from "../helpers/browser.js";
 
 const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
 
 describe("html without a browser", () => {
-  it("JSON inside <script> cannot end the script", () => {
+  it("JSON inside <script> cannot end the script", async () => {
     expect(scriptJson({ a: "</script><script>alert(1)</script>" })).toBe('{"a":"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"}');
   });
 
-  it("is one file with chart.js inlined and nothing fetched", () => {
-    const r = runCli(["report", "--demo", "--format", "html"]);
+  it("is one file with chart.js inlined and nothing fetched", async () => {
+    const r = await cli(["report", "--demo", "--format", "html"]);
     expect(r.code).toBe(0);
     expect(r.stdout.startsWith("<!doctype html>")).toBe(true);
     expect(r.stdout).toContain("Chart.js v4");
@@ -83,7 +83,7 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
 
   it("the demo report: charts drawn, no errors, no network, the table sorts and filters, rows open charts", async () => {
     const file = join(dir, "demo.html");
-    const r = runCli(["report", "--demo", "--format", "html", "--out", file]);
+    const r = await cli(["report", "--demo", "--format", "html", "--out", file]);
     expect(r.code).toBe(0);
     const { page, errors, requests } = await open(file);
 

@@ -8,18 +8,38 @@ import { textChart } from "../../src/report/tui/chart.js";
 import { demoReport } from "../helpers/demo-report.js";
 
 const report = toPublishedReport(demoReport());
-const tick = () => new Promise((r) => setTimeout(r, 30));
 const ESC = "\u001b";
 const DOWN = "\u001b[B";
 const ENTER = "\r";
 
+/**
+ * Render the app and drive it with keys. Every key is awaited until the frame it causes is drawn (no fixed
+ * sleeps): a key that draws nothing within 5 s fails the test with the screen as it was.
+ */
 async function ui(r: Report = report, width = 80, height = 23) {
   const app = render(<App report={r} width={width} height={height} />);
-  await tick();
+  let waiting: (() => void) | undefined;
+  const write = app.stdout.write;
+  app.stdout.write = (frame: string) => {
+    write(frame);
+    waiting?.();
+  };
+  const drawn = (what: string, before: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (app.frames.length > before) return resolve();
+      const timer = setTimeout(() => reject(new Error(`${what} drew nothing; the screen was:\n${app.lastFrame()}`)), 5_000);
+      waiting = () => {
+        clearTimeout(timer);
+        waiting = undefined;
+        resolve();
+      };
+    });
+  await drawn("the first render", 0);
   const press = async (...keys: string[]) => {
     for (const k of keys) {
+      const before = app.frames.length;
       app.stdin.write(k);
-      await tick();
+      await drawn(`key ${JSON.stringify(k)}`, before);
     }
     return app.lastFrame() ?? "";
   };

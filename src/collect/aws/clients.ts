@@ -5,6 +5,7 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { PricingClient } from "@aws-sdk/client-pricing";
+import type { RetryStrategyV2 } from "@smithy/types";
 import { UserError } from "../../errors.js";
 import { classify, type AwsFailure } from "./errors.js";
 
@@ -14,6 +15,8 @@ export interface ClientOptions {
   endpointUrl?: string | undefined;
   /** Attempts per call, including the first (adaptive retry backs off on throttling). */
   maxAttempts?: number | undefined;
+  /** How failed calls are retried (tests use a fast one); otherwise adaptive retry with maxAttempts. */
+  retryStrategy?: RetryStrategyV2 | undefined;
   /** Static credentials (tests against emulators); otherwise the standard chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
 }
@@ -82,6 +85,7 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     // Real AWS gets patient adaptive retries; an emulator (--endpoint-url) answering 500 for an API it
     // lacks should not cost half a minute of back-off.
     maxAttempts: opts.maxAttempts ?? (opts.endpointUrl ? 3 : 8),
+    ...(opts.retryStrategy ? { retryStrategy: opts.retryStrategy } : {}),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
     customUserAgent: "ecs-advisor",
   };

@@ -1,0 +1,87 @@
+// The built binary as a process: its run bit and shebang, exit codes as the shell sees them, stdout and
+// stderr kept apart, a reader that closes the pipe early, and Ctrl-C in the middle of a live collection.
+// Everything else about the commands runs in-process (test/cli/cli.test.ts, check.test.ts), where it is
+// ten times faster.
+import { accessSync, constants, existsSync, mkdtempSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLI, EMPTY_HOME, ROOT, spawnCli, spawnProcess } from "../helpers/cli.js";
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe("the built binary", () => {
+  it("has its run bit after the build and runs by its shebang", async () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    accessSync(CLI, constants.X_OK);
+    const r = await spawnProcess(CLI, ["--version"], { env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("report --demo: the table on stdout, nothing on stderr, exit 0", async () => {
+    const r = await spawnCli(["report", "--demo"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/TOTAL 40 services/);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // a pipe, not a terminal: no colour
+  });
+
+  it("an error is two lines on stderr, nothing on stdout, exit 2", async () => {
+    // Neither --demo nor --snapshot: live, and this environment has no region (HOME is empty).
+    const r = await spawnCli(["report"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "ecs-advisor: no AWS region: none given and none in the environment or AWS config\n" +
+        "  hint: pass --region (e.g. --region eu-west-1), or set AWS_REGION, or a region in the profile\n",
+    );
+  });
+
+  it("check: a policy violation is exit 1, with the verdict on stdout", async () => {
+    const r = await spawnCli(["check", "fixtures/taskdefs/checkout-api-too-small.json", "--demo", "--format", "markdown"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n")[1]).toBe("### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)");
+  });
+
+  it("a reader that stops early (| head) is no error and no stack trace", async () => {
+    const script = `set -o pipefail; "${process.execPath}" "${CLI}" report --demo --format json | head -c 10 >/dev/null; echo "exit \${PIPESTATUS[0]}"`;
+    const r = await spawnProcess("bash", ["-c", script], { env: { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME }, cwd: ROOT });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("exit 0\n");
+  });
+});
+
+describe("Ctrl-C during a live collection", () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  it("ends the run at once, with no stack trace and no half-written snapshot", async () => {
+    // An AWS endpoint that takes the request and never answers.
+    let pid = 0;
+    let requested!: () => void;
+    const asked = new Promise<void>((r) => (requested = r));
+    server = createServer(() => requested());
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const out = join(mkdtempSync(join(tmpdir(), "ecs-advisor-sigint-")), "s.json.gz");
+    const run = spawnCli(["collect", "--region", "us-east-1", "--endpoint-url", url, "--out", out], {
+      env: { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
+      started: (p) => (pid = p),
+      timeoutMs: 20_000,
+    });
+    await asked; // the collection is waiting on AWS
+    process.kill(pid, "SIGINT");
+    const r = await run;
+    expect(r.signal === "SIGINT" || r.code === 130).toBe(true);
+    noStack(r.stderr);
+    expect(existsSync(out)).toBe(false);
+  });
+});

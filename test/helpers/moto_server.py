@@ -1,0 +1,75 @@
+# moto_server for the tests: moto itself, with one change. Stock moto answers a GetMetricData MetricStat query
+# by scanning every stored datapoint once per period (a day of one-minute data for two services takes
+# seconds per call). Here each metric's datapoints are kept sorted by time, so a query looks only at its own
+# metric and window. What a query returns is what moto returns: periods from StartTime in steps of Period,
+# datapoints with StartTime <= timestamp < EndTime, matched by metric name and exact dimensions, statistics by
+# moto's own Statistics class. Anything else (no dimensions, metric math, Insights) is moto's own code.
+#   python3 test/helpers/moto_server.py -H 127.0.0.1 -p PORT
+import bisect
+import sys
+from datetime import timedelta
+
+from moto.cloudwatch import models
+
+stock_get_metric_data = models.CloudWatchBackend.get_metric_data
+
+
+def metric_index(backend):
+    """{(name, dimensions): (timestamps, datapoints)}, rebuilt when datapoints were added."""
+    size = (len(backend.metric_data), len(backend.aws_metric_data))
+    cached = getattr(backend, "_sorted_metrics", None)
+    if cached is not None and cached[0] == size:
+        return cached[1]
+    by_metric = {}
+    for datum in backend.get_all_metrics():
+        key = (datum.name, frozenset((d.name, d.value) for d in datum.dimensions))
+        by_metric.setdefault(key, []).append(datum)
+    index = {}
+    for key, data in by_metric.items():
+        data.sort(key=lambda d: d.timestamp)
+        index[key] = ([d.timestamp for d in data], data)
+    backend._sorted_metrics = (size, index)
+    return index
+
+
+def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscending"):
+    simple = all("MetricStat" in q and q["MetricStat"]["Metric"].get("Dimensions") for q in queries)
+    start = start_time.replace(microsecond=0)
+    end = end_time.replace(microsecond=0)
+    if not simple or start >= end:
+        return stock_get_metric_data(self, queries, start_time, end_time, scan_by)
+    index = metric_index(self)
+    results = []
+    for query in queries:
+        stat_query = query["MetricStat"]
+        metric = stat_query["Metric"]
+        stat = stat_query["Stat"]
+        period = int(stat_query["Period"])
+        key = (metric["MetricName"], frozenset((d["Name"], d["Value"]) for d in metric["Dimensions"]))
+        times, data = index.get(key, ([], []))
+        window = data[bisect.bisect_left(times, start) : bisect.bisect_left(times, end)]
+        if stat_query.get("Unit"):
+            window = [d for d in window if d.unit == stat_query["Unit"]]
+        buckets = {}
+        for datum in window:
+            buckets.setdefault(int((datum.timestamp - start).total_seconds()) // period, []).append(datum)
+        values, timestamps = [], []
+        for k in sorted(buckets):
+            stats = models.Statistics([stat], start + timedelta(seconds=k * period))
+            stats.metric_data = buckets[k]
+            values.append(stats.get_statistics_for_type(stat))
+            timestamps.append(stats.timestamp)
+        if scan_by == "TimestampDescending":
+            values.reverse()
+            timestamps.reverse()
+        if query.get("ReturnData", True):
+            label = query.get("Label") or f"{metric['MetricName']} {stat}"
+            results.append({"id": query["Id"], "label": label, "values": values, "timestamps": timestamps, "status_code": "Complete"})
+    return results
+
+
+models.CloudWatchBackend.get_metric_data = get_metric_data
+
+from moto.server import main  # noqa: E402  (after the patch, so the server uses it)
+
+sys.exit(main(sys.argv[1:]))
