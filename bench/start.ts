@@ -11,11 +11,7 @@ const CLI = join(ROOT, "dist", "cli", "main.js");
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const BOUND_S = 2;
 const GNU_TIME = "/usr/bin/time";
-const COMMANDS = [
-  ["report", "--demo"],
-  ["calc", "--cpu", "1024", "--cpu-util", "40"],
-  ["--version"],
-];
+const COMMANDS = [["report", "--demo"], ["calc", "--cpu", "1024", "--cpu-util", "40"], ["--version"]];
 
 if (!existsSync(CLI)) {
   console.error("bench:start: dist/ is missing; run `npm run build` first");
