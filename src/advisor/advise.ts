@@ -6,7 +6,7 @@ import { HOURS_PER_MONTH } from "../model/units.js";
 import { ec2UnitPrices, type Ec2UnitPrices } from "./cost.js";
 import { hostScaling, type ClusterService } from "./hosts.js";
 import type { Policy } from "./policy.js";
-import { adviseService } from "./service.js";
+import { type AdviseContext, adviseService } from "./service.js";
 
 export interface AdviseInput {
   snapshot: Snapshot;
@@ -20,36 +20,38 @@ export interface AdviseInput {
   warnings?: Report["warnings"];
 }
 
-export function advise(input: AdviseInput): Report {
-  const { snapshot, prices, policy } = input;
+/** What every service's advice reads: lookups by name, EC2 unit prices per cluster, the window, the issues. */
+export function adviseContext(snapshot: Snapshot, prices: Prices, policy: Policy): AdviseContext {
   const taskDefinitions = new Map<string, TaskDefinition>(snapshot.taskDefinitions.map((td) => [taskDefinitionRef(td), td]));
   // A task definition may also be referenced by its full ARN.
   for (const td of snapshot.taskDefinitions) if (td.arn) taskDefinitions.set(td.arn, td);
-  const clusters = new Map<string, Cluster>(snapshot.clusters.map((c) => [c.name, c]));
-
   const ec2Units = new Map<string, Ec2UnitPrices | undefined>();
-  const instancesByCluster = groupBy(snapshot.containerInstances, (i) => i.cluster);
-  for (const [name, instances] of instancesByCluster) ec2Units.set(name, ec2UnitPrices(instances, prices));
-
+  for (const [name, instances] of groupBy(snapshot.containerInstances, (i) => i.cluster))
+    ec2Units.set(name, ec2UnitPrices(instances, prices));
   const issues = new Map<string, string[]>();
-  const warnings: Report["warnings"] = [...(input.warnings ?? [])];
-  for (const issue of snapshot.issues) {
-    if (issue.services?.length) {
-      for (const s of issue.services) issues.set(s, [...(issues.get(s) ?? []), issue.message]);
-    } else warnings.push({ code: issue.code, message: issue.message });
-  }
-
-  const ctx = {
+  for (const issue of snapshot.issues) for (const s of issue.services ?? []) issues.set(s, [...(issues.get(s) ?? []), issue.message]);
+  return {
     policy,
     prices,
     taskDefinitions,
-    clusters,
+    clusters: new Map<string, Cluster>(snapshot.clusters.map((c) => [c.name, c])),
     ec2Units,
     windowStartMs: Date.parse(snapshot.window.start),
     windowEndMs: Date.parse(snapshot.window.end),
     collectedAtMs: Date.parse(snapshot.collectedAt),
     issues,
   };
+}
+
+export function advise(input: AdviseInput): Report {
+  const { snapshot, prices, policy } = input;
+  const ctx = adviseContext(snapshot, prices, policy);
+  const { taskDefinitions, ec2Units } = ctx;
+  const instancesByCluster = groupBy(snapshot.containerInstances, (i) => i.cluster);
+  // Issues that name services are said on those services; the rest are the report's warnings.
+  const warnings: Report["warnings"] = [...(input.warnings ?? [])];
+  for (const issue of snapshot.issues) if (!issue.services?.length) warnings.push({ code: issue.code, message: issue.message });
+
   const unsorted = snapshot.services.map((s) => adviseService(s, ctx));
   const services = [...unsorted].sort(bySavings);
   const inCluster = new Map<string, ClusterService[]>();
@@ -145,7 +147,7 @@ function clusterSummaries(
   snapshot: Snapshot,
   services: readonly ServiceFinding[],
   instancesByCluster: Map<string, Snapshot["containerInstances"]>,
-  ec2Units: Map<string, Ec2UnitPrices | undefined>,
+  ec2Units: ReadonlyMap<string, Ec2UnitPrices | undefined>,
   prices: Prices,
 ): Array<Omit<ClusterFinding, "hostScaling" | "packing" | "fargateComparison">> {
   const names = new Set<string>([
