@@ -7,7 +7,8 @@ import { checkTaskDefinitions, DEFAULT_CHECK_POLICY, type CheckPolicy } from "..
 import { packageVersion } from "../collect/assets.js";
 import { readTaskDefinitionFile, type ProposedTaskDefinition } from "../collect/taskdef-file.js";
 import { ExitWith, UserError } from "../errors.js";
-import { CATEGORIES, CHECK_RULES } from "../model/check.js";
+import { RULE_IDS, RULES } from "../advisor/check-rules.js";
+import { CATEGORIES } from "../model/check.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { CHECK_FORMATS, renderCheck, type CheckFormat } from "../report/check.js";
 import { loadConfig, parseIncrease, type Config } from "./config.js";
@@ -15,6 +16,7 @@ import { generatedAt, wantsColor, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags } from "./live-options.js";
 import { list, percent } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
+import { wrap } from "../report/table.js";
 import { writeOutput } from "./sinks.js";
 import { loadSource } from "./source.js";
 
@@ -71,7 +73,7 @@ export function checkCommand(io: Io): Command {
 Evidence: --snapshot FILE, --demo, or (neither) live from AWS. A task definition is matched to the
 services that run its family; --service cluster/name picks them instead.
 
-Rules: ${CHECK_RULES.join(", ")}.
+${rulesHelp()}
 
 Examples:
   ecs-advisor check infra/taskdefs/api.json --snapshot prod.json.gz
@@ -138,10 +140,10 @@ function checkPolicyFrom(flags: CheckFlags, config: Config): CheckPolicy {
   const c = config.check ?? {};
   const failOn = flags.failOn ?? c["fail-on"] ?? DEFAULT_CHECK_POLICY.failOn;
   for (const item of failOn) {
-    if (item !== "none" && !(CATEGORIES as readonly string[]).includes(item) && !(CHECK_RULES as readonly string[]).includes(item)) {
+    if (item !== "none" && !(CATEGORIES as readonly string[]).includes(item) && !(RULE_IDS as readonly string[]).includes(item)) {
       throw new UserError(
         `--fail-on ${item}: not a category or rule`,
-        `use ${[...CATEGORIES, "none"].join(", ")} or a rule name: ${CHECK_RULES.join(", ")}`,
+        `use ${[...CATEGORIES, "none"].join(", ")} or a rule name: ${RULE_IDS.join(", ")}`,
       );
     }
   }
@@ -183,4 +185,15 @@ function resolveServices(names: readonly string[], snapshot: Snapshot): string[]
       "give it as cluster/name, as the report lists it (ecs-advisor report --snapshot FILE)",
     );
   });
+}
+
+/** The rules for --help, from the registry: each with its group and when it fails. */
+export function rulesHelp(): string {
+  const lines = ["Rules (group: the check fails when the proposed task definition …):"];
+  for (const id of RULE_IDS) {
+    const rule = RULES[id];
+    const off = rule.offUnless ? ` Off unless ${rule.offUnless.option}.` : "";
+    lines.push(`  ${id} (${rule.category})`, ...wrap(`${rule.doc.replaceAll("`", "")}.${off}`, 96, 10).map((l) => `      ${l}`));
+  }
+  return lines.join("\n");
 }

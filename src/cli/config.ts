@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "../errors.js";
+import { RULE_IDS } from "../advisor/check-rules.js";
 import { CATEGORIES, CHECK_RULES, SEVERITIES } from "../model/check.js";
 
 export const CONFIG_NAMES = [".ecs-advisor.yml", ".ecs-advisor.yaml", ".ecs-advisor.json"] as const;
@@ -33,8 +34,8 @@ export function parseIncrease(value: string | number): { usd?: number; percent?:
 
 const failOnItem = z
   .string()
-  .refine((s) => s === "none" || (CATEGORIES as readonly string[]).includes(s) || (CHECK_RULES as readonly string[]).includes(s), {
-    message: `expected one of ${[...CATEGORIES, "none"].join(", ")}, or a rule name (${CHECK_RULES.join(", ")})`,
+  .refine((s) => s === "none" || (CATEGORIES as readonly string[]).includes(s) || (RULE_IDS as readonly string[]).includes(s), {
+    message: `expected one of ${[...CATEGORIES, "none"].join(", ")}, or a rule name (${RULE_IDS.join(", ")})`,
   });
 const increaseItem = z.union([z.number(), z.string()]).refine((v) => parseIncrease(v) !== undefined, {
   message: 'expected a monthly dollar amount ("$50" or 50) or a percent ("10%")',

@@ -4,6 +4,7 @@ import { z } from "zod";
 
 export const CHECK_SCHEMA_VERSION = 1;
 
+/** The rules' ids, as the JSON schema knows them; the rules themselves are src/advisor/check-rules.ts. */
 export const CHECK_RULES = [
   "invalid-fargate-size",
   "container-sum-exceeds-task",
@@ -15,16 +16,7 @@ export const CHECK_RULES = [
 ] as const;
 export type CheckRule = (typeof CHECK_RULES)[number];
 
-/** What `--fail-on` names: groups of rules (or rules by name). */
-export const RULE_CATEGORY: Record<CheckRule, "invalid" | "risk" | "cost" | "evidence"> = {
-  "invalid-fargate-size": "invalid",
-  "container-sum-exceeds-task": "invalid",
-  "memory-below-peak": "risk",
-  "cpu-below-need": "risk",
-  overprovisioned: "cost",
-  "cost-increase": "cost",
-  "no-evidence": "evidence",
-};
+/** What `--fail-on` names: groups of rules (each rule's group is in src/advisor/check-rules.ts). */
 export const CATEGORIES = ["invalid", "risk", "cost", "evidence"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
