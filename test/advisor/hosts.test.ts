@@ -4,10 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { awsvpcSlots, maxNetworkInterfaces } from "../../src/advisor/capacity.js";
-import { scaleInHosts, scaleOutHosts } from "../../src/advisor/hosts.js";
+import { demandOf, hostCounts } from "../../src/advisor/host-demand.js";
+import { type ClusterService, headroomNow, hostTypes, largestTask, scaleInHosts, scaleOutHosts } from "../../src/advisor/hosts.js";
 import { cheapestPacking, packOnto } from "../../src/advisor/packing.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
-import type { ClusterFinding } from "../../src/model/report.js";
+import type { ClusterFinding, ServiceFinding } from "../../src/model/report.js";
 import type { ContainerInstance, Prices, Service, TaskDefinition } from "../../src/model/snapshot.js";
 import { END, PRICES, iso, service, snapshot, taskDef } from "../helpers/snapshot.js";
 
@@ -318,5 +319,91 @@ describe("packing internals", () => {
     const r = cheapestPacking([{ cpu: 1024, memory: 2048, awsvpc: false, count: 5, label: "t" }], [big, small])!;
     expect(r.best.instanceTypes).toEqual({ big: 1, small: 1 });
     expect(r.best.hourly).toBeCloseTo(1.3, 9);
+  });
+});
+
+describe("the steps of host scaling, one by one", () => {
+  // Two EC2 services, worked by hand. a: 1024 cpu / 2048 MiB now, right-sized to 512 / 1024, peak 3.2
+  // tasks (→ 4), fewest 1, autoscaling 2–6. b: 512 / 4096 with no advice and no metrics, 3 tasks.
+  const finding = (name: string, fields: object) => ({ service: name, launchType: "EC2", operatingSystemFamily: "LINUX", ...fields });
+  const a: ClusterService = {
+    finding: finding("a", {
+      current: { cpu: 1024, memory: 2048, tasks: 2.5 },
+      recommended: { cpu: 512, memory: 1024 },
+      evidence: { peakTasks: 3.2, averageTasks: 2.5, minTasks: 1 },
+    }) as unknown as ServiceFinding,
+    service: ec2Service("a", 3, {
+      autoscaling: { minCapacity: 2, maxCapacity: 6, policies: [] },
+      deploymentConfiguration: { maximumPercent: 200 },
+    }),
+    taskDefinition: taskDef("a:1", { cpu: 1024, memory: 2048 }),
+  };
+  const b: ClusterService = {
+    finding: finding("b", {
+      current: { cpu: 512, memory: 4096, tasks: 3 },
+      recommended: null,
+      evidence: { peakTasks: null, averageTasks: null, minTasks: null },
+    }) as unknown as ServiceFinding,
+    service: ec2Service("b", 3, { deploymentConfiguration: { maximumPercent: 200 } }),
+    taskDefinition: taskDef("b:1", { cpu: 512, memory: 4096 }),
+  };
+
+  it("the largest task takes the largest cpu and the largest memory, from whichever services have them", () => {
+    expect(largestTask([a, b])).toEqual({ cpu: 1024, memory: 4096, awsvpc: false, services: ["a", "b"] });
+  });
+
+  it("headroom now: per instance, from what it has left", () => {
+    // 4096 − 1024 = 3072 cpu, 15464 − 9000 = 6464 MiB left: min(3, 1) = 1 by memory; the second has room for 3.
+    const now = headroomNow(
+      [a, b],
+      [host("m5.xlarge", M5XL, { cpu: 3072, memory: 6464 }, 3), host("m5.xlarge", M5XL, M5XL)],
+      largestTask([a, b]),
+      HAND_PRICES,
+    );
+    expect(now.instances.map((i) => [i.fits, i.limitedBy])).toEqual([
+      [1, "memory"],
+      [3, "memory"],
+    ]);
+    expect(now.schedulable).toBe(4);
+  });
+
+  it("the main type has the most hosts; one host of it holds 3 of the largest task", () => {
+    const types = hostTypes(
+      [host("m5.xlarge", M5XL, M5XL), host("m5.xlarge", M5XL, M5XL), host("c5.2xlarge", C5_2XL, C5_2XL)],
+      largestTask([a, b]),
+      HAND_PRICES,
+    );
+    // m5.xlarge: min(4096 ÷ 1024, 15464 ÷ 4096) = 3; c5.2xlarge: min(8, 15206 ÷ 4096 = 3) = 3.
+    expect(types.mainType).toBe("m5.xlarge");
+    expect(types.perHostByType).toEqual({ "m5.xlarge": 3, "c5.2xlarge": 3 });
+    expect(types.perHost).toBe(3);
+  });
+
+  it("demand: each service at its trough, peak and maximum, the heaviest rolling deployment, one spare", () => {
+    const d = demandOf([a, b]);
+    expect([a, b].map((s) => [d.troughOf(s), d.peakOf(s), d.maxOf(s)])).toEqual([
+      [2, 4, 6], // trough max(min 2, ⌊1⌋); peak ⌈3.2⌉; max max(4, 6)
+      [3, 3, 3], // no metrics: the desired count throughout
+    ]);
+    // At the peak: a's surge is 4 tasks of 512 / 1024 (weight 4 × 0.5 = 2), b's 3 of 512 / 4096 (3 × 1 = 3).
+    expect(d.rolling(d.peakOf)).toMatchObject({ cpu: 512, memory: 4096, count: 3, label: "rolling deployment of b (maximumPercent 200)" });
+    expect(d.spare).toMatchObject({ cpu: 512, memory: 4096, count: 1 });
+  });
+
+  it("hosts of the main type for trough, peak and maximum, and managed scaling's targetCapacity", () => {
+    // m5.xlarge holds 4096 cpu / 15464 MiB: three 512/4096 tasks fill its memory (12288 MiB), leaving
+    // room for three 512/1024 ones. Peak without the spare: b 3 + surge 3 = 6 → 2 hosts, a's 4 → 3 + 1 on
+    // them: 2 hosts; with the spare, 7 b-sized tasks need 3 hosts. Trough: b 3 + spare → 2 hosts, a's 2 fit.
+    // Maximum: a 6 + its surge 6 (a's weight 3 ties b's, and a comes first), b 3 + spare: 3 hosts.
+    const counts = hostCounts(
+      demandOf([a, b]),
+      { instanceType: "m5.xlarge", perHost: 3 },
+      new Map([["m5.xlarge", M5XL]]),
+      [],
+      HAND_PRICES,
+      DEFAULT_POLICY,
+    );
+    expect(counts).toMatchObject({ min: 2, desired: 3, max: 3, withoutSpare: 2, spareHosts: 1, minPacked: 2 });
+    expect(counts.targetCapacity).toBe(66); // ⌊100 × 2 ÷ (2 + 1)⌋
   });
 });
