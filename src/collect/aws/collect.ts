@@ -4,7 +4,16 @@
 // API that fails degrades its part, and the snapshot's `issues` say what is missing.
 import type { CapacityProvider, Task as EcsTask } from "@aws-sdk/client-ecs";
 import { UserError } from "../../errors.js";
-import { SNAPSHOT_SCHEMA_VERSION, type Autoscaling, type Snapshot } from "../../model/snapshot.js";
+import {
+  type Autoscaling,
+  type Cluster,
+  type ContainerInstance,
+  type Prices,
+  type Service,
+  SNAPSHOT_SCHEMA_VERSION,
+  type Snapshot,
+  type TaskDefinition,
+} from "../../model/snapshot.js";
 import { silentProgress, type Progress } from "../progress.js";
 import { chooseStoragePeriod, DEFAULT_VALUE_BUDGET } from "../series.js";
 import { ecsScaling } from "./autoscaling.js";
@@ -86,27 +95,98 @@ function degradeMessage(what: string, f: AwsFailure): string {
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
-  const progress = opts.progress ?? silentProgress;
-  const collectedAt = isoSeconds(opts.nowMs);
-  const issues: Issue[] = [];
+/** What every step of one collection shares: the clients, the options, progress, and the issues so far. */
+interface Run {
+  aws: Aws;
+  opts: CollectOptions;
+  progress: Progress;
+  collectedAt: string;
+  issues: Issue[];
   /** Run a part that may fail alone: credentials and network still end the run. */
-  const degrade = async <T>(what: string, fn: () => Promise<T>, fallback: T, services?: string[]): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!(e instanceof AwsCallError)) throw e;
-      if (e.failure.kind === "credentials" || e.failure.kind === "network") throw e;
-      const message = degradeMessage(what, e.failure);
-      if (!issues.some((i) => i.message === message)) {
-        issues.push({ code: e.failure.kind, message, ...(services?.length ? { services } : {}) });
-        progress.note(`warning: ${message}`);
-      }
-      return fallback;
-    }
-  };
+  degrade<T>(what: string, fn: () => Promise<T>, fallback: T, services?: string[]): Promise<T>;
+  /** Record an issue and say it on the terminal. */
+  warn(issue: Issue): void;
+}
 
-  // Clusters.
+const isFatal = (f: AwsFailure) => f.kind === "credentials" || f.kind === "network";
+
+function startRun(aws: Aws, opts: CollectOptions): Run {
+  const progress = opts.progress ?? silentProgress;
+  const issues: Issue[] = [];
+  const warn = (issue: Issue) => {
+    issues.push(issue);
+    progress.note(`warning: ${issue.message}`);
+  };
+  return {
+    aws,
+    opts,
+    progress,
+    collectedAt: isoSeconds(opts.nowMs),
+    issues,
+    warn,
+    async degrade(what, fn, fallback, services) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof AwsCallError) || isFatal(e.failure)) throw e;
+        const message = degradeMessage(what, e.failure);
+        if (!issues.some((i) => i.message === message)) warn({ code: e.failure.kind, message, ...(services?.length ? { services } : {}) });
+        return fallback;
+      }
+    },
+  };
+}
+
+async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
+  const run = startRun(aws, opts);
+  const { clusters, containerInsights } = await readClusters(run);
+  const services = await readServices(run, clusters);
+
+  // The window (its storage period depends on how many services there are).
+  const fetchPeriod = fetchPeriodFor(opts.lookbackSeconds);
+  const storagePeriod = chooseStoragePeriod(
+    services.length,
+    opts.lookbackSeconds,
+    fetchPeriod,
+    5,
+    opts.valueBudget ?? DEFAULT_VALUE_BUDGET,
+  );
+  const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
+  // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
+  const metricsRun = readMetrics(run, services, containerInsights, window);
+
+  await readDeploymentHistory(run, services, window.startMs);
+  const taskDefinitions = await readTaskDefinitions(run, services);
+  const instances = await readCapacityAndStops(run, clusters, services);
+  await readAutoscaling(run, services);
+  await applyMetrics(run, services, await metricsRun);
+  const prices = await readPrices(run, instances);
+  run.progress.done();
+
+  const accountId = accountOf(clusters[0]?.arn);
+  const snapshot: Snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    collectedAt: run.collectedAt,
+    source: {
+      kind: "aws",
+      region: aws.region,
+      ...(accountId ? { accountId } : {}),
+      tool: `ecs-advisor ${opts.toolVersion}`,
+      description: `${aws.region}${accountId ? ` (account ${accountId})` : ""}: ${services.length} service${services.length === 1 ? "" : "s"} on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}, ${Math.round(opts.lookbackSeconds / 86400)} days of CloudWatch data`,
+    },
+    window: { start: isoSeconds(window.startMs), end: isoSeconds(window.endMs), periodSeconds: window.storagePeriod },
+    clusters,
+    services,
+    taskDefinitions,
+    containerInstances: instances,
+    prices,
+    issues: run.issues,
+  };
+  return { snapshot, calls: aws.calls };
+}
+
+/** The clusters asked for (or all of them) with their capacity providers, and where Container Insights is on. */
+async function readClusters({ aws, opts, progress, degrade }: Run): Promise<{ clusters: Cluster[]; containerInsights: Set<string> }> {
   progress.update("listing clusters");
   const wanted = opts.clusters?.length ? [...opts.clusters] : (await listClusterArns(aws)).map(nameOf);
   const { clusters: ecsClusters, missing } = wanted.length ? await describeClusters(aws, wanted) : { clusters: [], missing: [] };
@@ -126,10 +206,14 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
         new Map<string, CapacityProvider>(),
       )
     : new Map<string, CapacityProvider>();
-  const clusters = ecsClusters.map((c) => mapCluster(c, providers));
-  const ciOn = new Set(ecsClusters.filter(containerInsightsOn).map((c) => c.clusterName ?? ""));
+  return {
+    clusters: ecsClusters.map((c) => mapCluster(c, providers)),
+    containerInsights: new Set(ecsClusters.filter(containerInsightsOn).map((c) => c.clusterName ?? "")),
+  };
+}
 
-  // Services.
+/** Every service of those clusters that --service keeps; none at all ends the run. */
+async function readServices({ aws, opts, progress }: Run, clusters: readonly Cluster[]): Promise<Service[]> {
   const filter = (opts.services ?? []).map((s) => (s.includes("/") ? s : `*/${s}`));
   const keep = (cluster: string, name: string) =>
     filter.length === 0 || filter.some((f) => f === `${cluster}/${name}` || f === `*/${name}`);
@@ -137,9 +221,9 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const perCluster = await mapLimit(clusters, 4, async (c) => {
     progress.update("listing services", described, clusters.length);
     const arns = (await listServiceArns(aws, c.name)).filter((arn) => keep(c.name, nameOf(arn)));
-    const services = await describeServices(aws, c.name, arns);
+    const found = await describeServices(aws, c.name, arns);
     progress.update("describing services", ++described, clusters.length);
-    return services.map((s) => mapService(s, c.name));
+    return found.map((s) => mapService(s, c.name));
   });
   const services = perCluster.flat();
   if (services.length === 0) {
@@ -151,77 +235,71 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
       "check --region, --profile, --cluster and --service",
     );
   }
+  return services;
+}
 
-  // The window (its storage period depends on how many services there are).
-  const fetchPeriod = fetchPeriodFor(opts.lookbackSeconds);
-  const storagePeriod = chooseStoragePeriod(
-    services.length,
-    opts.lookbackSeconds,
-    fetchPeriod,
-    5,
-    opts.valueBudget ?? DEFAULT_VALUE_BUDGET,
-  );
-  const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
-
-  // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
+/** CloudWatch for every service; its failure is only seen when awaited (no unhandled rejection meanwhile). */
+function readMetrics(
+  { aws, opts, progress }: Run,
+  services: readonly Service[],
+  containerInsights: ReadonlySet<string>,
+  window: ReturnType<typeof metricWindow>,
+) {
   const targets: MetricTarget[] = services.map((s) => ({
     key: `${s.cluster}/${s.name}`,
     cluster: s.cluster,
     service: s.name,
-    containerInsights: ciOn.has(s.cluster),
+    containerInsights: containerInsights.has(s.cluster),
   }));
-  const metricsRun = fetchMetrics(aws, targets, window, {
+  const running = fetchMetrics(aws, targets, window, {
     tps: opts.cloudwatchTps,
     concurrency: opts.cloudwatchConcurrency,
     onCall: (done, total) => progress.update("reading CloudWatch", done, total),
   });
-  // Surface an early failure only when it is awaited below (no unhandled rejection meanwhile).
-  metricsRun.catch(() => undefined);
+  running.catch(() => undefined);
+  return running;
+}
 
-  // Deployment history, for the services deployed inside the window.
-  const recent = services.filter((s) => s.deployments.some((d) => Date.parse(d.startedAt) > window.startMs));
+/** The deployments inside the window of the services deployed in it, with the task definition each ran. */
+async function readDeploymentHistory(run: Run, services: readonly Service[], windowStartMs: number): Promise<void> {
+  const { aws, progress } = run;
+  const recent = services.filter((s) => s.deployments.some((d) => Date.parse(d.startedAt) > windowStartMs));
   const recentSet = new Set(recent);
   for (const s of services) if (!recentSet.has(s)) s.deploymentHistory = "complete";
-  let historyFailure: AwsFailure | undefined;
-  let historyDone = 0;
+  let failure: AwsFailure | undefined;
+  let done = 0;
   await mapLimit(recent, ECS_CONCURRENCY, async (s) => {
-    if (historyFailure) return;
+    if (failure) return;
     try {
-      const history = await deploymentHistory(aws, s.cluster, s.name, window.startMs);
+      const history = await deploymentHistory(aws, s.cluster, s.name, windowStartMs);
       if (history.length > 0) {
         s.deployments = history;
         s.deploymentHistory = "complete";
       }
     } catch (e) {
-      if (!(e instanceof AwsCallError) || e.failure.kind === "credentials" || e.failure.kind === "network") throw e;
-      historyFailure = e.failure;
+      if (!(e instanceof AwsCallError) || isFatal(e.failure)) throw e;
+      failure = e.failure;
     } finally {
-      progress.update("reading deployment history", ++historyDone, recent.length);
+      progress.update("reading deployment history", ++done, recent.length);
     }
   });
-  if (historyFailure) {
-    const affected = recent.filter((s) => s.deploymentHistory === "current-only").map((s) => `${s.cluster}/${s.name}`);
-    const message = degradeMessage(
-      `${affected.length} service${affected.length === 1 ? "" : "s"} deployed in the window have only their current deployment; task sizes before it are unknown`,
-      historyFailure,
-    );
-    issues.push({ code: historyFailure.kind, message });
-    progress.note(`warning: ${message}`);
-  }
+  if (!failure) return;
+  const affected = recent.filter((s) => s.deploymentHistory === "current-only").map((s) => `${s.cluster}/${s.name}`);
+  const what = `${affected.length} service${affected.length === 1 ? "" : "s"} deployed in the window have only their current deployment; task sizes before it are unknown`;
+  run.warn({ code: failure.kind, message: degradeMessage(what, failure) });
+}
 
-  // Task definitions: the current one of every service and those in its deployment history, each once.
-  // ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN.)
-  const tdRefs = [
-    ...new Set(
-      services.flatMap((service) => [
-        service.taskDefinition,
-        ...service.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x),
-      ]),
-    ),
+/**
+ * The current task definition of every service and those in its deployment history, each described once
+ * ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN).
+ */
+async function readTaskDefinitions({ aws, progress, issues }: Run, services: readonly Service[]): Promise<TaskDefinition[]> {
+  const refs = [
+    ...new Set(services.flatMap((s) => [s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x)])),
   ];
-  let tdDone = 0;
-  const tds = await describeTaskDefinitions(aws, tdRefs, () => progress.update("describing task definitions", ++tdDone, tdRefs.length));
-  const taskDefinitions = tds.found.map((td) => {
+  let done = 0;
+  const tds = await describeTaskDefinitions(aws, refs, () => progress.update("describing task definitions", ++done, refs.length));
+  const found = tds.found.map((td) => {
     const m = mapTaskDefinition(td);
     for (const p of m.problems)
       issues.push({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
@@ -229,20 +307,24 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   });
   if (tds.failed.length) {
     const first = tds.failed[0]!.error;
-    if (first instanceof AwsCallError && (first.failure.kind === "credentials" || first.failure.kind === "network")) throw first;
-    const refs = new Set(tds.failed.map((f) => taskDefinitionRefOf(f.arn)));
-    const affected = services.filter((s) => refs.has(s.taskDefinition)).map((s) => `${s.cluster}/${s.name}`);
+    if (first instanceof AwsCallError && isFatal(first.failure)) throw first;
+    const failedRefs = new Set(tds.failed.map((f) => taskDefinitionRefOf(f.arn)));
+    const affected = services.filter((s) => failedRefs.has(s.taskDefinition)).map((s) => `${s.cluster}/${s.name}`);
     const f = first instanceof AwsCallError ? first.failure : undefined;
     issues.push({
       code: f?.kind ?? "error",
       message: f
-        ? degradeMessage(`${refs.size} task definition${refs.size === 1 ? " is" : "s are"} missing`, f)
-        : `${refs.size} task definitions could not be described`,
+        ? degradeMessage(`${failedRefs.size} task definition${failedRefs.size === 1 ? " is" : "s are"} missing`, f)
+        : `${failedRefs.size} task definitions could not be described`,
       ...(affected.length ? { services: affected } : {}),
     });
   }
+  return found;
+}
 
-  // EC2 capacity and recently stopped tasks, per cluster.
+/** EC2 capacity (container instances) and recently stopped tasks, per cluster; the stops go to their services. */
+async function readCapacityAndStops(run: Run, clusters: readonly Cluster[], services: readonly Service[]): Promise<ContainerInstance[]> {
+  const { aws, progress, degrade, collectedAt } = run;
   const stoppedByService = new Map<string, EcsTask[]>();
   const instances = (
     await mapLimit(clusters, 4, async (c) => {
@@ -261,8 +343,11 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   for (const s of services) {
     s.stoppedTasks = (stoppedByService.get(`${s.cluster}/${s.name}`) ?? []).map((t) => mapStoppedTask(t, collectedAt)!.stopped);
   }
+  return instances;
+}
 
-  // Application Auto Scaling.
+/** Application Auto Scaling's targets and policies, onto the services they scale. */
+async function readAutoscaling({ aws, progress, degrade }: Run, services: readonly Service[]): Promise<void> {
   progress.update("reading autoscaling");
   const scaling = await degrade(
     "autoscaling settings are unknown",
@@ -276,27 +361,30 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     const a = scaling.get(`${s.cluster}/${s.name}`);
     if (a) s.autoscaling = a;
   }
+}
 
-  const metrics = await metricsRun;
-  if (metrics.failure && (metrics.failure.kind === "credentials" || metrics.failure.kind === "network") && metrics.utilization.size === 0) {
-    throw new AwsCallError(metrics.failure, undefined);
-  }
+/** The utilization CloudWatch gave, onto the services; what it could not give is an issue naming them. */
+async function applyMetrics(run: Run, services: readonly Service[], metrics: Awaited<ReturnType<typeof fetchMetrics>>): Promise<void> {
+  if (metrics.failure && isFatal(metrics.failure) && metrics.utilization.size === 0) throw new AwsCallError(metrics.failure, undefined);
   for (const s of services) {
     const u = metrics.utilization.get(`${s.cluster}/${s.name}`);
     if (u) s.utilization = u;
   }
-  if (metrics.incomplete.size > 0) {
-    const f = metrics.failure;
-    const lost = [...metrics.incomplete];
-    const message = f
-      ? degradeMessage(`CloudWatch data is missing or incomplete for ${lost.length} service${lost.length === 1 ? "" : "s"}`, f)
-      : `CloudWatch data is incomplete for ${lost.length} service${lost.length === 1 ? "" : "s"}`;
-    issues.push({ code: f?.kind ?? "incomplete", message, services: lost });
-    progress.note(`warning: ${message}`);
-  }
+  if (metrics.incomplete.size === 0) return;
+  const f = metrics.failure;
+  const lost = [...metrics.incomplete];
+  const what = `CloudWatch data is missing or incomplete for ${lost.length} service${lost.length === 1 ? "" : "s"}`;
+  run.warn({
+    code: f?.kind ?? "incomplete",
+    message: f ? degradeMessage(what, f) : `CloudWatch data is incomplete for ${lost.length} service${lost.length === 1 ? "" : "s"}`,
+    services: lost,
+  });
+}
 
-  // Prices.
-  progress.update("reading prices");
+/** Fargate rates and the prices of the instance types in the clusters. */
+async function readPrices(run: Run, instances: readonly ContainerInstance[]): Promise<Prices> {
+  const { aws, opts } = run;
+  run.progress.update("reading prices");
   const instanceTypes = [...new Set(instances.map((i) => i.instanceType).filter((t): t is string => !!t))].sort();
   const priced = await fetchPrices(aws, {
     region: aws.region,
@@ -305,31 +393,6 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     cacheDir: opts.cacheDir,
     refresh: opts.refreshPrices,
   });
-  for (const i of priced.issues) {
-    issues.push(i);
-    progress.note(`warning: ${i.message}`);
-  }
-  progress.done();
-
-  const iso = isoSeconds;
-  const accountId = accountOf(clusters[0]?.arn);
-  const snapshot: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    collectedAt,
-    source: {
-      kind: "aws",
-      region: aws.region,
-      ...(accountId ? { accountId } : {}),
-      tool: `ecs-advisor ${opts.toolVersion}`,
-      description: `${aws.region}${accountId ? ` (account ${accountId})` : ""}: ${services.length} service${services.length === 1 ? "" : "s"} on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}, ${Math.round(opts.lookbackSeconds / 86400)} days of CloudWatch data`,
-    },
-    window: { start: iso(window.startMs), end: iso(window.endMs), periodSeconds: window.storagePeriod },
-    clusters,
-    services,
-    taskDefinitions,
-    containerInstances: instances,
-    prices: priced.prices,
-    issues,
-  };
-  return { snapshot, calls: aws.calls };
+  for (const i of priced.issues) run.warn(i);
+  return priced.prices;
 }
