@@ -118,21 +118,46 @@ const describePolicies = (a: Autoscaling): string[] =>
         : `predictive scaling ${p.name}`,
   );
 
-export function autoscalingAdvice(input: AutoscaleInput): AutoscalingAdvice | null {
-  const { history, autoscaling, policy } = input;
-  const ap = policy.autoscaling;
-  if (input.dataHours < policy.mediumConfidenceHours) return null; // a daily pattern needs days
-  const hours = hourly(history, input.currentCpu);
-  if (hours.busy.length === 0) return null;
+/** What every kind of advice reads: demand per hour of the day, the target, and tasks and dollars at it. */
+interface Demand {
+  input: AutoscaleInput;
+  hours: Hours;
+  /** The CPU the tasks are (or would be) held at: the service's own CPU target, else the policy's. */
+  target: number;
+  cpuPolicy: Autoscaling["policies"][number] | undefined;
+  /** Tasks of the sized cpu that hold `busy` cpu units at the target. */
+  need: (busy: number) => number;
+  /** USD a month for that many tasks (null without a price). */
+  monthly: (tasks: number) => number | null;
+  profile: number[];
+  peakProfile: number;
+  troughProfile: number;
+  dailySwing: number | null;
+  peakTasksNeeded: number;
+  evidence: AutoscalingAdvice["evidence"];
+  /** "tasks of 512 cpu" */
+  size: string;
+}
 
-  const autoscaled = !!autoscaling && autoscaling.policies.length > 0;
-  const cpuPolicy = autoscaling?.policies.find((p) => p.targetTracking && trackedResource(p.targetTracking.metric) === "cpu");
-  // The CPU the tasks are (or would be) held at: the service's own CPU target, else the policy's.
+export function autoscalingAdvice(input: AutoscaleInput): AutoscalingAdvice | null {
+  if (input.dataHours < input.policy.mediumConfidenceHours) return null; // a daily pattern needs days
+  const d = demandOf(input);
+  if (!d) return null;
+  const autoscaling = input.autoscaling;
+  if (!autoscaling || autoscaling.policies.length === 0) return proposeTargetTracking(d);
+  const bounds = timeAtBounds(d, autoscaling);
+  return raiseMax(d, bounds) ?? raiseTarget(d, bounds) ?? lowerMin(d, bounds) ?? rangeFits(bounds);
+}
+
+function demandOf(input: AutoscaleInput): Demand | undefined {
+  const hours = hourly(input.history, input.currentCpu);
+  if (hours.busy.length === 0) return undefined;
+  const ap = input.policy.autoscaling;
+  const cpuPolicy = input.autoscaling?.policies.find((p) => p.targetTracking && trackedResource(p.targetTracking.metric) === "cpu");
   const target = cpuPolicy?.targetTracking?.targetValue ?? ap.targetCpu;
   const perTask = (input.sizedCpu * target) / 100; // busy units one task holds at the target
   const need = (b: number) => Math.max(0, Math.ceil(b / perTask - EPS));
   const monthly = (tasks: number) => (input.hourlyPerTask === undefined ? null : tasks * input.hourlyPerTask * HOURS_PER_MONTH);
-
   const profile = dailyProfile(hours);
   const seen = profile.filter((v) => !Number.isNaN(v));
   const peakProfile = Math.max(...seen);
@@ -141,55 +166,87 @@ export function autoscalingAdvice(input: AutoscaleInput): AutoscalingAdvice | nu
   let peakBusy = 0;
   for (const b of hours.busy) peakBusy = Math.max(peakBusy, b);
   const peakTasksNeeded = need(peakBusy);
-  const troughTasksNeeded = need(troughProfile);
-
-  const evidence: AutoscalingAdvice["evidence"] = {
-    taskCpu: input.sizedCpu,
-    targetPercent: target,
-    peakTasksNeeded,
-    troughTasksNeeded,
+  return {
+    input,
+    hours,
+    target,
+    cpuPolicy,
+    need,
+    monthly,
+    profile,
+    peakProfile,
+    troughProfile,
     dailySwing,
-    averageTasksNow: input.averageTasks,
-    averageTasksProposed: null,
-    hoursAtMaxPercent: null,
-    hoursAtMinPercent: null,
+    peakTasksNeeded,
+    evidence: {
+      taskCpu: input.sizedCpu,
+      targetPercent: target,
+      peakTasksNeeded,
+      troughTasksNeeded: need(troughProfile),
+      dailySwing,
+      averageTasksNow: input.averageTasks,
+      averageTasksProposed: null,
+      hoursAtMaxPercent: null,
+      hoursAtMinPercent: null,
+    },
+    size: `tasks of ${fmtCpu(input.sizedCpu, { unit: false })} cpu`,
   };
-  const size = `tasks of ${fmtCpu(input.sizedCpu, { unit: false })} cpu`;
+}
 
-  if (!autoscaled) {
-    // A fixed count: propose target tracking when demand follows a strong daily cycle.
-    const fixed = Math.max(1, Math.round(input.averageTasks));
-    const minCapacity = Math.min(fixed, Math.max(ap.minTasks, troughTasksNeeded));
-    const maxCapacity = Math.max(fixed, minCapacity, Math.ceil(peakTasksNeeded * ap.maxHeadroom - EPS));
-    let total = 0;
-    for (const b of hours.busy) total += Math.min(maxCapacity, Math.max(minCapacity, need(b)));
-    const averageTasksProposed = total / hours.busy.length;
-    const sustained = longestRunAbove(profile, (peakProfile + troughProfile) / 2);
-    const swingOk = dailySwing === null ? peakProfile > 0 : dailySwing >= ap.minSwing;
-    const saved = input.averageTasks - averageTasksProposed;
-    if (!swingOk || sustained < ap.sustainedHours || saved < 0.5) return null;
-    const savings = monthly(saved);
-    return {
-      action: "propose-target-tracking",
-      message:
-        `demand swings ${dailySwing === null ? "from nothing" : `${dailySwing.toFixed(1)}×`} over the day (busy for ${plural(sustained, "hour")} in a row): ` +
-        `target tracking on average CPU at ${fmtPct(target)}, min ${minCapacity}, max ${maxCapacity}, would run ${averageTasksProposed.toFixed(1)} ${size} on average instead of ${input.averageTasks.toFixed(1)}` +
-        (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
-      current: autoscaling ? { minCapacity: autoscaling.minCapacity, maxCapacity: autoscaling.maxCapacity, policies: [] } : null,
-      proposed: { metric: "ECSServiceAverageCPUUtilization", targetValue: target, minCapacity, maxCapacity },
-      savingsMonthlyUsd: savings,
-      evidence: { ...evidence, averageTasksProposed },
-    };
-  }
+/** A fixed count: propose target tracking when demand follows a strong daily cycle, and it saves. */
+function proposeTargetTracking(d: Demand): AutoscalingAdvice | null {
+  const { input, hours, target } = d;
+  const ap = input.policy.autoscaling;
+  const fixed = Math.max(1, Math.round(input.averageTasks));
+  const minCapacity = Math.min(fixed, Math.max(ap.minTasks, d.evidence.troughTasksNeeded));
+  const maxCapacity = Math.max(fixed, minCapacity, Math.ceil(d.peakTasksNeeded * ap.maxHeadroom - EPS));
+  let total = 0;
+  for (const b of hours.busy) total += Math.min(maxCapacity, Math.max(minCapacity, d.need(b)));
+  const averageTasksProposed = total / hours.busy.length;
+  const sustained = longestRunAbove(d.profile, (d.peakProfile + d.troughProfile) / 2);
+  const swingOk = d.dailySwing === null ? d.peakProfile > 0 : d.dailySwing >= ap.minSwing;
+  const saved = input.averageTasks - averageTasksProposed;
+  if (!swingOk || sustained < ap.sustainedHours || saved < 0.5) return null;
+  const savings = d.monthly(saved);
+  const a = input.autoscaling;
+  return {
+    action: "propose-target-tracking",
+    message:
+      `demand swings ${d.dailySwing === null ? "from nothing" : `${d.dailySwing.toFixed(1)}×`} over the day (busy for ${plural(sustained, "hour")} in a row): ` +
+      `target tracking on average CPU at ${fmtPct(target)}, min ${minCapacity}, max ${maxCapacity}, would run ${averageTasksProposed.toFixed(1)} ${d.size} on average instead of ${input.averageTasks.toFixed(1)}` +
+      (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
+    current: a ? { minCapacity: a.minCapacity, maxCapacity: a.maxCapacity, policies: [] } : null,
+    proposed: { metric: "ECSServiceAverageCPUUtilization", targetValue: target, minCapacity, maxCapacity },
+    savingsMonthlyUsd: savings,
+    evidence: { ...d.evidence, averageTasksProposed },
+  };
+}
 
-  const { minCapacity: min, maxCapacity: max } = autoscaling!;
-  const current = { minCapacity: min, maxCapacity: max, policies: describePolicies(autoscaling!) };
-  // The policy a change of min or max keeps as it is.
-  const main = cpuPolicy ?? autoscaling!.policies.find((p) => p.targetTracking) ?? autoscaling!.policies[0]!;
-  const keep = { metric: main.targetTracking?.metric ?? main.type, targetValue: main.targetTracking?.targetValue ?? null };
+/** How an autoscaled service spent the window: periods with data, at its maximum, at its minimum. */
+interface Bounds {
+  min: number;
+  max: number;
+  current: NonNullable<AutoscalingAdvice["current"]>;
+  /** The policy a change of min or max keeps as it is. */
+  keep: { metric: string; targetValue: number | null };
+  tasksAt: (i: number) => number;
+  cpuAt: (i: number) => number;
+  busyAt: (i: number) => number;
+  present: number[];
+  atMax: number[];
+  atMin: number[];
+  atMaxShare: number;
+  atMinShare: number;
+  evidence: AutoscalingAdvice["evidence"];
+}
+
+function timeAtBounds(d: Demand, a: Autoscaling): Bounds {
+  const { history, currentCpu } = d.input;
+  const { minCapacity: min, maxCapacity: max } = a;
+  const main = d.cpuPolicy ?? a.policies.find((p) => p.targetTracking) ?? a.policies[0]!;
   const tasksAt = (i: number) => history.runningTasks[i]!;
   const cpuAt = (i: number) => history.cpuAverage[i]!;
-  const busyAt = (i: number) => (tasksAt(i) * cpuAt(i) * input.currentCpu) / 100;
+  const busyAt = (i: number) => (tasksAt(i) * cpuAt(i) * currentCpu) / 100;
   const present: number[] = [];
   for (let i = 0; i < history.length; i++) if (!Number.isNaN(busyAt(i))) present.push(i);
   const atMax = present.filter((i) => tasksAt(i) >= max - EPS);
@@ -197,81 +254,101 @@ export function autoscalingAdvice(input: AutoscaleInput): AutoscalingAdvice | nu
   const n = Math.max(1, present.length);
   const atMaxShare = atMax.length / n;
   const atMinShare = atMin.length / n;
-  evidence.hoursAtMaxPercent = atMaxShare * 100;
-  evidence.hoursAtMinPercent = atMinShare * 100;
+  return {
+    min,
+    max,
+    current: { minCapacity: min, maxCapacity: max, policies: describePolicies(a) },
+    keep: { metric: main.targetTracking?.metric ?? main.type, targetValue: main.targetTracking?.targetValue ?? null },
+    tasksAt,
+    cpuAt,
+    busyAt,
+    present,
+    atMax,
+    atMin,
+    atMaxShare,
+    atMinShare,
+    evidence: { ...d.evidence, hoursAtMaxPercent: atMaxShare * 100, hoursAtMinPercent: atMinShare * 100 },
+  };
+}
 
-  // Capped: at the maximum much of the time, and busy there.
-  const cpuAtMax = atMax.length > 0 ? percentile(atMax.map(cpuAt), 50) : 0;
-  if (atMaxShare >= ap.cappedShare && cpuAtMax >= target - EPS) {
-    const maxCapacity = Math.max(max + 1, Math.ceil(peakTasksNeeded * ap.maxHeadroom - EPS));
-    let extra = 0;
-    for (const i of atMax) extra += Math.max(0, Math.min(maxCapacity, need(busyAt(i))) - tasksAt(i));
-    const cost = monthly(extra / n);
-    return {
-      action: "raise-max",
-      message:
-        `at its maximum of ${max} tasks ${fmtPct(atMaxShare * 100)} of the time with average CPU at ${fmtPct(cpuAtMax)} (target ${fmtPct(target)}): it is being capped. ` +
-        `Raise the maximum to ${maxCapacity}; the busiest hour needed at least ${peakTasksNeeded}` +
-        (cost !== null ? ` (about ${fmtUsd(cost)}/mo more, to stop throttling)` : ""),
-      current,
-      proposed: { ...keep, minCapacity: min, maxCapacity },
-      savingsMonthlyUsd: cost === null ? null : -cost,
-      evidence,
-    };
+/** Capped: at the maximum much of the time, and busy there. */
+function raiseMax(d: Demand, b: Bounds): AutoscalingAdvice | undefined {
+  const ap = d.input.policy.autoscaling;
+  const cpuAtMax = b.atMax.length > 0 ? percentile(b.atMax.map(b.cpuAt), 50) : 0;
+  if (b.atMaxShare < ap.cappedShare || cpuAtMax < d.target - EPS) return undefined;
+  const maxCapacity = Math.max(b.max + 1, Math.ceil(d.peakTasksNeeded * ap.maxHeadroom - EPS));
+  let extra = 0;
+  for (const i of b.atMax) extra += Math.max(0, Math.min(maxCapacity, d.need(b.busyAt(i))) - b.tasksAt(i));
+  const cost = d.monthly(extra / Math.max(1, b.present.length));
+  return {
+    action: "raise-max",
+    message:
+      `at its maximum of ${b.max} tasks ${fmtPct(b.atMaxShare * 100)} of the time with average CPU at ${fmtPct(cpuAtMax)} (target ${fmtPct(d.target)}): it is being capped. ` +
+      `Raise the maximum to ${maxCapacity}; the busiest hour needed at least ${d.peakTasksNeeded}` +
+      (cost !== null ? ` (about ${fmtUsd(cost)}/mo more, to stop throttling)` : ""),
+    current: b.current,
+    proposed: { ...b.keep, minCapacity: b.min, maxCapacity },
+    savingsMonthlyUsd: cost === null ? null : -cost,
+    evidence: b.evidence,
+  };
+}
+
+/** A CPU target so low that many more tasks run than the load needs. */
+function raiseTarget(d: Demand, b: Bounds): AutoscalingAdvice | undefined {
+  const ap = d.input.policy.autoscaling;
+  if (!d.cpuPolicy || d.target >= ap.lowTargetBelow) return undefined;
+  const newTarget = ap.targetCpu;
+  let saved = 0;
+  for (const i of b.present) {
+    const tasks = b.tasksAt(i);
+    const next = Math.min(b.max, Math.max(b.min, Math.ceil((tasks * b.cpuAt(i)) / newTarget - EPS)));
+    saved += Math.max(0, tasks - next);
   }
+  if (saved <= 0) return undefined;
+  const n = Math.max(1, b.present.length);
+  const savings = d.monthly(saved / n);
+  return {
+    action: "raise-target",
+    message:
+      `target tracking holds CPU at ${fmtPct(d.target)}, so tasks idle at more than half their cpu: a target of ${fmtPct(newTarget)} runs ${(saved / n).toFixed(1)} fewer tasks on average` +
+      (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
+    current: b.current,
+    proposed: { metric: d.cpuPolicy.targetTracking!.metric, targetValue: newTarget, minCapacity: b.min, maxCapacity: b.max },
+    savingsMonthlyUsd: savings,
+    evidence: b.evidence,
+  };
+}
 
-  // A CPU target so low that many more tasks run than the load needs.
-  if (cpuPolicy && target < ap.lowTargetBelow) {
-    const newTarget = ap.targetCpu;
-    let saved = 0;
-    for (const i of present) {
-      const tasks = tasksAt(i);
-      const next = Math.min(max, Math.max(min, Math.ceil((tasks * cpuAt(i)) / newTarget - EPS)));
-      saved += Math.max(0, tasks - next);
-    }
-    const savings = monthly(saved / n);
-    if (saved > 0) {
-      return {
-        action: "raise-target",
-        message:
-          `target tracking holds CPU at ${fmtPct(target)}, so tasks idle at more than half their cpu: a target of ${fmtPct(newTarget)} runs ${(saved / n).toFixed(1)} fewer tasks on average` +
-          (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
-        current,
-        proposed: { metric: cpuPolicy.targetTracking!.metric, targetValue: newTarget, minCapacity: min, maxCapacity: max },
-        savingsMonthlyUsd: savings,
-        evidence,
-      };
-    }
-  }
+/** A minimum above what the quiet hours need. */
+function lowerMin(d: Demand, b: Bounds): AutoscalingAdvice | undefined {
+  const ap = d.input.policy.autoscaling;
+  if (b.atMinShare < ap.idleAtMinShare || b.atMin.length === 0 || b.min <= ap.minTasks) return undefined;
+  const busyAtMin = percentile(b.atMin.map(b.busyAt), 95);
+  const usedAtMin = (busyAtMin / (b.min * d.input.sizedCpu)) * 100;
+  const minCapacity = Math.max(ap.minTasks, d.need(busyAtMin));
+  if (usedAtMin >= d.target / 2 || minCapacity >= b.min) return undefined;
+  let saved = 0;
+  for (const i of b.atMin) saved += Math.max(0, b.tasksAt(i) - Math.max(minCapacity, d.need(b.busyAt(i))));
+  const savings = d.monthly(saved / Math.max(1, b.present.length));
+  return {
+    action: "lower-min",
+    message:
+      `at its minimum of ${b.min} tasks ${fmtPct(b.atMinShare * 100)} of the time, using ${fmtPct(usedAtMin)} of their cpu there: a minimum of ${minCapacity} holds that load at ${fmtPct(d.target)}` +
+      (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
+    current: b.current,
+    proposed: { ...b.keep, minCapacity, maxCapacity: b.max },
+    savingsMonthlyUsd: savings,
+    evidence: b.evidence,
+  };
+}
 
-  // A minimum above what the quiet hours need.
-  if (atMinShare >= ap.idleAtMinShare && atMin.length > 0 && min > ap.minTasks) {
-    const busyAtMin = percentile(atMin.map(busyAt), 95);
-    const usedAtMin = (busyAtMin / (min * input.sizedCpu)) * 100;
-    const minCapacity = Math.max(ap.minTasks, need(busyAtMin));
-    if (usedAtMin < target / 2 && minCapacity < min) {
-      let saved = 0;
-      for (const i of atMin) saved += Math.max(0, tasksAt(i) - Math.max(minCapacity, need(busyAt(i))));
-      const savings = monthly(saved / n);
-      return {
-        action: "lower-min",
-        message:
-          `at its minimum of ${min} tasks ${fmtPct(atMinShare * 100)} of the time, using ${fmtPct(usedAtMin)} of their cpu there: a minimum of ${minCapacity} holds that load at ${fmtPct(target)}` +
-          (savings !== null ? `, saving ${fmtUsd(savings)}/mo` : ""),
-        current,
-        proposed: { ...keep, minCapacity, maxCapacity: max },
-        savingsMonthlyUsd: savings,
-        evidence,
-      };
-    }
-  }
-
+function rangeFits(b: Bounds): AutoscalingAdvice {
   return {
     action: "ok",
-    message: `min ${min} and max ${max} fit what was observed: at the maximum ${fmtPct(atMaxShare * 100)} of the time, at the minimum ${fmtPct(atMinShare * 100)}`,
-    current,
+    message: `min ${b.min} and max ${b.max} fit what was observed: at the maximum ${fmtPct(b.atMaxShare * 100)} of the time, at the minimum ${fmtPct(b.atMinShare * 100)}`,
+    current: b.current,
     proposed: null,
     savingsMonthlyUsd: 0,
-    evidence,
+    evidence: b.evidence,
   };
 }

@@ -76,6 +76,29 @@ function readCache(path: string, region: string): CacheFile {
   return { version: CACHE_VERSION, region, ec2: {} };
 }
 
+/** One On-Demand price for the type, or none (and an issue) when the Price List has several. */
+function ec2PriceOf(items: PriceItem[], instanceType: string, region: string, issues: PriceResult["issues"]) {
+  const priced = items.map(ec2PriceFrom).filter((p) => p !== undefined);
+  const distinct = new Set(priced.map((p) => p.hourly));
+  if (distinct.size > 1) {
+    issues.push({
+      code: "pricing-ambiguous",
+      message: `${priced.length} On-Demand prices for ${instanceType} in ${region}; it is left unpriced`,
+    });
+  }
+  const p = distinct.size === 1 ? priced[0] : undefined;
+  return p ? { hourly: p.hourly, vcpu: p.vcpu, memoryMiB: p.memoryMiB, arch: p.arch } : null;
+}
+
+function writeCache(dir: string, path: string, cache: CacheFile): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomically(path, `${JSON.stringify(cache)}\n`);
+  } catch {
+    // A cache that cannot be written only costs the next run some calls.
+  }
+}
+
 export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceResult> {
   const ttlMs = (opts.ttlDays ?? PRICE_CACHE_TTL_DAYS) * 86_400_000;
   const dir = opts.cacheDir ?? defaultCacheDir();
@@ -126,29 +149,9 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
     );
     if (!items) return;
     fetched = true;
-    const priced = items.map(ec2PriceFrom).filter((p) => p !== undefined);
-    const distinct = new Set(priced.map((p) => p.hourly));
-    if (distinct.size > 1) {
-      issues.push({
-        code: "pricing-ambiguous",
-        message: `${priced.length} On-Demand prices for ${instanceType} in ${opts.region}; it is left unpriced`,
-      });
-    }
-    const p = distinct.size === 1 ? priced[0] : undefined;
-    cache.ec2[instanceType] = {
-      fetchedAt: nowIso,
-      price: p ? { hourly: p.hourly, vcpu: p.vcpu, memoryMiB: p.memoryMiB, arch: p.arch } : null,
-    };
+    cache.ec2[instanceType] = { fetchedAt: nowIso, price: ec2PriceOf(items, instanceType, opts.region, issues) };
   });
-
-  if (fetched && !failure) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      writeFileAtomically(path, `${JSON.stringify(cache)}\n`);
-    } catch {
-      // A cache that cannot be written only costs the next run some calls.
-    }
-  }
+  if (fetched && !failure) writeCache(dir, path, cache);
 
   const bundled = bundledPrices();
   const fallbackNote = `the bundled ${bundled.region} price book (${bundled.asOf})`;
