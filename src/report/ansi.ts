@@ -1,5 +1,6 @@
 // Colour as data: reporters receive `color: boolean` (decided once by the CLI from NO_COLOR, FORCE_COLOR
 // and whether stdout is a terminal) and never look at the environment themselves.
+import { stripVTControlCharacters } from "node:util";
 
 export interface Paint {
   red(s: string): string;
@@ -25,8 +26,5 @@ export function paint(enabled: boolean): Paint {
   };
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-export const stripAnsi = (s: string): string => s.replace(ANSI, "");
 /** Display width, ignoring colour codes (every character here is one column wide). */
-export const visibleLength = (s: string): number => [...stripAnsi(s)].length;
+export const visibleLength = (s: string): number => [...stripVTControlCharacters(s)].length;

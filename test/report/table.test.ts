@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { stripAnsi, visibleLength } from "../../src/report/ansi.js";
+import { stripVTControlCharacters } from "node:util";
+import { visibleLength } from "../../src/report/ansi.js";
 import { fitName, renderTable, wrap } from "../../src/report/table.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { expectGolden } from "../helpers/golden.js";
@@ -20,7 +21,7 @@ describe("--format table", () => {
     expect(plain).not.toMatch(/\u001b\[/);
     const colored = renderTable(demoReport(), { color: true, width: 100 });
     expect(colored).toMatch(/\u001b\[31m!\u001b\[39m/); // the risk marker in red
-    expect(stripAnsi(colored)).toBe(plain);
+    expect(stripVTControlCharacters(colored)).toBe(plain);
   });
 
   it("lists biggest savings first, marks risks, explains rows without advice, totals at the bottom", () => {
