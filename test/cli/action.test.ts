@@ -35,7 +35,7 @@ function outputs(file: string): Record<string, string> {
 describe("action.yml", () => {
   it("is a composite action whose steps name files that exist", () => {
     const action = parseYaml(readFileSync(join(ROOT, "action.yml"), "utf8")) as {
-      runs: { using: string; steps: Array<{ run?: string; uses?: string; id?: string }> };
+      runs: { using: string; steps: Array<{ run?: string; uses?: string; id?: string; with?: Record<string, unknown> }> };
       inputs: Record<string, unknown>;
       outputs: Record<string, { value: string }>;
     };
@@ -47,6 +47,10 @@ describe("action.yml", () => {
     expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(["task-definitions", "snapshot", "args", "comment", "github-token"]));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(action.outputs["exit-code"]!.value).toBe("${{ steps.check.outputs.exit-code }}");
+    // Node: a setup-node major that runs on the node24 action runtime (v5 and later), installing Node 24.
+    const setup = action.runs.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
+    expect(Number(/@v(\d+)/.exec(setup.uses!)![1])).toBeGreaterThanOrEqual(5);
+    expect(String(setup.with!["node-version"])).toBe("24");
     // Inputs reach the script through the environment, never pasted into the script text.
     const check = action.runs.steps.find((s) => s.id === "check")!;
     expect(check.run).not.toContain("inputs.");
