@@ -15,73 +15,98 @@ export interface ClusterService {
 
 export const isAwsvpc = (s: ClusterService) => s.taskDefinition?.networkMode === "awsvpc";
 
-type Count = (s: ClusterService) => number;
+/** Each service's task count at the quietest time, at its observed peak, or at its autoscaling maximum. */
+export type Level = "trough" | "peak" | "max";
 
 export interface Demand {
   /** The right-sized (else current) size of a service's task. */
   size: (s: ClusterService) => { cpu: number; memory: number };
-  /** Tasks at the observed peak, at the trough (never below the autoscaling minimum), at the autoscaling maximum. */
-  peakOf: Count;
-  troughOf: Count;
-  maxOf: Count;
-  /** Each service's tasks at a count. */
-  groupsAt: (count: Count) => TaskGroup[];
-  /** The extra tasks of the heaviest rolling deployment (maximumPercent over 100), at a count. */
-  rolling: (count: Count) => TaskGroup | undefined;
+  /** A service's tasks at a level: the trough never below the autoscaling minimum, the maximum never below the peak. */
+  count: (level: Level, s: ClusterService) => number;
+  /** Each service's tasks at a level. */
+  groupsAt: (level: Level) => readonly TaskGroup[];
+  /** The extra tasks of the heaviest rolling deployment (maximumPercent over 100), at a level. */
+  rolling: (level: Level) => TaskGroup | undefined;
   /** Room for one more of the largest right-sized task. */
   spare: TaskGroup;
-  /** All of it at a count: the services, the rolling deployment, the spare. */
-  at: (count: Count) => TaskGroup[];
+  /** All of it at a level: the services, the rolling deployment, the spare. */
+  at: (level: Level) => readonly TaskGroup[];
 }
 
+/** The demand model, worked out once per level (10,000 services are read once, not once per question). */
 export function demandOf(ec2: readonly ClusterService[]): Demand {
-  const sizes = new Map(
-    ec2.map((s) => [
-      s,
-      { cpu: s.finding.recommended?.cpu ?? s.finding.current.cpu!, memory: s.finding.recommended?.memory ?? s.finding.current.memory! },
-    ]),
-  );
-  const size = (s: ClusterService) => sizes.get(s)!;
-  const peakOf: Count = (s) => Math.ceil(s.finding.evidence.peakTasks ?? Math.max(s.service.desiredCount, s.service.runningCount));
-  const troughOf: Count = (s) =>
-    Math.max(
-      s.service.autoscaling?.minCapacity ?? 0,
-      Math.floor(
-        s.finding.evidence.averageTasks === null ? s.service.desiredCount : (s.finding.evidence.minTasks ?? s.service.desiredCount),
+  const sizes = ec2.map((s) => ({
+    cpu: s.finding.recommended?.cpu ?? s.finding.current.cpu!,
+    memory: s.finding.recommended?.memory ?? s.finding.current.memory!,
+  }));
+  const index = new Map(ec2.map((s, i) => [s, i]));
+  const peak = ec2.map((s) => Math.ceil(s.finding.evidence.peakTasks ?? Math.max(s.service.desiredCount, s.service.runningCount)));
+  const counts: Record<Level, number[]> = {
+    peak,
+    trough: ec2.map((s) =>
+      Math.max(
+        s.service.autoscaling?.minCapacity ?? 0,
+        Math.floor(
+          s.finding.evidence.averageTasks === null ? s.service.desiredCount : (s.finding.evidence.minTasks ?? s.service.desiredCount),
+        ),
       ),
-    );
-  const maxOf: Count = (s) => Math.max(peakOf(s), s.service.autoscaling?.maxCapacity ?? 0);
-  const groupsAt = (count: Count): TaskGroup[] =>
-    ec2.map((s) => ({ ...size(s), awsvpc: isAwsvpc(s), count: count(s), label: s.finding.service }));
-  const rolling = (base: Count): TaskGroup | undefined => {
+    ),
+    max: ec2.map((s, i) => Math.max(peak[i]!, s.service.autoscaling?.maxCapacity ?? 0)),
+  };
+  const awsvpc = ec2.map(isAwsvpc);
+  const memo = <T>(f: (level: Level) => T) => {
+    const done = new Map<Level, T>();
+    return (level: Level): T => {
+      if (!done.has(level)) done.set(level, f(level));
+      return done.get(level)!;
+    };
+  };
+  const groupsAt = memo((level): readonly TaskGroup[] =>
+    ec2.map((s, i) => ({
+      cpu: sizes[i]!.cpu,
+      memory: sizes[i]!.memory,
+      awsvpc: awsvpc[i]!,
+      count: counts[level][i]!,
+      label: s.finding.service,
+    })),
+  );
+  const rolling = memo((level): TaskGroup | undefined => {
     let best: TaskGroup | undefined;
     let bestWeight = 0;
-    for (const s of ec2) {
+    ec2.forEach((s, i) => {
       const maxPercent = s.service.deploymentConfiguration?.maximumPercent ?? 200;
-      const extra = Math.ceil((base(s) * Math.max(0, maxPercent - 100)) / 100);
-      const sz = size(s);
-      const weight = extra * Math.max(sz.cpu / 1024, sz.memory / 4096);
+      const extra = Math.ceil((counts[level][i]! * Math.max(0, maxPercent - 100)) / 100);
+      const { cpu, memory } = sizes[i]!;
+      const weight = extra * Math.max(cpu / 1024, memory / 4096);
       if (extra > 0 && weight > bestWeight) {
         bestWeight = weight;
         best = {
-          ...sz,
-          awsvpc: isAwsvpc(s),
+          cpu,
+          memory,
+          awsvpc: awsvpc[i]!,
           count: extra,
           label: `rolling deployment of ${s.finding.service} (maximumPercent ${maxPercent})`,
         };
       }
-    }
+    });
     return best;
+  });
+  let cpu = 0;
+  let memory = 0;
+  for (const sz of sizes) {
+    cpu = Math.max(cpu, sz.cpu);
+    memory = Math.max(memory, sz.memory);
+  }
+  const spare: TaskGroup = { cpu, memory, awsvpc: awsvpc.some(Boolean), count: 1, label: "room for one more largest task" };
+  const withRolling = (level: Level) => [...groupsAt(level), ...[rolling(level)].filter((g): g is TaskGroup => !!g)];
+  return {
+    size: (s) => sizes[index.get(s)!]!,
+    count: (level, s) => counts[level][index.get(s)!]!,
+    groupsAt,
+    rolling,
+    spare,
+    at: memo((level) => [...withRolling(level), spare]),
   };
-  const spare: TaskGroup = {
-    cpu: Math.max(...ec2.map((s) => size(s).cpu)),
-    memory: Math.max(...ec2.map((s) => size(s).memory)),
-    awsvpc: ec2.some(isAwsvpc),
-    count: 1,
-    label: "room for one more largest task",
-  };
-  const withRolling = (count: Count) => [...groupsAt(count), ...[rolling(count)].filter((g): g is TaskGroup => !!g)];
-  return { size, peakOf, troughOf, maxOf, groupsAt, rolling, spare, at: (count) => [...withRolling(count), spare] };
 }
 
 export interface HostCounts {
@@ -117,17 +142,17 @@ export function hostCounts(
     : undefined;
   const zones = new Set(live.map((i) => i.availabilityZone).filter(Boolean)).size;
   const minPacked = Math.max(policy.hosts.minPackedHosts, zones);
-  const binsFor = (groups: TaskGroup[]) => (host ? (packOnto(mergeGroups(groups), host)?.bins.length ?? null) : null);
-  const hostsFor = (groups: TaskGroup[]) => {
+  const binsFor = (groups: readonly TaskGroup[]) => (host ? (packOnto(mergeGroups(groups), host)?.bins.length ?? null) : null);
+  const hostsFor = (groups: readonly TaskGroup[]) => {
     const n = binsFor(groups);
     return n === null ? null : Math.max(minPacked, n);
   };
-  const withoutSpare = binsFor([...demand.groupsAt(demand.peakOf), ...[demand.rolling(demand.peakOf)].filter((g): g is TaskGroup => !!g)]);
+  const withoutSpare = binsFor([...demand.groupsAt("peak"), ...[demand.rolling("peak")].filter((g): g is TaskGroup => !!g)]);
   const spareHosts = Math.max(1, main.perHost > 0 ? Math.ceil(policy.hosts.shortageLargestTasks / main.perHost) : 1);
   return {
-    min: hostsFor([...demand.groupsAt(demand.troughOf), demand.spare]),
-    desired: hostsFor(demand.at(demand.peakOf)),
-    max: hostsFor(demand.at(demand.maxOf)),
+    min: hostsFor([...demand.groupsAt("trough"), demand.spare]),
+    desired: hostsFor([...demand.at("peak")]),
+    max: hostsFor([...demand.at("max")]),
     withoutSpare,
     spareHosts,
     targetCapacity:

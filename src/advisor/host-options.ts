@@ -46,7 +46,7 @@ export function packingSection(
 ): PackingSection | null {
   const { mainType, live, typeCounts, seen, minPacked } = cluster;
   const arch = prices.ec2[mainType]?.arch ?? (live.some((i) => i.cpuArchitecture === "ARM64") ? "arm64" : "x86_64");
-  const peakDemand = demand.at(demand.peakOf);
+  const peakDemand = demand.at("peak");
   const sameArchTypes = candidates(arch, prices, seen);
   const sameArch = cheapestPacking(peakDemand, sameArchTypes, { minHosts: minPacked });
   if (!sameArch) return null;
@@ -56,7 +56,7 @@ export function packingSection(
     (a, g) => ({ tasks: a.tasks + g.count, cpu: a.cpu + g.cpu * g.count, memory: a.memory + g.memory * g.count }),
     { tasks: 0, cpu: 0, memory: 0 },
   );
-  const rolling = demand.rolling(demand.peakOf);
+  const rolling = demand.rolling("peak");
   return {
     demand: {
       tasks: total.tasks,
@@ -64,7 +64,7 @@ export function packingSection(
       memory: total.memory,
       awsvpcTasks: peakDemand.filter((g) => g.awsvpc).reduce((a, g) => a + g.count, 0),
       rolling: rolling ? { label: rolling.label, tasks: rolling.count } : null,
-      services: demand.groupsAt(demand.peakOf).map((g) => ({ service: g.label, tasks: g.count, cpu: g.cpu, memory: g.memory })),
+      services: demand.groupsAt("peak").map((g) => ({ service: g.label, tasks: g.count, cpu: g.cpu, memory: g.memory })),
     },
     current: { instanceTypes: Object.fromEntries([...typeCounts.entries()].sort()), monthlyUsd: currentHourly * HOURS_PER_MONTH },
     best: toSection(sameArch.best),

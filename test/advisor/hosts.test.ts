@@ -381,12 +381,12 @@ describe("the steps of host scaling, one by one", () => {
 
   it("demand: each service at its trough, peak and maximum, the heaviest rolling deployment, one spare", () => {
     const d = demandOf([a, b]);
-    expect([a, b].map((s) => [d.troughOf(s), d.peakOf(s), d.maxOf(s)])).toEqual([
+    expect([a, b].map((s) => [d.count("trough", s), d.count("peak", s), d.count("max", s)])).toEqual([
       [2, 4, 6], // trough max(min 2, ⌊1⌋); peak ⌈3.2⌉; max max(4, 6)
       [3, 3, 3], // no metrics: the desired count throughout
     ]);
     // At the peak: a's surge is 4 tasks of 512 / 1024 (weight 4 × 0.5 = 2), b's 3 of 512 / 4096 (3 × 1 = 3).
-    expect(d.rolling(d.peakOf)).toMatchObject({ cpu: 512, memory: 4096, count: 3, label: "rolling deployment of b (maximumPercent 200)" });
+    expect(d.rolling("peak")).toMatchObject({ cpu: 512, memory: 4096, count: 3, label: "rolling deployment of b (maximumPercent 200)" });
     expect(d.spare).toMatchObject({ cpu: 512, memory: 4096, count: 1 });
   });
 
