@@ -1,14 +1,16 @@
-// The documentation stays true: every reason code is documented, and the README's example output is
-// what the program prints.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The documentation stays true: every reason code and check rule is documented as the code has it, the
+// examples are what the program prints, and every link between the docs leads somewhere.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultSeverityText, RULE_IDS, RULES, ruleDocRow } from "../src/advisor/check-rules.js";
 import { SEVERITY } from "../src/advisor/reasons.js";
-import { CHECK_RULES } from "../src/model/check.js";
+import { rulesHelp } from "../src/cli/check.js";
 import { REASON_CODES } from "../src/model/report.js";
 import { ROOT } from "./helpers/cli.js";
 
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
+const rows = (text: string) => text.split("\n").filter((l) => l.startsWith("| `"));
 
 describe("docs", () => {
   it("docs/report-json.md lists every reason code with its severity", () => {
@@ -34,34 +36,49 @@ describe("docs", () => {
     }
   });
 
-  it("the README starts with the two commands and the test command", () => {
-    const head = read("README.md").slice(0, 1200);
+  it("the README starts with the two commands and the test command, and stays short", () => {
+    const readme = read("README.md");
+    const head = readme.slice(0, 1200);
     expect(head).toContain("npm install\nnpm start");
     expect(head).toContain("npm test");
+    expect(readme.length).toBeLessThan(20_000); // the reference lives in docs/
   });
 
-  it("the README's check example is what check prints, and every check rule is documented", () => {
-    const readme = read("README.md");
-    const section = readme.slice(readme.indexOf("## Checking task-definition changes in CI"), readme.indexOf("### As a GitHub Action"));
-    const example = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].find((m) => m[1] === "")![2]!;
+  it("docs/check.md: the example is what check prints", () => {
+    const doc = read("docs/check.md");
+    const example = [...doc.matchAll(/```(\w*)\n([\s\S]*?)```/g)].find((m) => m[1] === "")![2]!;
     const golden = read("test/golden/check-demo-too-small.md").split("\n");
-    for (const line of example.split("\n").filter((l) => l.trim() !== ""))
-      expect(golden, `README line not in the output: ${line}`).toContain(line);
-    const json = read("docs/check-json.md");
-    for (const rule of CHECK_RULES) {
-      expect(
-        section.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)),
-        `${rule} missing from the README`,
-      ).toBe(true);
-      expect(
-        json.split("\n").some((l) => l.startsWith(`| \`${rule}\` |`)),
-        `${rule} missing from docs/check-json.md`,
-      ).toBe(true);
+    for (const line of example.split("\n").filter((l) => l.trim() !== "")) {
+      expect(golden, `docs/check.md line not in the output: ${line}`).toContain(line);
     }
   });
 
-  it("the README's Slack example line is what the digest says", () => {
-    expect(read("README.md")).toContain("…and 20 more services, $688.89/mo between them");
+  it("the rules are documented as the registry has them: docs/check.md, docs/check-json.md and check --help", () => {
+    const check = rows(read("docs/check.md"));
+    const json = rows(read("docs/check-json.md"));
+    const help = rulesHelp();
+    for (const id of RULE_IDS) {
+      const rule = RULES[id];
+      expect(check, `docs/check.md's row for ${id}`).toContain(ruleDocRow(rule));
+      expect(json, `docs/check-json.md's row for ${id}`).toContain(`| \`${id}\` | ${rule.category} | ${defaultSeverityText(rule)} |`);
+      expect(help).toContain(`  ${id} (${rule.category})`);
+    }
+    expect(check.filter((l) => RULE_IDS.some((id) => l.startsWith(`| \`${id}\``)))).toHaveLength(RULE_IDS.length);
+  });
+
+  it("the Slack example line is what the digest says", () => {
+    expect(read("docs/reports.md")).toContain("…and 20 more services, $688.89/mo between them");
     expect(read("test/golden/report-demo.slack.json")).toContain("…and 20 more services, $688.89/mo between them");
+  });
+
+  it("every relative link in the README, CONTRIBUTING.md and docs/ leads to a file that exists", () => {
+    const files = ["README.md", "CONTRIBUTING.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)];
+    for (const file of files.filter((f) => f.endsWith(".md"))) {
+      for (const m of read(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue; // http(s), mailto
+        expect(existsSync(join(ROOT, dirname(file), target)), `${file} links to ${target}`).toBe(true);
+      }
+    }
   });
 });

@@ -86,7 +86,7 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
     const pos = err.linePos?.[0];
     throw new UserError(
       `${shown}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML or JSON: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
-      "fix the syntax; see the README's section on check for the format",
+      "fix the syntax; docs/check.md shows the format",
     );
   }
   const raw = doc.toJS() ?? {};
