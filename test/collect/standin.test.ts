@@ -16,6 +16,8 @@ const NOW = Date.parse("2026-11-20T12:00:00Z");
 const DAY = 86_400;
 /** Two weeks of one-minute data: the default lookback, and what the call counts below are worked out for. */
 const FULL = { lookbackSeconds: 14 * DAY };
+/** A week: every deployment in the estate (2 to 6 days old) is inside it. */
+const WEEK = { lookbackSeconds: 7 * DAY };
 let standin: Standin | undefined;
 afterEach(async () => {
   await standin?.stop();
@@ -23,8 +25,8 @@ afterEach(async () => {
 });
 
 /**
- * 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. A week
- * of data unless the test asks for more: every deployment in the estate is 2 to 6 days old.
+ * 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. Two
+ * days of data unless the test asks for more (less data, the same code: the tests run in a third of the time).
  */
 async function run(
   services: number,
@@ -45,7 +47,7 @@ async function run(
       // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
       retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
     },
-    lookbackSeconds: 7 * DAY,
+    lookbackSeconds: 2 * DAY,
     nowMs: NOW,
     toolVersion: "test",
     cacheDir,
@@ -77,7 +79,7 @@ describe("a 50-service estate over three clusters, with every List paged 3 at a 
   });
 
   it("reads the deployment history of services deployed in the window, with the size before", async () => {
-    const { snapshot } = await run(40);
+    const { snapshot } = await run(40, {}, WEEK);
     const s = snapshot.services.find((x) => x.name === "svc-00003")!;
     expect(s.deploymentHistory).toBe("complete");
     expect(s.deployments.map((d) => d.taskDefinition)).toEqual(["svc-00003:6", "svc-00003:7"]);
@@ -174,7 +176,7 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
   });
 
   it("ecs:ListServiceDeployments: services deployed in the window keep only their current deployment", async () => {
-    const { snapshot } = await run(40, { fail: { "ecs:ListServiceDeployments": "AccessDeniedException" } });
+    const { snapshot } = await run(40, { fail: { "ecs:ListServiceDeployments": "AccessDeniedException" } }, WEEK);
     expect(snapshot.services.find((x) => x.name === "svc-00003")!.deploymentHistory).toBe("current-only");
     expect(snapshot.issues.some((i) => i.message.startsWith("ecs:ListServiceDeployments was denied"))).toBe(true);
   });

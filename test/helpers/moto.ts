@@ -100,12 +100,8 @@ export async function startMoto(): Promise<Moto | undefined> {
         clearTimeout(lifetime);
         process.off("exit", kill);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const hard = setTimeout(() => child.kill("SIGKILL"), 5_000);
-        child.once("exit", () => {
-          clearTimeout(hard);
-          resolve();
-        });
-        child.kill("SIGTERM");
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL"); // an emulator with nothing to save: no need to wait for a graceful stop
       }),
   };
 }
