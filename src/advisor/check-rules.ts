@@ -3,7 +3,7 @@
 // reports violations. The CLI's --help, the config file's validation and docs/check-json.md come from (or
 // are tested against) this registry; checkTaskDefinitions (check.ts) runs it.
 import { fmtCpu, fmtMiB, fmtPct, fmtUsd, fmtUsdDelta } from "../model/format.js";
-import type { Category, CheckedService, CheckRule, RuleSeverity } from "../model/check.js";
+import type { Category, CheckedService, CheckRule, ProposedTaskDefinition, RuleSeverity } from "../model/check.js";
 import type { ServiceFinding } from "../model/report.js";
 import type { Prices, TaskDefinition } from "../model/snapshot.js";
 import { FARGATE_SIZES, isValidFargateSize } from "../model/units.js";
@@ -32,26 +32,8 @@ export const DEFAULT_CHECK_POLICY: CheckPolicy = {
   rules: {},
 };
 
-/** Where in the file a proposal's sizes are, for annotations. */
-export interface Proposal {
-  file: string;
-  name: string;
-  family: string | undefined;
-  format: "register-task-definition" | "describe-task-definition" | "cloudformation";
-  line: number | undefined;
-  lines: {
-    cpu?: number | undefined;
-    memory?: number | undefined;
-    compatibilities?: number | undefined;
-    containers: Array<{
-      line?: number | undefined;
-      cpu?: number | undefined;
-      memory?: number | undefined;
-      memoryReservation?: number | undefined;
-    }>;
-  };
-  taskDefinition: TaskDefinition;
-}
+/** A proposed task definition, as check read it from its file. */
+export type Proposal = ProposedTaskDefinition;
 
 /** One service that runs the proposal's family, with what the evidence says about it. */
 export interface MatchedService {

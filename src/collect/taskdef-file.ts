@@ -10,29 +10,9 @@ import type { TaskDefinition } from "../model/snapshot.js";
 import { parseCpuUnits, parseMemoryMiB } from "../model/units.js";
 import { locateJsonError } from "./json-error.js";
 
-export type TaskDefinitionFormat = "register-task-definition" | "describe-task-definition" | "cloudformation";
+import type { ProposedTaskDefinition, TaskDefinitionFormat } from "../model/check.js";
 
-export interface ProposedTaskDefinition {
-  file: string;
-  /** The family, or the CloudFormation logical ID when the template sets no Family. */
-  name: string;
-  family: string | undefined;
-  format: TaskDefinitionFormat;
-  /** Line of the task definition (its resource, or the document) and of the fields rules point at. */
-  line: number | undefined;
-  lines: {
-    cpu?: number | undefined;
-    memory?: number | undefined;
-    compatibilities?: number | undefined;
-    containers: Array<{
-      line?: number | undefined;
-      cpu?: number | undefined;
-      memory?: number | undefined;
-      memoryReservation?: number | undefined;
-    }>;
-  };
-  taskDefinition: TaskDefinition;
-}
+export type { ProposedTaskDefinition, TaskDefinitionFormat };
 
 const HINT = "check accepts register-task-definition JSON, describe-task-definition output, or a CloudFormation template (JSON or YAML)";
 

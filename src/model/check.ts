@@ -1,8 +1,35 @@
 // The result of `ecs-advisor check`: verdicts on proposed task definitions, as data. `--format json`
 // writes it (schema/check-v1.schema.json); text, markdown and github annotations are pure functions of it.
 import { z } from "zod";
+import type { TaskDefinition } from "./snapshot.js";
 
 export const CHECK_SCHEMA_VERSION = 1;
+
+export const TASK_DEFINITION_FORMATS = ["register-task-definition", "describe-task-definition", "cloudformation"] as const;
+export type TaskDefinitionFormat = (typeof TASK_DEFINITION_FORMATS)[number];
+
+/** A task definition read from a file for `check`, with the lines of its sizes (for annotations). */
+export interface ProposedTaskDefinition {
+  file: string;
+  /** The family, or the CloudFormation logical ID when the template sets no Family. */
+  name: string;
+  family: string | undefined;
+  format: TaskDefinitionFormat;
+  /** Line of the task definition (its resource, or the document) and of the fields rules point at. */
+  line: number | undefined;
+  lines: {
+    cpu?: number | undefined;
+    memory?: number | undefined;
+    compatibilities?: number | undefined;
+    containers: Array<{
+      line?: number | undefined;
+      cpu?: number | undefined;
+      memory?: number | undefined;
+      memoryReservation?: number | undefined;
+    }>;
+  };
+  taskDefinition: TaskDefinition;
+}
 
 /** The rules' ids, as the JSON schema knows them; the rules themselves are src/advisor/check-rules.ts. */
 export const CHECK_RULES = [
@@ -65,7 +92,7 @@ export const checkedTaskDefinitionSchema = z.object({
   line: z.number().nullable(),
   name: z.string().describe("the family, or the CloudFormation logical ID when the template sets no Family"),
   family: z.string().nullable(),
-  format: z.enum(["register-task-definition", "describe-task-definition", "cloudformation"]),
+  format: z.enum(TASK_DEFINITION_FORMATS),
   proposed: z.object({
     cpu: z.number().nullable().describe("task-level cpu units, else the sum of the containers'"),
     memory: z.number().nullable().describe("task-level MiB, else the sum of the containers' reservations"),

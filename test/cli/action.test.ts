@@ -160,7 +160,11 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
 describe("pr-comment against a loopback GitHub API", () => {
   const TOKEN = "ghs_SECRETtoken0123456789";
   let server: Server | undefined;
-  afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+  afterEach(async () => {
+    server?.closeAllConnections(); // a keep-alive connection would hold close() open
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
 
   interface Seen {
     method: string;
