@@ -54,7 +54,17 @@ export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">, cwd: s
     const snapshot = readSnapshotFile(resolve(cwd, opts.snapshot), opts.snapshot);
     return withPrices(snapshot, snapshot.source.kind === "aws" ? "aws" : "snapshot", [opts.snapshot]);
   }
-  return withPrices(readSnapshotFile(assetPath(...DEMO_SNAPSHOT)), "demo", []);
+  demo ??= deepFreeze(readSnapshotFile(assetPath(...DEMO_SNAPSHOT)));
+  return withPrices(demo, "demo", []);
+}
+
+/** The demo fleet never changes: it is read once per process (frozen, so nothing can change it either). */
+let demo: Snapshot | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
 }
 
 function withPrices(snapshot: Snapshot, kind: LoadedSource["kind"], inputs: string[]): LoadedSource {

@@ -2,12 +2,15 @@
 // read back with capture-pane (testing.md). .ci/run installs tmux; skipped, and said, where there is
 // none (test/helpers/external.ts).
 import { execFileSync } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "../helpers/cli.js";
 import { external, onPath } from "../helpers/external.js";
 
 const SKIP = external("TERMINAL", onPath("tmux"), "tmux (apt-get install tmux)").skip;
-const socket = `ecs-advisor-test-${process.pid}`;
+// A tmux server of its own for each test: `kill-server` returns before the server has gone, and a new
+// session on the same socket could reach the dying one ("server exited unexpectedly").
+let tests = 0;
+let socket = "";
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", timeout: 10_000 });
 const tick = () => new Promise((r) => setTimeout(r, 25));
 
@@ -29,6 +32,9 @@ function start(cols: number, rows: number, args: string[] = []) {
 }
 
 describe.skipIf(SKIP)("the terminal UI under tmux", () => {
+  beforeEach(() => {
+    socket = `ecs-advisor-test-${process.pid}-${++tests}`;
+  });
   afterEach(() => {
     try {
       tmux("kill-server");
