@@ -1,6 +1,7 @@
 // Where a run's data comes from: the embedded demo fleet or a snapshot file. Prices ride along in the
 // snapshot; when a snapshot has none, the bundled us-east-1 price book fills in, and the report says so.
 import { UserError } from "../errors.js";
+import { deepFreeze } from "../freeze.js";
 import type { Report } from "../model/report.js";
 import type { Prices, Snapshot } from "../model/snapshot.js";
 import { assetPath } from "../collect/assets.js";
@@ -60,12 +61,6 @@ export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">, cwd: s
 
 /** The demo fleet never changes: it is read once per process (frozen, so nothing can change it either). */
 let demo: Snapshot | undefined;
-
-function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || Object.isFrozen(value)) return value;
-  for (const v of Object.values(value)) deepFreeze(v);
-  return Object.freeze(value);
-}
 
 function withPrices(snapshot: Snapshot, kind: LoadedSource["kind"], inputs: string[]): LoadedSource {
   const warnings: Report["warnings"] = [];

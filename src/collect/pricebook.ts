@@ -1,6 +1,7 @@
 // The bundled price book: us-east-1 Fargate rates and EC2 On-Demand Linux prices, for offline use and as
 // the fallback when the Pricing API is out of reach. Every report says which prices it used.
 import { readFileSync } from "node:fs";
+import { deepFreeze } from "../freeze.js";
 import type { Prices } from "../model/snapshot.js";
 import { assetPath } from "./assets.js";
 
@@ -44,12 +45,13 @@ export function parseEc2Csv(text: string): Prices["ec2"] {
 
 let cached: Prices | undefined;
 
+/** The bundled us-east-1 price book, read once per process (and frozen: every reader shares it). */
 export function bundledPrices(): Prices {
   if (cached) return cached;
   const fargate = JSON.parse(readFileSync(assetPath("assets", "prices", "fargate_prices_us-east-1.json"), "utf8")) as FargateFile;
   const ec2 = parseEc2Csv(readFileSync(assetPath("assets", "prices", "ec2_instance_types_us-east-1.csv"), "utf8"));
   const od = fargate.on_demand;
-  cached = {
+  cached = deepFreeze<Prices>({
     currency: "USD",
     region: BUNDLED_PRICES_REGION,
     source:
@@ -66,6 +68,6 @@ export function bundledPrices(): Prices {
       ephemeralGbHour: od.ephemeral_storage_per_gb_hour_above_20gb,
     },
     ec2,
-  };
+  });
   return cached;
 }
