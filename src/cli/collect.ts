@@ -1,9 +1,9 @@
 // `ecs-advisor collect`: read an ECS estate from AWS into a snapshot file, for `report`/`check` later.
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { writeSnapshotFile } from "../collect/file.js";
 import { UserError } from "../errors.js";
+import { outputTarget } from "../write-file.js";
 import type { Io } from "./io.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags } from "./live-options.js";
 
@@ -36,7 +36,8 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
     if (!/\.json(\.gz)?$/.test(out)) {
       throw new UserError(`--out ${flags.out} should end in .json or .json.gz`, "e.g. --out prod.json.gz");
     }
-    if (existsSync(out) && !flags.force) {
+    // An existing snapshot (or one a symlink leads to) is kept unless --force; a FIFO or device is written to.
+    if (outputTarget(out, flags.out).kind === "file" && !flags.force) {
       throw new UserError(`${flags.out} already exists`, "choose another --out, or add --force to replace it");
     }
     const started = Date.now();

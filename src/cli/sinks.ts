@@ -1,9 +1,9 @@
-// Where output goes: stdout, or a file written whole (write-file.ts) — and never over one of the run's
-// own inputs.
-import { existsSync, realpathSync, statSync } from "node:fs";
+// Where output goes: stdout, or a path (write-file.ts says what each kind of path gets) — and never over
+// one of the run's own inputs.
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../errors.js";
-import { writeFileAtomically } from "../write-file.js";
+import { outputTarget, writeFileAtomically } from "../write-file.js";
 import type { Io } from "./io.js";
 
 function canonical(path: string): string {
@@ -25,12 +25,11 @@ export function writeOutput(io: Io, text: string, out: string | undefined, input
       throw new UserError(`--out ${out} is also an input of this run; writing it would destroy the input`, "choose another --out file");
     }
   }
-  if (existsSync(target) && statSync(target).isDirectory()) {
-    throw new UserError(`--out ${out} is a directory`, "give a file name, e.g. --out report.json");
-  }
-  if (!existsSync(dirname(target))) {
+  // A directory, socket or block device is refused here; a symlink is followed to what it points at.
+  const where = outputTarget(target, out);
+  if (where.kind === "new" && !existsSync(dirname(where.path))) {
     throw new UserError(
-      `cannot write ${out}: the directory ${dirname(out)} does not exist`,
+      `cannot write ${out}: the directory ${dirname(where.path)} does not exist`,
       "create the directory first, or choose another --out path",
     );
   }

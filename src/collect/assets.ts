@@ -29,6 +29,9 @@ export function packageRoot(): string {
 
 export const assetPath = (...parts: string[]): string => join(packageRoot(), ...parts);
 
+let version: string | undefined;
+
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+  return version;
 }

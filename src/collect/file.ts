@@ -1,6 +1,6 @@
 // Snapshot files: .json or .json.gz (detected by content, not name), validated once, with errors that say
 // which field is wrong and what was expected.
-import { createWriteStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gunzipSync } from "node:zlib";
@@ -180,9 +180,9 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 
 /** Write a snapshot (.json.gz is gzipped), streamed through a temporary file renamed into place. */
 export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {
-  await streamFileAtomically(path, async (tmp) => {
+  await streamFileAtomically(path, async (out) => {
     const chunks = Readable.from(serializeSnapshotChunks(snapshot), { objectMode: false });
-    if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), createWriteStream(tmp));
-    else await pipeline(chunks, createWriteStream(tmp));
+    if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), out);
+    else await pipeline(chunks, out);
   });
 }

@@ -76,7 +76,8 @@ export function spawnProcess(
 ): Promise<SpawnResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd ?? ROOT, env: opts.env, stdio: ["pipe", "pipe", "pipe"] });
+    const input = opts.input !== undefined;
+    const child = spawn(command, args, { cwd: opts.cwd ?? ROOT, env: opts.env, stdio: [input ? "pipe" : "ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -84,9 +85,12 @@ export function spawnProcess(
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.stdin.end(opts.input ?? "");
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    if (input) {
+      child.stdin!.on("error", () => undefined); // a child that exits without reading its input
+      child.stdin!.end(opts.input);
+    }
     child.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
