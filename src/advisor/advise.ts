@@ -28,8 +28,9 @@ export function adviseContext(snapshot: Snapshot, prices: Prices, policy: Policy
   const ec2Units = new Map<string, Ec2UnitPrices | undefined>();
   for (const [name, instances] of groupBy(snapshot.containerInstances, (i) => i.cluster))
     ec2Units.set(name, ec2UnitPrices(instances, prices));
-  const issues = new Map<string, string[]>();
-  for (const issue of snapshot.issues) for (const s of issue.services ?? []) issues.set(s, [...(issues.get(s) ?? []), issue.message]);
+  const issues = new Map<string, Array<{ code: string; message: string }>>();
+  for (const { code, message, services } of snapshot.issues)
+    for (const s of services ?? []) issues.set(s, [...(issues.get(s) ?? []), { code, message }]);
   return {
     policy,
     prices,

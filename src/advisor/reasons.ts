@@ -34,6 +34,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "task-definition-missing": "warning",
   "external-launch-type": "info",
   "collection-incomplete": "warning",
+  "invalid-metrics": "warning",
   "windows-minimum": "info",
 };
 

@@ -18,7 +18,9 @@ export type { AdviseContext };
 
 export function adviseService(service: Service, ctx: AdviseContext): ServiceFinding {
   const reasons = new Reasons();
-  for (const message of ctx.issues.get(`${service.cluster}/${service.name}`) ?? []) reasons.add("collection-incomplete", message);
+  for (const { code, message } of ctx.issues.get(`${service.cluster}/${service.name}`) ?? []) {
+    reasons.add(code === "invalid-metrics" ? "invalid-metrics" : "collection-incomplete", message);
+  }
   const td = ctx.taskDefinitions.get(service.taskDefinition);
   if (!td) return withoutTaskDefinition(service, ctx.policy, reasons);
 

@@ -7,6 +7,7 @@ import type { Prices, Snapshot } from "../model/snapshot.js";
 import { assetPath } from "../collect/assets.js";
 import { readSnapshotFile } from "../collect/file.js";
 import { bundledPrices } from "../collect/pricebook.js";
+import { validateUtilization } from "../collect/validate.js";
 import { resolve } from "node:path";
 import type { Io } from "./io.js";
 import { collectOptionsFrom, type LiveFlags } from "./live-options.js";
@@ -62,8 +63,11 @@ export function loadSaved(opts: Pick<SourceOptions, "demo" | "snapshot">, cwd: s
 /** The demo fleet never changes: it is read once per process (frozen, so nothing can change it either). */
 let demo: Snapshot | undefined;
 
-function withPrices(snapshot: Snapshot, kind: LoadedSource["kind"], inputs: string[]): LoadedSource {
+function withPrices(loaded: Snapshot, kind: LoadedSource["kind"], inputs: string[]): LoadedSource {
   const warnings: Report["warnings"] = [];
+  // Impossible utilization is left out here, whatever the source; the services it touched say so.
+  const { snapshot, issues } = validateUtilization(loaded);
+  for (const i of issues) warnings.push({ code: i.code, message: `${i.services?.join(", ")}: ${i.message}` });
   let prices = snapshot.prices;
   if (!prices) {
     prices = bundledPrices();

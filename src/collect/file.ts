@@ -74,7 +74,7 @@ export function parseSnapshot(json: unknown, label: string): Snapshot {
     );
   }
   const result = snapshotSchema.safeParse(json);
-  if (result.success) return result.data;
+  if (result.success) return coherent(result.data, label);
   const issues = result.error.issues;
   const first = describeIssue(issues[0]!, json);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
@@ -133,6 +133,24 @@ function annotate(path: readonly PropertyKey[], input: unknown): string {
     return ` (${item.family}${typeof item.revision === "number" ? `:${item.revision}` : ""})`;
   if (path[0] === "containerInstances" && typeof item.id === "string") return ` (${item.id})`;
   return "";
+}
+
+/** What the schema cannot say alone: the window runs forwards, and each service is listed once. */
+function coherent(snapshot: Snapshot, label: string): Snapshot {
+  const { start, end } = snapshot.window;
+  if (!(Date.parse(start) < Date.parse(end))) {
+    throw new UserError(`${label}: window.start (${start}) is not before window.end (${end})`, SNAPSHOT_HINT);
+  }
+  const seen = new Map<string, number>();
+  snapshot.services.forEach((s, i) => {
+    const key = `${s.cluster}/${s.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new UserError(`${label}: services[${i}] (${key}) is listed twice (also services[${first}])`, SNAPSHOT_HINT);
+    }
+    seen.set(key, i);
+  });
+  return snapshot;
 }
 
 /** A series as JSON text, written directly (JSON.stringify through a replacer costs ~4× more). */

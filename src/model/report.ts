@@ -43,6 +43,7 @@ export const REASON_CODES = [
   "task-definition-missing",
   "external-launch-type",
   "collection-incomplete",
+  "invalid-metrics",
   "windows-minimum",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];

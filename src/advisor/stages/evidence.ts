@@ -22,8 +22,8 @@ export interface AdviseContext {
   windowStartMs: number;
   windowEndMs: number;
   collectedAtMs: number;
-  /** Collection issues that name the service ("cluster/service" → messages). */
-  issues: ReadonlyMap<string, string[]>;
+  /** Collection issues that name the service ("cluster/service" → their codes and messages). */
+  issues: ReadonlyMap<string, ReadonlyArray<{ code: string; message: string }>>;
 }
 
 /** USD per task-hour of a size; undefined where there is no price (EXTERNAL, unpriced EC2). */
@@ -231,6 +231,8 @@ export type Advisable = Evidence & {
 export function canAdvise(ev: Evidence, policy: Policy, reasons: Reasons): ev is Advisable {
   const { data } = ev;
   if (!ev.history || data.points === 0) {
+    // Metrics refused as impossible have said so already (invalid-metrics): they were there.
+    if (reasons.has("invalid-metrics")) return false;
     reasons.add(
       "no-metrics",
       "CloudWatch has no CPUUtilization or MemoryUtilization for this service in the window (no running tasks, or ECS metrics are off)",
