@@ -9,6 +9,7 @@ import { ExitWith, isUserError } from "../errors.js";
 import { calcCommand } from "./calc.js";
 import { checkCommand } from "./check.js";
 import { collectCommand } from "./collect.js";
+import { visible } from "../report/text.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
 
@@ -20,7 +21,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`ecs-advisor: ${s.replace(/^error: /, "")}`),
+      outputError: (s, write) => write(`ecs-advisor: ${safeLines(s.replace(/^error: /, ""))}`),
     })
     .showHelpAfterError("  hint: add --help for usage")
     .exitOverride();
@@ -43,13 +44,16 @@ Exit codes: 0 success · 1 policy violation (check) · 2 bad input or error`,
   return program;
 }
 
+/** Commander's messages quote the arguments given: each line made safe for the terminal. */
+const safeLines = (s: string): string => s.split("\n").map(visible).join("\n");
+
 function configure(cmd: Command, io: Io): Command {
   return cmd
     .option("--debug", "show stack traces for unexpected errors")
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`ecs-advisor ${cmd.name()}: ${s.replace(/^error: /, "")}`),
+      outputError: (s, write) => write(`ecs-advisor ${cmd.name()}: ${safeLines(s.replace(/^error: /, ""))}`),
     })
     .showHelpAfterError(`  hint: ecs-advisor ${cmd.name()} --help shows the options`)
     .exitOverride();
@@ -73,13 +77,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     if (e instanceof ExitWith) return e.exitCode;
     if (isUserError(e)) {
-      io.stderr.write(`ecs-advisor: ${e.message}\n`);
-      if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
+      // A message can quote a file name, a service name or an argument: never raw control characters.
+      io.stderr.write(`ecs-advisor: ${visible(e.message)}\n`);
+      if (e.hint) io.stderr.write(`  hint: ${visible(e.hint)}\n`);
       if (debug && e.cause instanceof Error && e.cause.stack) io.stderr.write(`${e.cause.stack}\n`);
       return e.exitCode;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr.write(`ecs-advisor: unexpected error: ${err.message}\n`);
+    io.stderr.write(`ecs-advisor: unexpected error: ${visible(err.message)}\n`);
     if (debug) io.stderr.write(`${err.stack ?? ""}\n`);
     else io.stderr.write("  hint: this is a bug in ecs-advisor; run again with --debug and report the stack trace\n");
     return 2;

@@ -5,6 +5,7 @@ import type { CheckedService, CheckResult, Violation } from "../model/check.js";
 import { fmtDate, fmtPct, fmtUsd, fmtUsdDelta, plural } from "../model/format.js";
 import { paint } from "./ansi.js";
 import { roundDeep } from "./json.js";
+import { forTerminal, jsonSafe } from "./text.js";
 import { code, md } from "./text.js";
 
 export const CHECK_FORMATS = ["text", "markdown", "json", "github"] as const;
@@ -42,10 +43,11 @@ export function toPublishedCheck(result: CheckResult): CheckResult {
 }
 
 export function renderCheck(input: CheckResult, format: CheckFormat, opts: { color?: boolean } = {}): string {
-  const result = toPublishedCheck(input);
+  const published = toPublishedCheck(input);
+  // JSON escapes control characters itself; every other format shows names made safe (src/report/text.ts).
+  if (format === "json") return `${jsonSafe(JSON.stringify(published, null, 2))}\n`;
+  const result = forTerminal(published);
   switch (format) {
-    case "json":
-      return `${JSON.stringify(result, null, 2)}\n`;
     case "markdown":
       return renderMarkdown(result);
     case "github":

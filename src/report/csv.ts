@@ -3,7 +3,8 @@
 // service name from AWS cannot execute in someone's Excel. New columns are only ever added at the end.
 import type { ServiceFinding } from "../model/report.js";
 import { riskOf } from "./digest.js";
-import { toPublishedReport } from "./json.js";
+import { toShownReport } from "./json.js";
+import { visible } from "./text.js";
 import type { Reporter } from "./options.js";
 
 type Cell = string | number | null | undefined;
@@ -41,12 +42,13 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, (s: ServiceFinding) =>
 export function csvCell(v: Cell): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number") return String(v);
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  const text = visible(v); // no control character reaches whoever prints the file
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export const renderCsv: Reporter = (input) => {
-  const r = toPublishedReport(input);
+  const r = toShownReport(input);
   const lines = [CSV_COLUMNS.map(([name]) => name).join(",")];
   for (const s of r.services) lines.push(CSV_COLUMNS.map(([, get]) => csvCell(get(s))).join(","));
   return `${lines.join("\r\n")}\r\n`;

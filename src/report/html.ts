@@ -10,7 +10,7 @@
 import { fmtPct, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report } from "../model/report.js";
 import { extras, headline, savingsPercent, sourceLine } from "./digest.js";
-import { toPublishedReport } from "./json.js";
+import { toShownReport } from "./json.js";
 import type { RenderOptions } from "./options.js";
 import { autoscalingLine, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
@@ -187,7 +187,7 @@ window.__ecsAdvisorReady=true;
 export function renderHtml(input: Report, options: Pick<RenderOptions, "assets">): string {
   const chartJs = options.assets?.chartJs;
   if (!chartJs) throw new Error("renderHtml needs chart.js (options.assets.chartJs)");
-  const r = toPublishedReport(input);
+  const r = toShownReport(input);
   const t = r.totals;
   const pct = savingsPercent(r);
   const card = (label: string, value: string, cls = "") =>

@@ -4,6 +4,7 @@
 import type { Report } from "../model/report.js";
 import { roundCents } from "../model/format.js";
 import type { Reporter } from "./options.js";
+import { forTerminal, jsonSafe } from "./text.js";
 
 /** Dollars a month: monthlyUsd, savingsMonthlyUsd, fargateX86MonthlyUsd, … */
 const isMonthly = (key: string): boolean => key === "monthlyUsd" || key.endsWith("MonthlyUsd");
@@ -38,6 +39,12 @@ export function roundDeep(value: unknown, key = "", parent = ""): unknown {
   }
   return value;
 }
+
+/**
+ * The published report with every string safe to show on a terminal (src/report/text.ts). Every format but
+ * JSON starts from it; JSON keeps the data as it is and escapes control characters by itself.
+ */
+export const toShownReport = (report: Report): Report => forTerminal(toPublishedReport(report));
 
 /** The Report as published: rounded, with savings recomputed from the rounded figures. */
 export function toPublishedReport(report: Report): Report {
@@ -108,4 +115,4 @@ export function stringifyCompact(value: unknown): string {
   return out.join("");
 }
 
-export const renderJson: Reporter = (report) => `${stringifyCompact(toPublishedReport(report))}\n`;
+export const renderJson: Reporter = (report) => `${jsonSafe(stringifyCompact(toPublishedReport(report)))}\n`;

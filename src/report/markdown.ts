@@ -4,7 +4,7 @@
 import { fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { ServiceFinding } from "../model/report.js";
 import { change, extras, headline, risks, riskOf, sourceLine, topSavings } from "./digest.js";
-import { toPublishedReport } from "./json.js";
+import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 import { autoscalingLine, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
@@ -21,7 +21,7 @@ function row(s: ServiceFinding): string {
 }
 
 export const renderMarkdown: Reporter = (input, options) => {
-  const r = toPublishedReport(input);
+  const r = toShownReport(input);
   const t = r.totals;
   const out: string[] = [];
   out.push(`## ecs-advisor: ${md(headline(r))}`, "");

@@ -5,7 +5,7 @@
 import { fmtPct, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report, ServiceFinding } from "../model/report.js";
 import { change, extras, headline, risks, savingsPercent, sourceLine, topSavings } from "./digest.js";
-import { toPublishedReport } from "./json.js";
+import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 import { slack } from "./text.js";
 
@@ -62,7 +62,7 @@ export function slackLink(url: string, text: string): string {
 }
 
 export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
-  const r = toPublishedReport(input);
+  const r = toShownReport(input);
   const t = r.totals;
   const blocks: SlackBlock[] = [];
   const title =

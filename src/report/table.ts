@@ -3,7 +3,7 @@
 import type { ClusterFinding, ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
-import { toPublishedReport } from "./json.js";
+import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 
 const MAX_WIDTH = 100;
@@ -147,7 +147,7 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
 }
 
 export const renderTable: Reporter = (input, options) => {
-  const report = toPublishedReport(input);
+  const report = toShownReport(input);
   const p = paint(options.color);
   const width = Math.min(MAX_WIDTH, Math.max(80, options.width));
   const nameWidth = width - FIXED;

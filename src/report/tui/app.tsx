@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { fmtCpu, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../../model/format.js";
 import type { Report, ServiceFinding } from "../../model/report.js";
 import { paint } from "../ansi.js";
+import { forTerminal } from "../text.js";
 import { change, headline, riskOf, savingsPercent, sourceLine } from "../digest.js";
 import { autoscalingLine, fitName, hostSection, truncate, wrap } from "../table.js";
 import { textChart } from "./chart.js";
@@ -173,7 +174,9 @@ export function splitKeys(input: string, key: Omit<KeyPress, "input">): KeyPress
   return [...input].map((ch) => (ch === "\r" ? { input: "", return: true } : { input: ch }));
 }
 
-export function App({ report, width, height }: AppProps) {
+export function App({ report: given, width, height }: AppProps) {
+  // Names and messages from a snapshot can hold control characters: shown as escapes, never sent raw.
+  const report = useMemo(() => forTerminal(given), [given]);
   const { exit } = useApp();
   const [st, setSt] = useState<UiState>(INITIAL_STATE);
   const { view, sort, cluster, search, typing, cursor, clusterScroll } = st;
