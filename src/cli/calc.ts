@@ -51,7 +51,9 @@ export function calcCommand(io: Io): Command {
       `
 Examples:
   ecs-advisor calc --cpu 1024 --cpu-util 40 --target-cpu 60 --launch-type ec2     # → 683 units
-  ecs-advisor calc --cpu 1024 --cpu-util 40 --memory 2048 --mem-util 70 --launch-type fargate`,
+  ecs-advisor calc --cpu 1024 --cpu-util 40 --memory 2048 --mem-util 70 --launch-type fargate
+
+Exit codes: 0 worked out · 2 bad input`,
     )
     .action((flags: CalcFlags) => {
       if (flags.cpu === undefined && flags.memory === undefined) {

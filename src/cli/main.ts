@@ -101,18 +101,21 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  // A reader that stops early (`| head`) closes the pipe: that is not an error worth a stack trace.
+  // The exit code is the command's, whatever became of its output. A reader that stops early (`| head`)
+  // closes the pipe: the rest of the output is dropped, quietly. An error message that cannot be written
+  // (stderr closed too) is dropped; the exit code still says what happened.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
     process.stderr.write(`ecs-advisor: cannot write the output: ${e.message}\n`);
-    process.exit(2);
+    process.exitCode = 2;
   });
+  process.stderr.on("error", () => undefined);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`ecs-advisor: unexpected error: ${String(e)}\n`);
+      process.stderr.write(`ecs-advisor: unexpected error: ${visible(String(e))}\n`);
       process.exitCode = 2;
     },
   );

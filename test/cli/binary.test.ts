@@ -55,6 +55,33 @@ describe("the built binary", () => {
   });
 });
 
+describe("the exit code does not depend on whether the output could be written", () => {
+  const env = { PATH: process.env.PATH ?? "", HOME: EMPTY_HOME, SOURCE_DATE_EPOCH: "1795305600" };
+  const shell = (script: string) =>
+    spawnProcess("bash", ["-c", `set -o pipefail; ${script}; echo "exit \${PIPESTATUS[0]}"`], { env, cwd: ROOT });
+
+  it("a failing check into a reader that stops after one byte is still exit 1, every time", async () => {
+    const node = `"${process.execPath}" "${CLI}"`;
+    for (let i = 0; i < 2; i++) {
+      const r = await shell(`${node} check fixtures/taskdefs/checkout-api-too-small.json --demo --format markdown | head -c 1 >/dev/null`);
+      expect(r.stdout).toBe("exit 1\n");
+    }
+  });
+
+  it("an error whose output goes into a closed pipe (2>&1 | head -1) is still exit 2, every time", async () => {
+    const node = `"${process.execPath}" "${CLI}"`;
+    for (let i = 0; i < 2; i++) {
+      const r = await shell(`${node} report --snapshot /nonexistent.json 2>&1 | head -c 1 >/dev/null`);
+      expect(r.stdout).toBe("exit 2\n");
+    }
+  });
+
+  it("with stderr closed before anything is written, an error is still exit 2", async () => {
+    const r = await spawnCli(["report", "--snapshot", "/nonexistent.json"], { started: () => undefined, closeStderr: true });
+    expect(r.code).toBe(2);
+  });
+});
+
 describe("Ctrl-C during a live collection", () => {
   let server: Server | undefined;
   afterEach(async () => {

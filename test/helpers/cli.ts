@@ -55,6 +55,8 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** Called once the process has started (e.g. to send it a signal). */
   started?: (pid: number) => void;
+  /** Close the read end of its stderr at once: everything it writes there meets a closed pipe. */
+  closeStderr?: boolean;
 }
 
 export interface SpawnResult extends CliResult {
@@ -86,7 +88,8 @@ export function spawnProcess(
       child.kill("SIGKILL");
     }, timeoutMs);
     child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    if (opts.closeStderr) child.stderr!.destroy();
+    else child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     if (input) {
       child.stdin!.on("error", () => undefined); // a child that exits without reading its input
       child.stdin!.end(opts.input);
