@@ -26,7 +26,7 @@ export interface LoadedSource {
   inputs: string[];
 }
 
-export const DEMO_SNAPSHOT = ["fixtures", "demo", "demo-snapshot.json.gz"] as const;
+export const DEMO_SNAPSHOT = ["assets", "demo", "demo-snapshot.json.gz"] as const;
 
 const LIVE_FLAGS = ["region", "profile", "cluster", "service", "endpointUrl", "refreshPrices"] as const;
 const flagName = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -64,7 +64,7 @@ export function parseSnapshot(json: unknown, label: string): Snapshot {
   if (typeof version === "number" && version > SNAPSHOT_SCHEMA_VERSION) {
     throw new UserError(
       `${label} is a version ${version} snapshot, newer than this ecs-advisor reads (version ${SNAPSHOT_SCHEMA_VERSION})`,
-      "upgrade ecs-advisor (npm install -g ecs-advisor@latest), or collect the snapshot again with this version",
+      "upgrade ecs-advisor (a newer checkout or release of it), or collect the snapshot again with this version",
     );
   }
   if (version !== SNAPSHOT_SCHEMA_VERSION) {

@@ -40,7 +40,7 @@ describe("ecs-advisor report", () => {
 
   it("reads a .json.gz snapshot, and the same data gives the same report", async () => {
     const snap = join(dir, "demo.json.gz");
-    copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
+    copyFileSync(join(ROOT, "assets/demo/demo-snapshot.json.gz"), snap);
     const fromFile = JSON.parse((await cli(["report", "--snapshot", snap, "--format", "json"])).stdout);
     const fromDemo = JSON.parse((await cli(["report", "--demo", "--format", "json"])).stdout);
     expect(fromFile.source.kind).toBe("snapshot");
@@ -53,7 +53,7 @@ describe("ecs-advisor report", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).schemaVersion).toBe(1);
 
     const snap = join(dir, "keep.json.gz");
-    copyFileSync(join(ROOT, "fixtures/demo/demo-snapshot.json.gz"), snap);
+    copyFileSync(join(ROOT, "assets/demo/demo-snapshot.json.gz"), snap);
     const before = statSync(snap).size;
     const r = await cli(["report", "--snapshot", snap, "--out", snap]);
     expect(r.code).toBe(2);

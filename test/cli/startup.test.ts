@@ -25,7 +25,7 @@ vi.mock("@aws-sdk/client-application-auto-scaling", async (real) => {
 describe("start-up", () => {
   it.each([
     [["report", "--demo", "--format", "json"], 0],
-    [["report", "--snapshot", "fixtures/demo/demo-snapshot.json.gz", "--format", "csv"], 0],
+    [["report", "--snapshot", "assets/demo/demo-snapshot.json.gz", "--format", "csv"], 0],
     [["check", "fixtures/taskdefs/checkout-api-unchanged.json", "--demo"], 0],
     [["calc", "--cpu", "1024", "--cpu-util", "40"], 0],
     [["--version"], 0],
