@@ -97,6 +97,21 @@ describe("impossible utilization", () => {
     });
   });
 
+  it("check reads the same evidence: impossible usage is no usage, not a verdict", async () => {
+    const file = demoWith((s) => {
+      const u = series(s, "checkout-api");
+      u.memoryMaximum = u.memoryMaximum!.map(() => -1);
+      u.memoryAverage = u.memoryAverage!.map(() => -1);
+    });
+    const r = await cli(["check", "fixtures/taskdefs/checkout-api-too-small.json", "--snapshot", file, "--format", "json"]);
+    const result = JSON.parse(r.stdout);
+    // Only the static rule fails (1024 / 1024 is no Fargate size); memory-below-peak has no peak to go by.
+    expect(result.taskDefinitions[0].violations.map((v: { rule: string }) => v.rule)).toEqual(["invalid-fargate-size"]);
+    expect(result.taskDefinitions[0].services[0].evidence.memoryPeakMiB).toBeNull();
+    expect(result.warnings.map((w: { code: string }) => w.code)).toContain("invalid-metrics");
+    expect(r.code).toBe(1);
+  });
+
   it("the bounds follow the task: a hard cap reads at most ~100 %, container-level cpu on EC2 can read 400 %", () => {
     const bounded = (fields: Parameters<typeof taskDef>[1], cpu: number) => {
       const s = snapshot({
