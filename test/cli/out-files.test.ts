@@ -3,6 +3,8 @@
 // directory, socket or block device is refused with one line. Run as the current user (root in CI) and,
 // when that is root, again as an unprivileged user (nobody), since root can replace what a user cannot.
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -10,8 +12,6 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  chmodSync,
-  chownSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -19,22 +19,21 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { cli, ROOT, spawnProcess } from "../helpers/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli, ROOT, type SpawnResult, spawnProcess } from "../helpers/cli.js";
 
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
+const ENV = { PATH: process.env.PATH ?? "" };
 
-/** `report --demo --format json --out target` in-process, or in a child that drops to nobody first. */
-type Runner = (out: string) => Promise<{ code: number; stderr: string }>;
-
-const asCurrentUser: Runner = async (out) => cli(["report", "--demo", "--format", "json", "--out", out]);
+type Outcome = { code: number; stderr: string };
 
 /**
- * As nobody: the child reads what it needs while still root (the built CLI, the demo fleet), then gives up
- * root and runs the command, so every file it writes is written with nobody's rights.
+ * `report --demo --format json --out TARGET` for each target, in one child that reads what it needs while
+ * still root (the built CLI, the demo fleet), then gives up root: every file it writes, it writes with
+ * nobody's rights.
  */
-const asNobody: Runner = async (out) => {
+async function asNobody(targets: string[]): Promise<Outcome[]> {
   const url = (p: string) => pathToFileURL(join(ROOT, "dist", ...p.split("/"))).href;
   const script = `
     const { main } = await import(${JSON.stringify(url("cli/main.js"))});
@@ -45,121 +44,130 @@ const asNobody: Runner = async (out) => {
     process.setgroups([]);
     process.setgid(${NOBODY});
     process.setuid(${NOBODY});
-    const io = { stdin: {}, stdout: { write: () => true }, stderr: process.stderr, env: { SOURCE_DATE_EPOCH: "1795305600" }, cwd: "/", now: () => new Date() };
-    process.exitCode = await main(["report", "--demo", "--format", "json", "--out", ${JSON.stringify(out)}], io);
+    const outcomes = [];
+    for (const out of ${JSON.stringify(targets)}) {
+      let stderr = "";
+      const io = { stdin: {}, stdout: { write: () => true }, stderr: { write: (s) => (stderr += s) }, env: { SOURCE_DATE_EPOCH: "1795305600" }, cwd: "/", now: () => new Date() };
+      const code = await main(["report", "--demo", "--format", "json", "--out", out], io);
+      outcomes.push({ code, stderr });
+    }
+    process.stdout.write(JSON.stringify(outcomes));
   `;
-  const r = await spawnProcess(process.execPath, ["--input-type=module", "-e", script], { env: { PATH: process.env.PATH ?? "" } });
-  return { code: r.code, stderr: r.stderr };
-};
+  const r = await spawnProcess(process.execPath, ["--input-type=module", "-e", script], { env: ENV });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Outcome[];
+}
 
-const runners: Array<[string, Runner, boolean]> = [
-  [IS_ROOT ? "as root" : "as the current user", asCurrentUser, IS_ROOT],
-  ...(IS_ROOT ? [["as nobody", asNobody, false] as [string, Runner, boolean]] : []),
-];
-
+const isReport = (text: string) => JSON.parse(text).schemaVersion === 1;
+const noTemporaries = (dir: string) => expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
 const servers: Server[] = [];
 afterAll(() => {
   for (const s of servers) s.close();
 });
 
-/** A directory the runner can write in. */
-function workDir(asNobodyUser: boolean): string {
+/** One directory of every kind of path, owned by whoever will write in it. */
+async function scene(owner: "me" | "nobody") {
   const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-out-"));
-  if (asNobodyUser) {
-    chownSync(dir, NOBODY, NOBODY);
-    chmodSync(dir, 0o755);
+  const own = (path: string) => owner === "nobody" && chownSync(path, NOBODY, NOBODY);
+  own(dir);
+  chmodSync(dir, 0o755);
+  const p = (name: string) => join(dir, name);
+  writeFileSync(p("report.json"), "old");
+  mkdirSync(p("reports"));
+  writeFileSync(p("reports/latest.json"), "old");
+  symlinkSync(join("reports", "latest.json"), p("link.json"));
+  symlinkSync("made.json", p("dangling.json"));
+  expect((await spawnProcess("mkfifo", [p("pipe")], { env: ENV })).code).toBe(0);
+  for (const f of ["report.json", "reports", "reports/latest.json", "pipe"]) own(p(f));
+  // Root could replace /dev/null itself: as root, a private node of the same device.
+  let device = "/dev/null";
+  if (IS_ROOT && owner === "me") {
+    device = p("null");
+    expect((await spawnProcess("mknod", [device, "c", "1", "3"], { env: ENV })).code).toBe(0);
   }
-  return dir;
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(p("sock"), resolve));
+  // A block device number no driver has (240-254 are for local use): even a wrong write could do no harm.
+  const block = IS_ROOT ? p("block") : undefined;
+  if (block) expect((await spawnProcess("mknod", [block, "b", "240", "0"], { env: ENV })).code).toBe(0);
+  return { dir, p, device, block };
 }
 
-const isReport = (text: string) => JSON.parse(text).schemaVersion === 1;
-const noTemporaries = (dir: string) => expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+const ways: Array<[string, "me" | "nobody"]> = [
+  [IS_ROOT ? "as root" : "as the current user", "me"],
+  ...(IS_ROOT ? [["as nobody", "nobody"] as [string, "nobody"]] : []),
+];
 
-describe.each(runners)("--out %s", (_who, run, privileged) => {
-  const nobody = run === asNobody;
-  const own = (path: string) => nobody && chownSync(path, NOBODY, NOBODY);
+describe.each(ways)("--out %s", (_who, owner) => {
+  let s: Awaited<ReturnType<typeof scene>>;
+  const outcomes = new Map<string, Outcome>();
+  let fifoReader: Promise<SpawnResult>;
 
-  it("a regular file is replaced whole, and nothing else is left behind", async () => {
-    const dir = workDir(nobody);
-    const out = join(dir, "report.json");
-    writeFileSync(out, "old");
-    own(out);
-    expect((await run(out)).code).toBe(0);
-    expect(isReport(readFileSync(out, "utf8"))).toBe(true);
-    noTemporaries(dir);
+  beforeAll(async () => {
+    s = await scene(owner);
+    // A reader waits on the FIFO before anything is written to it.
+    fifoReader = spawnProcess("cat", [s.p("pipe")], { env: ENV, timeoutMs: 20_000 });
+    const targets = [
+      s.p("report.json"),
+      s.p("link.json"),
+      s.p("dangling.json"),
+      s.p("pipe"),
+      s.device,
+      s.dir,
+      s.p("sock"),
+      ...(s.block ? [s.block] : []),
+    ];
+    const results =
+      owner === "nobody"
+        ? await asNobody(targets)
+        : await Promise.all(targets.map(async (t) => cli(["report", "--demo", "--format", "json", "--out", t])));
+    targets.forEach((t, i) => outcomes.set(t, results[i]!));
+  }, 60_000);
+
+  it("a regular file is replaced whole, and nothing else is left behind", () => {
+    expect(outcomes.get(s.p("report.json"))!.code).toBe(0);
+    expect(isReport(readFileSync(s.p("report.json"), "utf8"))).toBe(true);
+    noTemporaries(s.dir);
   });
 
-  it("a symlink: its target is replaced and the link stays a link", async () => {
-    const dir = workDir(nobody);
-    mkdirSync(join(dir, "reports"));
-    own(join(dir, "reports"));
-    writeFileSync(join(dir, "reports", "latest.json"), "old");
-    own(join(dir, "reports", "latest.json"));
-    symlinkSync(join("reports", "latest.json"), join(dir, "report.json"));
-    expect((await run(join(dir, "report.json"))).code).toBe(0);
-    expect(lstatSync(join(dir, "report.json")).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(join(dir, "report.json"))).toBe(join("reports", "latest.json"));
-    expect(isReport(readFileSync(join(dir, "reports", "latest.json"), "utf8"))).toBe(true);
-    noTemporaries(dir);
-    noTemporaries(join(dir, "reports"));
+  it("a symlink: its target is replaced and the link stays a link", () => {
+    expect(outcomes.get(s.p("link.json"))!.code).toBe(0);
+    expect(lstatSync(s.p("link.json")).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(s.p("link.json"))).toBe(join("reports", "latest.json"));
+    expect(isReport(readFileSync(s.p("reports/latest.json"), "utf8"))).toBe(true);
+    noTemporaries(s.p("reports"));
   });
 
-  it("a symlink to a file not there yet: the file is made where the link points", async () => {
-    const dir = workDir(nobody);
-    symlinkSync("made.json", join(dir, "report.json"));
-    expect((await run(join(dir, "report.json"))).code).toBe(0);
-    expect(lstatSync(join(dir, "report.json")).isSymbolicLink()).toBe(true);
-    expect(isReport(readFileSync(join(dir, "made.json"), "utf8"))).toBe(true);
+  it("a symlink to a file not there yet: the file is made where the link points", () => {
+    expect(outcomes.get(s.p("dangling.json"))!.code).toBe(0);
+    expect(lstatSync(s.p("dangling.json")).isSymbolicLink()).toBe(true);
+    expect(isReport(readFileSync(s.p("made.json"), "utf8"))).toBe(true);
   });
 
   it("a FIFO is written through: the reader gets the report, and the FIFO stays a FIFO", async () => {
-    const dir = workDir(nobody);
-    const fifo = join(dir, "pipe");
-    const made = await spawnProcess("mkfifo", [fifo], { env: { PATH: process.env.PATH ?? "" } });
-    expect(made.code).toBe(0);
-    own(fifo);
-    const reader = spawnProcess("cat", [fifo], { env: { PATH: process.env.PATH ?? "" }, timeoutMs: 20_000 });
-    expect((await run(fifo)).code).toBe(0);
-    expect(isReport((await reader).stdout)).toBe(true);
-    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(outcomes.get(s.p("pipe"))!.code).toBe(0);
+    expect(isReport((await fifoReader).stdout)).toBe(true);
+    expect(lstatSync(s.p("pipe")).isFIFO()).toBe(true);
   });
 
-  it("a character device is written through and stays a device", async () => {
-    let device = "/dev/null";
-    if (privileged) {
-      // Root could replace /dev/null itself: use a private node of the same device.
-      device = join(workDir(nobody), "null");
-      expect((await spawnProcess("mknod", [device, "c", "1", "3"], { env: { PATH: process.env.PATH ?? "" } })).code).toBe(0);
-    }
-    expect((await run(device)).code).toBe(0);
-    expect(lstatSync(device).isCharacterDevice()).toBe(true);
+  it("a character device is written through and stays a device", () => {
+    expect(outcomes.get(s.device)!.code).toBe(0);
+    expect(lstatSync(s.device).isCharacterDevice()).toBe(true);
   });
 
-  it("a directory, a socket and (as root) a block device are refused with one line", async () => {
-    const dir = workDir(nobody);
-    const r = await run(dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr.split("\n")[0]).toBe(`ecs-advisor: --out ${dir} is a directory`);
-
-    const sock = join(dir, "sock");
-    const server = createServer();
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(sock, resolve));
-    const s = await run(sock);
-    expect(s.code).toBe(2);
-    expect(s.stderr.split("\n")[0]).toBe(`ecs-advisor: --out ${sock} is a socket, not a file ecs-advisor can write to`);
-    expect(lstatSync(sock).isSocket()).toBe(true);
-
-    if (privileged) {
-      // A device number no driver has (240-254 are for local use), so even a wrong write could do no harm.
-      const block = join(dir, "block");
-      expect((await spawnProcess("mknod", [block, "b", "240", "0"], { env: { PATH: process.env.PATH ?? "" } })).code).toBe(0);
-      const b = await run(block);
-      expect(b.code).toBe(2);
-      expect(b.stderr.split("\n")[0]).toBe(`ecs-advisor: --out ${block} is a block device, not a file ecs-advisor can write to`);
-      expect(lstatSync(block).isBlockDevice()).toBe(true);
+  it("a directory, a socket and (as root) a block device are refused with one line, and left as they were", () => {
+    const first = (t: string) => outcomes.get(t)!.stderr.split("\n")[0];
+    expect(outcomes.get(s.dir)!.code).toBe(2);
+    expect(first(s.dir)).toBe(`ecs-advisor: --out ${s.dir} is a directory`);
+    expect(outcomes.get(s.p("sock"))!.code).toBe(2);
+    expect(first(s.p("sock"))).toBe(`ecs-advisor: --out ${s.p("sock")} is a socket, not a file ecs-advisor can write to`);
+    expect(lstatSync(s.p("sock")).isSocket()).toBe(true);
+    if (s.block) {
+      expect(outcomes.get(s.block)!.code).toBe(2);
+      expect(first(s.block)).toBe(`ecs-advisor: --out ${s.block} is a block device, not a file ecs-advisor can write to`);
+      expect(lstatSync(s.block).isBlockDevice()).toBe(true);
     }
-    expect(existsSync(join(dir, "report.json"))).toBe(false);
   });
 });
 
@@ -177,9 +185,10 @@ it("collect --out: an existing snapshot (or a link to one) needs --force; a FIFO
   }
   expect(readFileSync(kept, "utf8")).toBe("precious");
   const fifo = join(dir, "pipe.json.gz");
-  expect((await spawnProcess("mkfifo", [fifo], { env: { PATH: process.env.PATH ?? "" } })).code).toBe(0);
+  expect((await spawnProcess("mkfifo", [fifo], { env: ENV })).code).toBe(0);
   const r = await collect(fifo);
   expect(r.code).toBe(2);
   expect(r.stderr).not.toContain("already exists");
   expect(lstatSync(fifo).isFIFO()).toBe(true);
+  expect(existsSync(join(dir, "pipe.json.gz.tmp"))).toBe(false);
 });
