@@ -122,7 +122,7 @@ describe.each(ways)("--out %s", (_who, owner) => {
       owner === "nobody"
         ? await asNobody(targets)
         : await Promise.all(targets.map(async (t) => cli(["report", "--demo", "--format", "json", "--out", t])));
-    targets.forEach((t, i) => outcomes.set(t, results[i]!));
+    for (const [i, t] of targets.entries()) outcomes.set(t, results[i]!);
   }, 60_000);
 
   it("a regular file is replaced whole, and nothing else is left behind", () => {
