@@ -6,6 +6,7 @@ import { HOURS_PER_MONTH } from "../model/units.js";
 import { ec2UnitPrices, type Ec2UnitPrices } from "./cost.js";
 import { hostScaling, type ClusterService } from "./hosts.js";
 import type { Policy } from "./policy.js";
+import { billTotals, withBill } from "./bill.js";
 import { type AdviseContext, adviseService } from "./service.js";
 
 export interface AdviseInput {
@@ -61,14 +62,19 @@ export function advise(input: AdviseInput): Report {
     list.push({ finding: unsorted[k]!, service: s, taskDefinition: taskDefinitions.get(s.taskDefinition) });
     inCluster.set(s.cluster, list);
   });
-  const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices).map((c) => ({
-    ...c,
-    ...(hostScaling(inCluster.get(c.cluster) ?? [], instancesByCluster.get(c.cluster) ?? [], prices, policy) ?? {
-      hostScaling: null,
-      packing: null,
-      fargateComparison: null,
-    }),
-  }));
+  const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices).map((c) =>
+    withBill(
+      {
+        ...c,
+        ...(hostScaling(inCluster.get(c.cluster) ?? [], instancesByCluster.get(c.cluster) ?? [], prices, policy) ?? {
+          hostScaling: null,
+          packing: null,
+          fargateComparison: null,
+        }),
+      },
+      services,
+    ),
+  );
 
   let current = 0;
   let recommended = 0;
@@ -116,6 +122,7 @@ export function advise(input: AdviseInput): Report {
       ec2UnreservedMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.ec2?.unreservedMonthlyUsd ?? 0), 0),
       autoscalingSavingsMonthlyUsd: services.reduce((a, s) => a + (s.autoscaling?.savingsMonthlyUsd ?? 0), 0),
       ec2PackingSavingsMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.packing?.savingsMonthlyUsd ?? 0), 0),
+      ...billTotals(services, clusterFindings),
     },
     services,
     clusters: clusterFindings,
@@ -186,6 +193,10 @@ function clusterSummaries(
           memory: registered.memory > 0 ? (reserved.memory / registered.memory) * 100 : 0,
         },
         unreservedMonthlyUsd: units ? units.unreservedHourly * HOURS_PER_MONTH : null,
+        // Filled in by withBill (bill.ts) once the services and the host plan are known.
+        servicesMonthlyUsd: null,
+        idleMonthlyUsd: null,
+        plan: null,
         unitPrices: units ? { cpuUnitHour: units.cpuUnitHour, memoryMiBHour: units.memoryMiBHour } : null,
         unpricedInstanceTypes: units
           ? units.unpricedInstanceTypes

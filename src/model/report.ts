@@ -258,7 +258,21 @@ export const clusterFindingSchema = z.object({
       registered: z.object({ cpu: z.number(), memory: z.number() }),
       reserved: z.object({ cpu: z.number(), memory: z.number() }).describe("registered − remaining"),
       reservedPercent: z.object({ cpu: z.number(), memory: z.number() }),
-      unreservedMonthlyUsd: usd.nullable().describe("what the unreserved part of the instances costs"),
+      unreservedMonthlyUsd: usd
+        .nullable()
+        .describe("what the capacity unreserved when the snapshot was collected costs (a moment, not the window)"),
+      servicesMonthlyUsd: usd
+        .nullable()
+        .describe("the EC2 services' shares of the instances: their tasks' reservations at the unit prices, at their average task counts"),
+      idleMonthlyUsd: usd.nullable().describe("monthlyUsd − servicesMonthlyUsd: paid for, and reserved by no service over the window"),
+      plan: z
+        .object({
+          from: z.enum(["packing", "hosts"]).describe("packing: the cheapest packing below; hosts: the desired hosts of the main type"),
+          monthlyUsd: usd.describe("what the hosts of the plan cost"),
+          savingsMonthlyUsd: usd.describe("monthlyUsd of the instances now − the plan's: the EC2 hosts lever"),
+        })
+        .nullable()
+        .describe("the host plan that realises the EC2 services' savings (EC2 hosts are paid whatever the tasks reserve)"),
       unitPrices: z
         .object({ cpuUnitHour: z.number(), memoryMiBHour: z.number() })
         .nullable()
@@ -304,6 +318,21 @@ export const reportSchema = z.object({
     ec2PackingSavingsMonthlyUsd: usd.describe(
       "current EC2 instances − the best packings; overlaps the EC2 services' savings, which it realises",
     ),
+    nowMonthlyUsd: usd.describe("what AWS bills now for what the report covers: fargateMonthlyUsd + ec2InstancesMonthlyUsd"),
+    fargateMonthlyUsd: usd.describe("the Fargate services' tasks"),
+    ec2InstancesMonthlyUsd: usd.describe("the EC2 clusters' container instances (every task on them included)"),
+    ec2IdleMonthlyUsd: usd.describe("the part of ec2InstancesMonthlyUsd no service reserves (Σ clusters' ec2.idleMonthlyUsd)"),
+    byLever: z
+      .object({
+        fargateRightsizingMonthlyUsd: usd.describe("Σ the Fargate services' savingsMonthlyUsd"),
+        ec2HostsMonthlyUsd: usd.describe(
+          "Σ the EC2 clusters' ec2.plan.savingsMonthlyUsd: right-sizing, repacking and scale-in, realised by hosts",
+        ),
+        autoscalingMonthlyUsd: usd.describe("Σ the Fargate services' autoscaling savings (EC2 services' come through the host plan)"),
+      })
+      .describe("every saving in exactly one lever"),
+    realisableSavingsMonthlyUsd: usd.describe("Σ byLever: the headline"),
+    afterMonthlyUsd: usd.describe("nowMonthlyUsd − realisableSavingsMonthlyUsd"),
   }),
   services: z.array(serviceFindingSchema),
   clusters: z.array(clusterFindingSchema),

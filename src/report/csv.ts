@@ -37,6 +37,9 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, (s: ServiceFinding) =>
   ["autoscaling_savings_monthly_usd", (s) => s.autoscaling?.savingsMonthlyUsd],
   ["reason_codes", (s) => s.reasons.map((r) => r.code).join(" ")],
   ["reasons", (s) => s.reasons.map((r) => r.message).join(" | ")],
+  // Which lever the service's savings belong to: Fargate right-sizing counts them as they are; an EC2
+  // service's savings (and autoscaling) are realised by its cluster's host plan (the ec2-hosts lever).
+  ["lever", (s) => (s.launchType === "FARGATE" ? "fargate-rightsizing" : s.launchType === "EC2" ? "ec2-hosts" : "")],
 ];
 
 export function csvCell(v: Cell): string {

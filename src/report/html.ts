@@ -9,7 +9,7 @@
 // page's script puts text into the DOM only through textContent.
 import { fmtPct, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report } from "../model/report.js";
-import { extras, headline, savingsPercent, sourceLine } from "./digest.js";
+import { billLine, clusterMoney, ec2LeverNote, headline, leversLine, savingsPercent, sourceLine } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { RenderOptions } from "./options.js";
 import { autoscalingLine, hostSection } from "./table.js";
@@ -210,15 +210,14 @@ export function renderHtml(input: Report, options: Pick<RenderOptions, "assets">
 <div class="muted">${html(sourceLine(r))}</div>
 ${r.warnings.map((w) => `<div class="warn">${html(w.message)}</div>`).join("\n")}
 <section class="cards">
-${card("now", fmtUsdMonthly(t.currentMonthlyUsd))}
-${card("recommended", fmtUsdMonthly(t.recommendedMonthlyUsd))}
-${card("savings", `${fmtUsdMonthly(t.savingsMonthlyUsd)} (${fmtPct(pct)})`, t.savingsMonthlyUsd >= 0 ? "good" : "bad")}
+${card("now", fmtUsdMonthly(t.nowMonthlyUsd))}
+${card("after", fmtUsdMonthly(t.afterMonthlyUsd))}
+${card("savings", `${fmtUsdMonthly(t.realisableSavingsMonthlyUsd)} (${fmtPct(pct)})`, t.realisableSavingsMonthlyUsd >= 0 ? "good" : "bad")}
 ${card("services", `${t.services} · ${plural(t.changes, "change")}`)}
 ${card("at risk", plural(t.risks, "service"), t.risks > 0 ? "bad" : "")}
-${extras(r)
-  .map((e) => card(e.slice(0, e.indexOf(":")), e.slice(e.indexOf(":") + 1).trim()))
-  .join("\n")}
 </section>
+<div class="muted">${html(billLine(r))} · ${html(leversLine(r))}</div>
+${ec2LeverNote(r) ? `<div class="muted">${html(ec2LeverNote(r)!)}</div>` : ""}
 <h2>Savings by service</h2>
 <div class="chart" style="height:${Math.max(200, 60 + 18 * Math.min(25, r.services.filter((s) => (s.savingsMonthlyUsd ?? 0) > 0).length))}px"><canvas id="savings-chart" aria-label="savings by service"></canvas></div>
 <h2>Clusters</h2>
@@ -227,7 +226,7 @@ ${r.clusters
     (
       c,
       i,
-    ) => `<div class="cluster"><b>${html(c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(fmtUsdMonthly(c.servicesMonthlyUsd))}${c.ec2 ? html(` · ${plural(c.ec2.instances, "instance")}, reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
+    ) => `<div class="cluster"><b>${html(c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(clusterMoney(c))}${c.ec2 ? html(` · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
 ${data.clusters[i]!.hosts.length ? `<dl>${data.clusters[i]!.hosts.map((h) => `<dt>${html(h.label)}</dt><dd>${html(h.text)}</dd>`).join("")}</dl>` : ""}
 <div class="chart small"><canvas id="cluster-chart-${i}" aria-label="${html(c.cluster)} capacity"></canvas></div></div>`,
   )

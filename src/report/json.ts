@@ -60,7 +60,45 @@ export function toPublishedReport(report: Report): Report {
   }
   out.totals.autoscalingSavingsMonthlyUsd = fromCents(out.services.reduce((a, s) => a + cents(s.autoscaling?.savingsMonthlyUsd ?? 0), 0));
   out.totals.ec2PackingSavingsMonthlyUsd = fromCents(out.clusters.reduce((a, c) => a + cents(c.packing?.savingsMonthlyUsd ?? 0), 0));
+  publishBill(out);
   return out;
+}
+
+/** The bill and the levers from the rounded figures they add up, so every published sum holds to the cent. */
+function publishBill(out: Report): void {
+  const sum = <T>(xs: readonly T[], f: (x: T) => number | null | undefined) => xs.reduce((a, x) => a + cents(f(x) ?? 0), 0);
+  const fargate = out.services.filter((s) => s.launchType === "FARGATE");
+  for (const c of out.clusters) {
+    const ec2 = c.ec2;
+    if (!ec2 || ec2.monthlyUsd === null || ec2.servicesMonthlyUsd === null) continue;
+    const shares = sum(
+      out.services.filter((s) => s.cluster === c.cluster && s.launchType === "EC2"),
+      (s) => s.current.monthlyUsd,
+    );
+    ec2.servicesMonthlyUsd = fromCents(shares);
+    ec2.idleMonthlyUsd = fromCents(cents(ec2.monthlyUsd) - shares);
+    if (ec2.plan) ec2.plan.savingsMonthlyUsd = fromCents(cents(ec2.monthlyUsd) - cents(ec2.plan.monthlyUsd));
+  }
+  const t = out.totals;
+  const lever = {
+    fargateRightsizingMonthlyUsd: sum(fargate, (s) => s.savingsMonthlyUsd),
+    ec2HostsMonthlyUsd: sum(out.clusters, (c) => c.ec2?.plan?.savingsMonthlyUsd),
+    autoscalingMonthlyUsd: sum(fargate, (s) => s.autoscaling?.savingsMonthlyUsd),
+  };
+  const fargateNow = sum(fargate, (s) => s.current.monthlyUsd);
+  const instances = sum(out.clusters, (c) => c.ec2?.monthlyUsd);
+  const realisable = lever.fargateRightsizingMonthlyUsd + lever.ec2HostsMonthlyUsd + lever.autoscalingMonthlyUsd;
+  t.fargateMonthlyUsd = fromCents(fargateNow);
+  t.ec2InstancesMonthlyUsd = fromCents(instances);
+  t.nowMonthlyUsd = fromCents(fargateNow + instances);
+  t.ec2IdleMonthlyUsd = fromCents(sum(out.clusters, (c) => c.ec2?.idleMonthlyUsd));
+  t.byLever = {
+    fargateRightsizingMonthlyUsd: fromCents(lever.fargateRightsizingMonthlyUsd),
+    ec2HostsMonthlyUsd: fromCents(lever.ec2HostsMonthlyUsd),
+    autoscalingMonthlyUsd: fromCents(lever.autoscalingMonthlyUsd),
+  };
+  t.realisableSavingsMonthlyUsd = fromCents(realisable);
+  t.afterMonthlyUsd = fromCents(fargateNow + instances - realisable);
 }
 
 const isNumbers = (v: readonly unknown[]): boolean => {

@@ -3,12 +3,14 @@
 // other text is escaped, so nothing in an estate can break the table or inject markup.
 import { fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { ServiceFinding } from "../model/report.js";
-import { change, extras, headline, risks, riskOf, sourceLine, topSavings } from "./digest.js";
+import { billLine, change, ec2LeverNote, headline, leversLine, risks, riskOf, sourceLine, topSavings } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 import { autoscalingLine, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
 import { code, md } from "./text.js";
+
+const upper = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
 
 /** Rows in the table at most: a PR comment holds 65,536 characters. */
 export const MARKDOWN_MAX_ROWS = 50;
@@ -26,12 +28,11 @@ export const renderMarkdown: Reporter = (input, options) => {
   const out: string[] = [];
   out.push(`## ecs-advisor: ${md(headline(r))}`, "");
   out.push(`_${md(sourceLine(r))}_`, "");
+  const note = ec2LeverNote(r);
   out.push(
-    `Applying every recommendation takes ${plural(t.services, "service")} from ${fmtUsdMonthly(t.currentMonthlyUsd)} to ${fmtUsdMonthly(t.recommendedMonthlyUsd)}` +
-      ` (${plural(t.changes, "change")}, ${t.withAdvice} of ${t.services} with advice${t.unpricedServices ? `, ${t.unpricedServices} without a price not counted` : ""}).` +
-      extras(r)
-        .map((e) => ` ${e[0]!.toUpperCase()}${e.slice(1)}.`)
-        .join(""),
+    `${md(upper(billLine(r)))}. Applying every change (${plural(t.changes, "change")}, ${t.withAdvice} of ${t.services} with advice` +
+      `${t.unpricedServices ? `, ${t.unpricedServices} without a price not counted` : ""}) takes it to ${fmtUsdMonthly(t.afterMonthlyUsd)}, ${md(leversLine(r))}.` +
+      (note ? ` ${md(upper(note))}.` : ""),
     "",
   );
   for (const w of r.warnings) out.push(`> ⚠️ ${md(w.message)}`, "");

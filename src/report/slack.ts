@@ -4,7 +4,7 @@
 // Long lists are summarised ("…and 12 more, $340.00/mo"), never cut in the middle of a line.
 import { fmtPct, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report, ServiceFinding } from "../model/report.js";
-import { change, extras, headline, risks, savingsPercent, sourceLine, topSavings } from "./digest.js";
+import { billLine, change, headline, levers, risks, savingsPercent, sourceLine, topSavings } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 import { slack } from "./text.js";
@@ -66,17 +66,18 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
   const t = r.totals;
   const blocks: SlackBlock[] = [];
   const title =
-    t.savingsMonthlyUsd >= 0
-      ? `ecs-advisor: ${fmtUsdMonthly(t.savingsMonthlyUsd)} to save (${fmtPct(savingsPercent(r))})`
+    t.realisableSavingsMonthlyUsd >= 0
+      ? `ecs-advisor: ${fmtUsdMonthly(t.realisableSavingsMonthlyUsd)} to save (${fmtPct(savingsPercent(r))})`
       : `ecs-advisor: ${t.risks} services at risk`;
   blocks.push({ type: "header", text: { type: "plain_text", text: clip(title, SLACK_LIMITS.headerText) } });
   blocks.push({ type: "context", elements: [mrkdwn(clip(slack(sourceLine(r)), SLACK_LIMITS.fieldText))] });
   const fields = [
-    `*Now*\n${fmtUsdMonthly(t.currentMonthlyUsd)}`,
-    `*Recommended*\n${fmtUsdMonthly(t.recommendedMonthlyUsd)}`,
+    `*Now*\n${fmtUsdMonthly(t.nowMonthlyUsd)}`,
+    `*After*\n${fmtUsdMonthly(t.afterMonthlyUsd)}`,
     `*Services*\n${t.services} · ${plural(t.changes, "change")}`,
     `*At risk*\n${t.risks === 0 ? "none" : plural(t.risks, "service")}`,
-    ...extras(r).map((e) => `*Also*\n${slack(e)}`),
+    `*Savings by lever*\n${slack(levers(r).join(" · ") || "none")}`,
+    `*The bill*\n${slack(billLine(r).replace(/^now /, ""))}`,
   ].slice(0, SLACK_LIMITS.fields);
   blocks.push({ type: "section", fields: fields.map(mrkdwn) });
 
@@ -137,10 +138,7 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
     ],
   });
   return {
-    text: clip(
-      `ecs-advisor: ${headline(r)}; ${fmtUsd(t.currentMonthlyUsd)} → ${fmtUsd(t.recommendedMonthlyUsd)} a month`,
-      SLACK_LIMITS.sectionText,
-    ),
+    text: clip(`ecs-advisor: ${headline(r)}; ${fmtUsd(t.nowMonthlyUsd)} → ${fmtUsd(t.afterMonthlyUsd)} a month`, SLACK_LIMITS.sectionText),
     blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }

@@ -3,6 +3,7 @@
 import type { ClusterFinding, ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
+import { billLine, clusterMoney, ec2LeverNote, leversLine } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 
@@ -202,7 +203,8 @@ export const renderTable: Reporter = (input, options) => {
 
   const t = report.totals;
   lines.push(p.dim("─".repeat(width)));
-  const totalLabel = `TOTAL ${plural(t.services, "service")}, ${plural(t.changes, "change")}, ${plural(t.risks, "risk")}`;
+  // The columns add up to this row; what AWS bills, and what each lever saves, follow it.
+  const totalLabel = `ALL SERVICES: ${t.services}, ${plural(t.changes, "change")}, ${plural(t.risks, "risk")}`;
   lines.push(
     p.bold(
       padEnd(`   ${totalLabel}`, COLS.mark + nameWidth + COLS.cpu + COLS.mem + COLS.tasks) +
@@ -211,23 +213,16 @@ export const renderTable: Reporter = (input, options) => {
         padStart(t.savingsMonthlyUsd >= 0 ? p.green(money(t.savingsMonthlyUsd)) : p.red(money(t.savingsMonthlyUsd)), COLS.saves),
     ),
   );
-  const pct = t.currentMonthlyUsd > 0 ? (t.savingsMonthlyUsd / t.currentMonthlyUsd) * 100 : 0;
-  lines.push(
-    `   ${fmtUsdMonthly(t.savingsMonthlyUsd)} ${t.savingsMonthlyUsd >= 0 ? "less" : "more"} (${fmtPct(Math.abs(pct))}) if every recommendation is applied` +
-      (t.unpricedServices ? `; ${plural(t.unpricedServices, "service")} without a price not counted` : ""),
-  );
-  const scaled = report.services.filter((s) => s.autoscaling && s.autoscaling.action !== "ok");
-  if (scaled.length > 0) {
-    const net = t.autoscalingSavingsMonthlyUsd;
-    lines.push(
-      truncate(
-        `   autoscaling advice for ${plural(scaled.length, "service")}: ${fmtUsdMonthly(Math.abs(net))} ${net >= 0 ? "less" : "more"} on top of that`,
-        width,
-      ),
-    );
-  }
+  for (const l of wrap(
+    `${billLine(report)}${t.unpricedServices ? `; ${plural(t.unpricedServices, "service")} without a price not counted` : ""}`,
+    width - 3,
+    3,
+  ))
+    lines.push(`   ${l}`);
+  for (const l of wrap(`with every change: ${leversLine(report)}`, width - 3, 3)) lines.push(`   ${p.bold(l)}`);
+  const note = ec2LeverNote(report);
+  if (note) for (const l of wrap(note, width - 3, 4)) lines.push(`   ${p.dim(l)}`);
 
-  const ec2 = report.clusters.filter((c) => c.ec2);
   if (report.clusters.length > 0) {
     lines.push("");
     lines.push(p.bold("CLUSTERS"));
@@ -244,23 +239,15 @@ export const renderTable: Reporter = (input, options) => {
       const types = Object.entries(e.instanceTypes)
         .map(([type, n]) => `${n} × ${type}`)
         .join(", ");
+      lines.push(truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${types}`, width));
+      lines.push(truncate(`   ${" ".repeat(w)}${clusterMoney(c)}`, width));
       lines.push(
         truncate(
-          `   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${plural(e.instances, "instance")} (${types}) · ${e.monthlyUsd === null ? "unpriced" : fmtUsdMonthly(e.monthlyUsd)}`,
-          width,
-        ),
-      );
-      lines.push(
-        truncate(
-          `   ${" ".repeat(w)}reserved ${fmtPct(e.reservedPercent.cpu)} of cpu, ${fmtPct(e.reservedPercent.memory)} of memory` +
-            (e.unreservedMonthlyUsd === null ? "" : ` · unreserved capacity ${fmtUsdMonthly(e.unreservedMonthlyUsd)}`),
+          `   ${" ".repeat(w)}reserved now ${fmtPct(e.reservedPercent.cpu)} of cpu, ${fmtPct(e.reservedPercent.memory)} of memory`,
           width,
         ),
       );
       lines.push(...hostSection(c, 3 + w, width, p));
-    }
-    if (ec2.length > 0 && t.ec2UnreservedMonthlyUsd > 0) {
-      lines.push(p.dim(truncate(`   EC2 savings are each service's share of its hosts: real once the hosts scale in.`, width)));
     }
   }
 

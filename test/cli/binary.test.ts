@@ -25,7 +25,7 @@ describe("the built binary", () => {
     const r = await spawnCli(["report", "--demo"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/TOTAL 40 services/);
+    expect(r.stdout).toMatch(/ALL SERVICES: 40/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // a pipe, not a terminal: no colour
   });
 

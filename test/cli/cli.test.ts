@@ -21,7 +21,7 @@ describe("ecs-advisor report", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("shop-fargate/cart-api");
-    expect(r.stdout).toMatch(/TOTAL 40 services/);
+    expect(r.stdout).toMatch(/ALL SERVICES: 40/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // not a terminal: no colour
   });
 

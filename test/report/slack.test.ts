@@ -35,18 +35,23 @@ describe("the Slack digest", () => {
   it("on the demo fleet: totals, the top savings, the risks, the hosts", () => {
     const p = slackPayload(demoReport());
     expectWithinLimits(p);
-    // $5,141.19 − $2,943.23 = $2,197.96, 42.75 % → "43%"
-    expect(p.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "ecs-advisor: $2,197.96/mo to save (43%)" } });
-    expect(p.text).toBe("ecs-advisor: $2,197.96/mo to save (43%) across 40 services · 4 at risk; $5,141.19 → $2,943.23 a month");
+    // The bill now: Fargate tasks $3,665.16 + EC2 instances $2,114.08 = $5,779.24. The levers: Fargate
+    // right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74 = $2,562.94, 44.35 % of it → "44%";
+    // after: $5,779.24 − $2,562.94 = $3,216.30.
+    expect(p.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "ecs-advisor: $2,562.94/mo to save (44%)" } });
+    expect(p.text).toBe("ecs-advisor: $2,562.94/mo to save (44%) across 40 services · 4 at risk; $5,779.24 → $3,216.30 a month");
     const all = p.blocks.flatMap(textsOf).join("\n");
-    expect(all).toContain("*Now*\n$5,141.19/mo");
+    expect(all).toContain("*Now*\n$5,779.24/mo");
+    expect(all).toContain("*After*\n$3,216.30/mo");
+    expect(all).toContain("*Savings by lever*\nFargate right-sizing $1,446.76 · EC2 hosts $969.44 · autoscaling $146.74");
+    expect(all).toContain("*The bill*\n$5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05)");
     expect(all).toContain("*At risk*\n4 services");
     // The biggest saver: pdf-render $518.83 → $244.74
     expect(all).toContain("• `shop-fargate/pdf-render` cpu 2048 → 1024, memory 8192 → 3072 — saves *$274.09/mo* (high confidence)");
     // 30 services save money; 10 are listed, the other 20 summarised with their sum, not cut.
     const savings = p.blocks.flatMap(textsOf).find((t) => t.startsWith("*Biggest savings*"))!;
     expect(savings.split("\n")).toHaveLength(12);
-    // All savers: $2,197.96 net + $54.06 (pricing-engine) + $9.85 (graph-service) = $2,261.87; the top ten
+    // All savers (each service's own figure): $2,197.96 net + $54.06 (pricing-engine) + $9.85 (graph-service) = $2,261.87; the top ten
     // (274.09 + 248.69 + 191.39 + 147.36 + 144.81 + 144.16 + 112.14 + 108.12 + 108.12 + 94.10) = $1,572.98.
     expect(savings.split("\n").at(-1)).toBe("…and 20 more services, $688.89/mo between them");
     // OOM kills come first among the risks.
@@ -130,7 +135,7 @@ describe("posting to a webhook", () => {
     expect(JSON.parse(printed.stdout)).toEqual(slackPayload(demoReport()));
     const both = await run(["report", "--demo", "--format", "table", "--slack-webhook", url]);
     expect(both.code).toBe(0);
-    expect(both.stdout).toContain("TOTAL 40 services");
+    expect(both.stdout).toContain("ALL SERVICES: 40");
     expect(got).toHaveLength(1);
     expect(both.stdout + both.stderr).not.toContain("SeCrEtToKeN123");
   });

@@ -30,11 +30,17 @@ describe("--format table", () => {
     expect(rows[first]).toMatch(/shop-fargate\/pdf-render\s+2048→1024\s+8192→3072\s+2\.0\s+518\.83\s+244\.74\s+274\.09\s+high/);
     expect(plain).toMatch(/ ! shop-fargate\/pricing-engine .*\n\s+risk: 3 tasks were killed for running out of memory/);
     expect(plain).toMatch(/shop-fargate\/onboarding-v2 .*\n\s+no advice: only 18 h of data/);
-    const total = rows.find((l) => l.trimStart().startsWith("TOTAL"))!;
+    // The columns add up on the ALL SERVICES row; the bill and the levers follow it.
+    const total = rows.find((l) => l.trimStart().startsWith("ALL SERVICES"))!;
     const t = demoReport().totals;
     const money = (x: number) => (Math.round(x * 100) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 });
     expect(total).toContain(money(t.currentMonthlyUsd));
     expect(total).toContain(money(t.recommendedMonthlyUsd));
+    const after = rows.slice(rows.indexOf(total) + 1, rows.indexOf(total) + 4).join(" ");
+    expect(after).toContain("now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05)");
+    expect(after.replace(/\s+/g, " ")).toContain(
+      "with every change: $2,562.94/mo less (44%): Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74",
+    );
   });
 
   it("shortens long names from the cluster side and wraps notes at words", () => {

@@ -8,7 +8,7 @@ import { fmtCpu, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from 
 import type { Report, ServiceFinding } from "../../model/report.js";
 import { paint } from "../ansi.js";
 import { forTerminal } from "../text.js";
-import { change, headline, riskOf, savingsPercent, sourceLine } from "../digest.js";
+import { billLine, change, clusterMoney, ec2LeverNote, headline, leversLine, riskOf, savingsPercent, sourceLine } from "../digest.js";
 import { autoscalingLine, fitName, hostSection, truncate, wrap } from "../table.js";
 import { textChart } from "./chart.js";
 import { isMissing } from "../../advisor/usage.js";
@@ -213,10 +213,10 @@ export function App({ report: given, width, height }: AppProps) {
       <Text wrap="truncate">
         <Text bold>ecs-advisor </Text>
         <Text>
-          {fmtUsdMonthly(t.currentMonthlyUsd)} → {fmtUsdMonthly(t.recommendedMonthlyUsd)}{" "}
+          {fmtUsdMonthly(t.nowMonthlyUsd)} → {fmtUsdMonthly(t.afterMonthlyUsd)}{" "}
         </Text>
-        <Text color={t.savingsMonthlyUsd >= 0 ? "green" : "red"} bold>
-          saves {fmtUsdMonthly(t.savingsMonthlyUsd)} ({fmtPct(savingsPercent(report))})
+        <Text color={t.realisableSavingsMonthlyUsd >= 0 ? "green" : "red"} bold>
+          saves {fmtUsdMonthly(t.realisableSavingsMonthlyUsd)} ({fmtPct(savingsPercent(report))})
         </Text>
         <Text color={t.risks > 0 ? "red" : undefined}> · {plural(t.risks, "risk")}</Text>
       </Text>
@@ -409,9 +409,15 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
 function ClusterView({ report, width, rows, scroll }: { report: Report; width: number; rows: number; scroll: number }) {
   const plain = paint(false);
   const lines: Array<{ text: string; bold?: boolean; dim?: boolean }> = [];
+  // The bill and the levers first: the clusters below are where the money is.
+  for (const l of wrap(billLine(report), width, 2)) lines.push({ text: l });
+  for (const l of wrap(`with every change: ${leversLine(report)}`, width, 3)) lines.push({ text: l, bold: true });
+  const note = ec2LeverNote(report);
+  if (note) for (const l of wrap(note, width, 4)) lines.push({ text: l, dim: true });
+  lines.push({ text: "" });
   for (const c of report.clusters) {
     const kind = c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2";
-    lines.push({ text: `${c.cluster} · ${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, bold: true });
+    lines.push({ text: `${c.cluster} · ${kind} · ${plural(c.services, "service")} · ${clusterMoney(c)}`, bold: true });
     if (c.ec2) {
       lines.push({
         text: `  ${plural(c.ec2.instances, "instance")} (${Object.entries(c.ec2.instanceTypes)
