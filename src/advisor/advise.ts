@@ -66,7 +66,13 @@ export function advise(input: AdviseInput): Report {
     withBill(
       {
         ...c,
-        ...(hostScaling(inCluster.get(c.cluster) ?? [], instancesByCluster.get(c.cluster) ?? [], prices, policy) ?? {
+        ...(hostScaling(
+          inCluster.get(c.cluster) ?? [],
+          instancesByCluster.get(c.cluster) ?? [],
+          prices,
+          policy,
+          snapshot.clusters.find((k) => k.name === c.cluster),
+        ) ?? {
           hostScaling: null,
           packing: null,
           fargateComparison: null,

@@ -119,6 +119,24 @@ export interface HostCounts {
   spareHosts: number;
   /** ECS managed scaling's equivalent: the share of the hosts in use with the spare ones kept free. */
   targetCapacity: number;
+  /** Hosts ECS keeps at the peak with that targetCapacity. */
+  hostsAtPeak: number | null;
+}
+
+/**
+ * The managed-scaling targetCapacity that makes ECS keep `needed + spare` hosts. ECS tracks
+ * CapacityProviderReservation = needed ÷ running × 100 at targetCapacity (aws-facts §7.2), so it keeps
+ * ⌈needed × 100 ÷ targetCapacity⌉ hosts (the rounding is our reading; AWS does not document it). The
+ * smallest whole percent that still keeps the spare hosts is ⌈100 × needed ÷ (needed + spare)⌉: 9 needed +
+ * 2 spare → 81.8 → 82 → ⌈900 ÷ 82⌉ = 11 (81 would keep ⌈900 ÷ 81⌉ = 12). Where no whole percent lands
+ * exactly (large clusters), the next lower one keeps at least the spare.
+ */
+export function targetCapacityFor(needed: number | null, spare: number): { targetCapacity: number; hostsAtPeak: number | null } {
+  if (needed === null || needed <= 0) return { targetCapacity: 100, hostsAtPeak: needed === null ? null : 0 };
+  const keeps = (t: number) => Math.ceil((100 * needed) / t);
+  let t = Math.min(100, Math.max(1, Math.ceil((100 * needed) / (needed + spare))));
+  if (keeps(t) < needed + spare) t = Math.max(1, t - 1);
+  return { targetCapacity: t, hostsAtPeak: keeps(t) };
 }
 
 /** Hosts of the cluster's main type for trough, peak and maximum demand (never fewer than `minPacked`). */
@@ -155,10 +173,7 @@ export function hostCounts(
     max: hostsFor([...demand.at("max")]),
     withoutSpare,
     spareHosts,
-    targetCapacity:
-      withoutSpare !== null && withoutSpare > 0
-        ? Math.max(1, Math.min(100, Math.floor((100 * withoutSpare) / (withoutSpare + spareHosts))))
-        : 100,
+    ...targetCapacityFor(withoutSpare, spareHosts),
     minPacked,
   };
 }

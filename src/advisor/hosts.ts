@@ -3,11 +3,12 @@
 // packing of the right-sized tasks, and the same fleet priced on Fargate. Pure. The demand model is in
 // host-demand.ts, the packing and Fargate options in host-options.ts.
 import type { ClusterFinding } from "../model/report.js";
-import type { ContainerInstance, Prices } from "../model/snapshot.js";
+import type { Cluster, ContainerInstance, Prices } from "../model/snapshot.js";
 import { HOURS_PER_MONTH } from "../model/units.js";
 import { awsvpcSlots, registeredByType } from "./capacity.js";
 import { type ClusterService, demandOf, hostCounts, isAwsvpc } from "./host-demand.js";
 import { fargateComparison, instancesHourly, packingSection } from "./host-options.js";
+import { managedScalingAdvice } from "./managed-scaling.js";
 import type { Policy } from "./policy.js";
 
 export type { ClusterService } from "./host-demand.js";
@@ -26,13 +27,48 @@ export function fitsOf(free: { cpu: number; memory: number; slots: number }, lar
 }
 
 /**
- * How many hosts a scale-in may remove: each step only when more than one host's worth plus the shortage
- * threshold is free, so that removing a host can never make the cluster short (no flapping).
- *   schedulable > k × perHost + shortage  ⇒  k = ceil((schedulable − shortage) / perHost) − 1
+ * The most tasks one host of these types can hold, placed or placeable: its running tasks (each at least the
+ * smallest task) plus the largest tasks that still fit. Removing a host loses its own fits, and each of its
+ * tasks re-placed elsewhere takes at most one largest task's room (a task no larger than the largest lowers
+ * each of floor(cpu ÷ largest), floor(memory ÷ largest) and the free ENIs by at most one), so
+ *   after a drain  ≥  schedulable − (fits + tasks of the drained host)  ≥  schedulable − this.
+ * For every type: min over cpu, memory (and ENIs when every task is awsvpc) of registered ÷ smallest.
  */
-export function scaleInHosts(schedulable: number, perHost: number, shortage: number): number {
-  if (perHost <= 0 || schedulable <= perHost + shortage) return 0;
-  return Math.max(0, Math.ceil((schedulable - shortage) / perHost) - 1);
+export function tasksPerHostMax(
+  seen: ReadonlyMap<string, { cpu: number; memory: number }>,
+  smallest: { cpu: number; memory: number; awsvpc: boolean },
+  prices: Prices,
+): number {
+  let most = 0;
+  for (const [type, reg] of seen) {
+    const byCpu = smallest.cpu > 0 ? Math.floor(reg.cpu / smallest.cpu) : Number.POSITIVE_INFINITY;
+    const byMem = smallest.memory > 0 ? Math.floor(reg.memory / smallest.memory) : Number.POSITIVE_INFINITY;
+    const bySlots = smallest.awsvpc ? awsvpcSlots(type, prices) : Number.POSITIVE_INFINITY;
+    const n = Math.min(byCpu, byMem, bySlots);
+    most = Math.max(most, Number.isFinite(n) ? n : 0);
+  }
+  return most;
+}
+
+/**
+ * Hosts a scale-in can remove today, and which: the ones whose drain costs the fewest largest-task slots
+ * (fits + running tasks, see tasksPerHostMax), taken while more than `shortage` stay schedulable after
+ * every drained task is re-placed — so the scale-in can never trigger a scale-out, whatever ECS's placement.
+ */
+export function drainPlan(
+  instances: ReadonlyArray<{ id: string; fits: number; runningTasks: number }>,
+  schedulable: number,
+  shortage: number,
+): string[] {
+  const order = [...instances].sort((a, b) => a.fits + a.runningTasks - (b.fits + b.runningTasks) || a.runningTasks - b.runningTasks);
+  const out: string[] = [];
+  let left = schedulable;
+  for (const i of order) {
+    if (out.length === instances.length - 1 || left - (i.fits + i.runningTasks) <= shortage) break;
+    left -= i.fits + i.runningTasks;
+    out.push(i.id);
+  }
+  return out;
 }
 
 export function scaleOutHosts(schedulable: number, perHost: number, shortage: number): number {
@@ -96,6 +132,7 @@ export function hostScaling(
   instances: readonly ContainerInstance[],
   prices: Prices,
   policy: Policy,
+  cluster?: Cluster,
 ): Pick<ClusterFinding, "hostScaling" | "packing" | "fargateComparison"> | undefined {
   const ec2 = services.filter((s) => s.finding.launchType === "EC2" && s.finding.current.cpu !== null && s.finding.current.memory !== null);
   const live = instances.filter((i) => i.status === "ACTIVE");
@@ -107,41 +144,67 @@ export function hostScaling(
   const counts = hostCounts(demand, { instanceType: types.mainType, perHost: types.mainPerHost }, types.seen, live, prices, policy);
   const packing = packingSection(demand, { ...types, live, minPacked: counts.minPacked }, prices);
   const ec2Monthly = { packed: packing ? packing.best.monthlyUsd : null, current: instancesHourly(live, prices) * HOURS_PER_MONTH };
+  const drainMax = tasksPerHostMax(types.seen, smallestTask(ec2), prices);
   return {
-    hostScaling: scalingAdvice(largest, now, types, counts, live.length, prices, policy),
+    hostScaling: scalingAdvice({ largest, now, types, counts, drainMax, live, cluster }, prices, policy),
     packing,
     fargateComparison: fargateComparison(ec2, demand, ec2Monthly, prices, policy),
   };
 }
 
-/** The rule, today's action by it, and the hosts to run. */
-function scalingAdvice(
-  largest: ReturnType<typeof largestTask>,
-  now: ReturnType<typeof headroomNow>,
-  types: ReturnType<typeof hostTypes>,
-  counts: ReturnType<typeof hostCounts>,
-  current: number,
-  prices: Prices,
-  policy: Policy,
-): HostScaling {
+/** The smallest task: the smallest cpu and the smallest memory any service here reserves now. */
+export function smallestTask(ec2: readonly ClusterService[]) {
+  return {
+    cpu: Math.min(...ec2.map((s) => s.finding.current.cpu!)),
+    memory: Math.min(...ec2.map((s) => s.finding.current.memory!)),
+    awsvpc: ec2.every(isAwsvpc),
+  };
+}
+
+interface ScalingInputs {
+  largest: ReturnType<typeof largestTask>;
+  now: ReturnType<typeof headroomNow>;
+  types: ReturnType<typeof hostTypes>;
+  counts: ReturnType<typeof hostCounts>;
+  /** tasksPerHostMax */
+  drainMax: number;
+  live: readonly ContainerInstance[];
+  cluster: Cluster | undefined;
+}
+
+/** The rule, the managed-scaling lever, today's action, and the hosts to run. */
+function scalingAdvice(x: ScalingInputs, prices: Prices, policy: Policy): HostScaling {
   const N = policy.hosts.shortageLargestTasks;
+  const { largest, now, types, counts, drainMax } = x;
   const { perHost, mainType } = types;
-  const { desired, spareHosts, withoutSpare, targetCapacity } = counts;
+  const { desired, spareHosts, withoutSpare, targetCapacity, hostsAtPeak } = counts;
+  const managed = managedScalingAdvice(x.cluster, x.live, { targetCapacity, hostsAtPeak, withoutSpare, spareHosts, N, counts });
+  const lever = managed?.status === "ENABLED" ? ("managed-scaling" as const) : ("alarm-rule" as const);
+  const smallHigh =
+    drainMax > 2 * Math.max(1, perHost)
+      ? ` With small tasks beside large ones that threshold is high; ECS managed scaling with managed termination protection, which removes only hosts that run no tasks, scales in sooner.`
+      : "";
   return {
     largestTask: { cpu: largest.cpu, memory: largest.memory, awsvpc: largest.awsvpc, services: largest.services },
     instances: now.instances,
     schedulableNow: now.schedulable,
     tasksPerHost: perHost,
     tasksPerHostByType: types.perHostByType,
+    tasksPerHostMax: drainMax,
+    lever,
+    managedScaling: managed,
     rule: {
       scaleOutBelow: N,
-      scaleInAbove: perHost + N,
+      scaleInAbove: drainMax + N,
       targetCapacity,
-      text: `scale out when fewer than ${N} of the largest task fit; scale in only when more than ${perHost + N} fit (one host holds up to ${perHost}, plus the ${N} kept spare), so removing a host can never trigger a scale-out. With ECS managed scaling: targetCapacity ${targetCapacity} (${spareHosts} spare host${spareHosts === 1 ? "" : "s"} over ${withoutSpare ?? "?"}).`,
+      text:
+        `scale out when fewer than ${N} of the largest task fit; scale in only when more than ${drainMax + N} fit ` +
+        `(a host holds at most ${drainMax} tasks, running or placeable, and each of its tasks re-placed elsewhere takes at most one largest task's room; plus the ${N} kept spare), ` +
+        `so removing any host can never trigger a scale-out.${smallHigh}`,
     },
-    today: today(largest, now, types, desired, current, N),
+    today: today(x, desired, N, lever),
     hosts: {
-      current,
+      current: x.live.length,
       instanceType: mainType,
       min: counts.min,
       desired,
@@ -151,46 +214,51 @@ function scalingAdvice(
   };
 }
 
-/** Today's action by the rule, in words. */
-function today(
-  largest: ReturnType<typeof largestTask>,
-  now: ReturnType<typeof headroomNow>,
-  types: ReturnType<typeof hostTypes>,
-  desired: number | null,
-  current: number,
-  N: number,
-): HostScaling["today"] {
+/** Today's action, in words: scale out, drain the named hosts, or hold. */
+function today(x: ScalingInputs, desired: number | null, N: number, lever: HostScaling["lever"]): HostScaling["today"] {
+  const { largest, now, types } = x;
   const { schedulable, instances } = now;
-  const { perHost, mainType, mainPerHost } = types;
+  const { mainType, mainPerHost } = types;
+  const current = x.live.length;
   const out = scaleOutHosts(schedulable, mainPerHost, N);
-  const inHosts = out > 0 ? 0 : scaleInHosts(schedulable, perHost, N);
+  const drain = out > 0 ? [] : drainPlan(instances, schedulable, N);
   const idle = instances.filter(
     (i) => i.runningTasks === 0 && i.remaining.cpu >= i.registered.cpu && i.remaining.memory >= i.registered.memory,
   ).length;
   const task = `the largest task (${largest.services.join(" + ")}: ${largest.cpu} cpu / ${largest.memory} MiB${largest.awsvpc ? ", awsvpc" : ""})`;
+  const byEcs = lever === "managed-scaling" ? "; ECS managed scaling sets the host count: change its targetCapacity, not the hosts" : "";
   if (out > 0) {
     return {
       action: "scale-out",
       hosts: out,
-      message: `only ${schedulable} more of ${task} fit; add ${out} ${mainType} host${out === 1 ? "" : "s"} to keep room for ${N}`,
+      drain: [],
+      message: `only ${schedulable} more of ${task} fit; add ${out} ${mainType} host${out === 1 ? "" : "s"} to keep room for ${N}${byEcs}`,
     };
   }
-  if (inHosts > 0) {
+  if (drain.length > 0) {
+    const gone = instances.filter((i) => drain.includes(i.id));
+    const moved = gone.reduce((a, i) => a + i.runningTasks, 0);
+    const left = schedulable - gone.reduce((a, i) => a + i.fits + i.runningTasks, 0);
     const notAll =
-      idle > inHosts ? ` — not ${idle}, though ${idle} run no tasks: that would leave fewer than ${N} and trigger a scale-out` : "";
+      idle > drain.length
+        ? ` — not ${idle}, though ${idle} run no tasks: that would leave fewer than ${N + 1} and trigger a scale-out`
+        : "";
     return {
       action: "scale-in",
-      hosts: inHosts,
-      message: `${schedulable} more of ${task} fit; ${inHosts} host${inHosts === 1 ? "" : "s"} can go (drain the emptiest), leaving room for at least ${N}${notAll}`,
+      hosts: drain.length,
+      drain,
+      message:
+        `${schedulable} more of ${task} fit; ${drain.length} host${drain.length === 1 ? "" : "s"} can go: drain ${drain.join(", ")}` +
+        `${moved > 0 ? ` (${moved} task${moved === 1 ? "" : "s"} to re-place), and at least ${left} still fit after` : `, and at least ${left} still fit after`}` +
+        `${notAll}${byEcs}`,
     };
   }
   return {
     action: "hold",
     hosts: 0,
+    drain: [],
     message:
-      `${schedulable} more of ${task} fit: enough, and less than a host's worth (${perHost}) plus ${N} spare` +
-      (desired !== null && desired < current
-        ? `; once the tasks are right-sized, ${desired} ${mainType} hosts would do (${current} now)`
-        : ""),
+      `${schedulable} more of ${task} fit: enough, and no host can go without leaving fewer than ${N + 1} once its tasks move` +
+      (desired !== null && desired < current ? `; right-sized, ${desired} ${mainType} hosts would do (${current} now)` : ""),
   };
 }

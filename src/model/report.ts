@@ -192,15 +192,49 @@ export const hostScalingSchema = z.object({
   schedulableNow: z.number().describe("largest tasks the cluster can place now: the sum of fits"),
   tasksPerHost: z.number().describe("largest tasks an empty host of the roomiest type holds"),
   tasksPerHostByType: z.record(z.string(), z.number()),
+  tasksPerHostMax: z
+    .number()
+    .describe("the most tasks one host can hold, running or of the largest size placeable: what one host's drain can cost"),
+  lever: z
+    .enum(["managed-scaling", "alarm-rule"])
+    .describe("what scales the hosts: ECS managed scaling when the hosts' capacity provider has it on, else the alarm rule"),
+  managedScaling: z
+    .object({
+      capacityProvider: z.string(),
+      status: z.enum(["ENABLED", "DISABLED"]),
+      targetCapacity: z.number().nullable().describe("as set now (ECS's default is 100)"),
+      minimumScalingStepSize: z.number().nullable(),
+      maximumScalingStepSize: z.number().nullable(),
+      instanceWarmupPeriod: z.number().nullable(),
+      managedTerminationProtection: z.enum(["ENABLED", "DISABLED"]).nullable(),
+      advisedTargetCapacity: z.number().describe("= rule.targetCapacity"),
+      hostsAtPeak: z
+        .number()
+        .nullable()
+        .describe("hosts ECS keeps at the peak with the advised targetCapacity: ⌈needed × 100 ÷ targetCapacity⌉"),
+      text: z.string().describe("the advice on this lever, with its arithmetic"),
+      notes: z.array(z.string()).describe("step sizes, warm-up and termination protection, where they matter"),
+    })
+    .nullable()
+    .describe("the ASG capacity provider most of the hosts belong to; null when they belong to none"),
   rule: z.object({
     scaleOutBelow: z.number().describe("scale out when fewer than this many largest tasks fit"),
-    scaleInAbove: z.number().describe("scale in only when more than this many fit (tasksPerHost + scaleOutBelow)"),
-    targetCapacity: z.number().describe("the equivalent ECS managed-scaling targetCapacity, percent"),
+    scaleInAbove: z
+      .number()
+      .describe(
+        "scale in only when more than this many fit (tasksPerHostMax + scaleOutBelow): removing any host then never triggers a scale-out",
+      ),
+    targetCapacity: z
+      .number()
+      .describe("the ECS managed-scaling targetCapacity, percent, that keeps scaleOutBelow largest tasks of room at the peak"),
     text: z.string(),
   }),
   today: z.object({
     action: z.enum(["scale-out", "scale-in", "hold"]),
     hosts: z.number().describe("hosts to add or remove today"),
+    drain: z
+      .array(z.string())
+      .describe("scale-in: the container instances to drain, in order (the fewest largest-task slots their drain costs)"),
     message: z.string(),
   }),
   hosts: z.object({

@@ -198,6 +198,10 @@ export const capacityProviderSchema = z.object({
       instanceWarmupPeriod: z.number().optional(),
     })
     .optional(),
+  managedTerminationProtection: z
+    .enum(["ENABLED", "DISABLED"])
+    .optional()
+    .describe("ENABLED: ECS scales in only instances running no tasks (besides daemons)"),
 });
 
 export const clusterSchema = z.object({

@@ -112,7 +112,7 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
       const h = c.hostScaling!;
       const pk = c.packing;
       return (
-        `• \`${slack(c.cluster)}\` ${h.today.action.replace("-", " ")}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""} · managed scaling targetCapacity ${h.rule.targetCapacity}` +
+        `• \`${slack(c.cluster)}\` ${h.today.action.replace("-", " ")}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""} · ${leverLine(h)}` +
         (pk && pk.savingsMonthlyUsd > 0
           ? ` · packing onto ${Object.entries(pk.best.instanceTypes)
               .map(([type, n]) => `${n} × ${type}`)
@@ -144,3 +144,13 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
 }
 
 export const renderSlack: Reporter = (report, options) => `${JSON.stringify(slackPayload(report, options.reportUrl), null, 2)}\n`;
+
+/** The host-scaling lever in a few words: managed scaling's targetCapacity, or the alarm rule. */
+function leverLine(h: NonNullable<Report["clusters"][number]["hostScaling"]>): string {
+  const ms = h.managedScaling;
+  if (h.lever === "managed-scaling" && ms) {
+    const now = ms.targetCapacity ?? 100;
+    return `managed scaling targetCapacity ${now === h.rule.targetCapacity ? `${now} (right)` : `${now} → ${h.rule.targetCapacity}`}`;
+  }
+  return `alarm rule: out below ${h.rule.scaleOutBelow}, in above ${h.rule.scaleInAbove} largest tasks`;
+}

@@ -109,11 +109,18 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
       out.push(" ".repeat(indent) + p.dim(padEnd(k === 0 ? name : "", label)) + line);
   };
   const action = h.today.action.replace("-", " ");
-  add("headroom", `${action}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""}: ${h.today.message}`, 3);
-  add(
-    "rule",
-    `scale out when fewer than ${h.rule.scaleOutBelow} largest tasks fit; scale in only when more than ${h.rule.scaleInAbove} fit (never flaps) · managed scaling targetCapacity ${h.rule.targetCapacity}`,
-  );
+  add("headroom", `${action}${h.today.hosts > 0 ? ` ${plural(h.today.hosts, "host")}` : ""}: ${h.today.message}`, 4);
+  const ms = h.managedScaling;
+  if (h.lever === "managed-scaling" && ms) {
+    add("scaling", `ECS managed scaling on ${ms.capacityProvider}: ${ms.text}`, 4);
+    for (const note of ms.notes) add("", note, 4);
+  } else {
+    add(
+      "rule",
+      `scale out when fewer than ${h.rule.scaleOutBelow} largest tasks fit; scale in only when more than ${h.rule.scaleInAbove} fit (a host holds at most ${h.tasksPerHostMax} tasks: never flaps)`,
+    );
+    if (ms) add("managed", ms.text, 3);
+  }
   const hs = h.hosts;
   if (hs.desired !== null) {
     add(

@@ -151,7 +151,9 @@ describe("the demo's EC2 cluster: host scaling, packing and Fargate, with dollar
 
   it("gives a rule that cannot flap, and hosts to run", () => {
     const h = ec2().hostScaling!;
-    expect(h.rule.scaleInAbove).toBe(h.tasksPerHost + h.rule.scaleOutBelow);
+    // The smallest task (rate-limiter, 256 cpu / 512 MiB): a c5.2xlarge (8192 / 15,206) holds min(32, 29) = 29.
+    expect(h.tasksPerHostMax).toBe(29);
+    expect(h.rule.scaleInAbove).toBe(29 + h.rule.scaleOutBelow);
     expect(h.rule.targetCapacity).toBeGreaterThan(0);
     expect(h.rule.targetCapacity).toBeLessThanOrEqual(100);
     expect(h.hosts.current).toBe(12);

@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { awsvpcSlots, maxNetworkInterfaces } from "../../src/advisor/capacity.js";
 import { demandOf, hostCounts } from "../../src/advisor/host-demand.js";
-import { type ClusterService, headroomNow, hostTypes, largestTask, scaleInHosts, scaleOutHosts } from "../../src/advisor/hosts.js";
+import {
+  type ClusterService,
+  drainPlan,
+  headroomNow,
+  hostTypes,
+  largestTask,
+  scaleOutHosts,
+  tasksPerHostMax,
+} from "../../src/advisor/hosts.js";
 import { cheapestPacking, packOnto } from "../../src/advisor/packing.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import type { ClusterFinding, ServiceFinding } from "../../src/model/report.js";
@@ -76,15 +84,29 @@ function cluster(
 }
 
 describe("the no-flapping rule", () => {
-  it("scales in only while more than one host's worth plus the shortage threshold stays free", () => {
-    // 4 largest tasks per host, keep 2 spare: scale in only above 6.
-    expect(scaleInHosts(6, 4, 2)).toBe(0);
-    expect(scaleInHosts(7, 4, 2)).toBe(1); // 7 − 4 = 3 ≥ 2
-    expect(scaleInHosts(10, 4, 2)).toBe(1); // removing 2 would leave 2: exactly the threshold, allowed by the next check, not this one
-    expect(scaleInHosts(11, 4, 2)).toBe(2); // 11 − 8 = 3 > 2
+  const at = (id: string, fits: number, runningTasks: number) => ({ id, fits, runningTasks });
+  it("drains the hosts whose drain costs the fewest largest-task slots, while more than the shortage stays", () => {
+    // Keep 2 spare. Each host's drain costs its fits plus its running tasks (each re-placed one can take a slot).
+    expect(drainPlan([at("a", 4, 0), at("b", 4, 0)], 6, 2)).toEqual([]); // 6 − 4 = 2: not more than 2
+    expect(drainPlan([at("a", 4, 0), at("b", 3, 0)], 7, 2)).toEqual(["b"]); // 7 − 3 = 4 > 2; then 4 − 4 = 0
+    expect(drainPlan([at("a", 1, 4), at("b", 0, 2), at("c", 4, 0)], 10, 2)).toEqual(["b", "c"]); // 10 − 2 − 4 = 4; − 5 = −1
+    expect(drainPlan([at("a", 4, 0), at("b", 4, 0), at("c", 4, 0)], 12, 2)).toEqual(["a", "b"]); // never the last host
     expect(scaleOutHosts(1, 4, 2)).toBe(1);
     expect(scaleOutHosts(0, 1, 2)).toBe(2);
     expect(scaleOutHosts(2, 4, 2)).toBe(0);
+  });
+
+  it("a host holds at most registered ÷ smallest task, on the roomiest type (ENIs when every task is awsvpc)", () => {
+    const seen = new Map([
+      ["m5.xlarge", M5XL],
+      ["c5.2xlarge", C5_2XL],
+    ]);
+    // m5.xlarge: min(4096 ÷ 256, 15,464 ÷ 512) = min(16, 30) = 16; c5.2xlarge: min(32, 29) = 29.
+    expect(tasksPerHostMax(seen, { cpu: 256, memory: 512, awsvpc: false }, HAND_PRICES)).toBe(29);
+    // awsvpc: 3 slots each (4 ENIs less the host's own).
+    expect(tasksPerHostMax(seen, { cpu: 256, memory: 512, awsvpc: true }, HAND_PRICES)).toBe(3);
+    // no task-level cpu anywhere (0 units): memory alone bounds it.
+    expect(tasksPerHostMax(seen, { cpu: 0, memory: 1024, awsvpc: false }, HAND_PRICES)).toBe(15);
   });
 });
 
@@ -116,7 +138,9 @@ describe("a cluster one task short of placing the largest task", () => {
     expect(h.today.hosts).toBe(1);
     expect(h.today.message).toContain("only 1 more");
     expect(h.rule.scaleOutBelow).toBe(2);
-    expect(h.rule.scaleInAbove).toBe(6);
+    // A host holds at most min(4096 ÷ 512, 15,464 ÷ 1024) = 8 small tasks: scale in only above 8 + 2.
+    expect(h.tasksPerHostMax).toBe(8);
+    expect(h.rule.scaleInAbove).toBe(10);
   });
 });
 
@@ -162,8 +186,9 @@ describe("a cluster with two idle hosts", () => {
   it("recommends hosts for the demand: 8 tasks + 1 spare at 4 a host = 3", () => {
     // desired: 9 tasks → 3 hosts; min (no metrics: desired count) the same; max the same (no autoscaling).
     expect(h.hosts).toMatchObject({ current: 4, instanceType: "m5.xlarge", min: 3, desired: 3, max: 3 });
-    // targetCapacity: 8 tasks need 2 hosts; 2 spare tasks need ceil(2/4) = 1 spare host → 100 × 2 / 3 = 66
-    expect(h.rule.targetCapacity).toBe(66);
+    // targetCapacity: 8 tasks need 2 hosts; 2 spare tasks need ceil(2/4) = 1 spare host → 100 × 2 / 3 = 66.7,
+    // rounded up to 67 so that ECS keeps ⌈200 ÷ 67⌉ = 3 hosts (66 would keep ⌈200 ÷ 66⌉ = 4).
+    expect(h.rule.targetCapacity).toBe(67);
   });
 });
 
@@ -404,6 +429,7 @@ describe("the steps of host scaling, one by one", () => {
       DEFAULT_POLICY,
     );
     expect(counts).toMatchObject({ min: 2, desired: 3, max: 3, withoutSpare: 2, spareHosts: 1, minPacked: 2 });
-    expect(counts.targetCapacity).toBe(66); // ⌊100 × 2 ÷ (2 + 1)⌋
+    expect(counts.targetCapacity).toBe(67); // ⌈100 × 2 ÷ (2 + 1)⌉
+    expect(counts.hostsAtPeak).toBe(3); // ⌈200 ÷ 67⌉
   });
 });

@@ -74,7 +74,7 @@ describe("ecs-advisor report", () => {
     );
     const ec2 = r.clusters.find((c: { cluster: string }) => c.cluster === "core-ec2");
     expect(ec2.hostScaling.rule.scaleOutBelow).toBe(4);
-    expect(ec2.hostScaling.rule.scaleInAbove).toBe(ec2.hostScaling.tasksPerHost + 4);
+    expect(ec2.hostScaling.rule.scaleInAbove).toBe(ec2.hostScaling.tasksPerHostMax + 4);
     expect(ec2.hostScaling.today.action).toBe("scale-out"); // 2 fit now, fewer than 4
     const checkout = r.services.find((s: { service: string }) => s.service === "checkout-api");
     expect(checkout.autoscaling.proposed.targetValue).toBe(70);

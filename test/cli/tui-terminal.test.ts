@@ -14,11 +14,12 @@ let socket = "";
 const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8", timeout: 10_000 });
 const tick = () => new Promise((r) => setTimeout(r, 25));
 
-async function until(pred: (screen: string) => boolean, what: string, ms = 10_000): Promise<string> {
+/** Poll the screen (with `history`, the scrollback too) until it shows what is awaited. */
+async function until(pred: (screen: string) => boolean, what: string, ms = 10_000, history = false): Promise<string> {
   const end = Date.now() + ms;
   let screen = "";
   while (Date.now() < end) {
-    screen = tmux("capture-pane", "-p", "-t", "ui");
+    screen = tmux("capture-pane", "-p", ...(history ? ["-S", "-"] : []), "-t", "ui");
     if (pred(screen)) return screen;
     await tick(); // poll the screen until it shows what is awaited, or the deadline passes
   }
@@ -66,7 +67,7 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
       await until((x) => x.includes("SERVICE"), "the list again");
       tmux("send-keys", "-t", "ui", "c");
       s = await until((x) => x.includes("core-ec2 · EC2"), "the cluster view");
-      expect(s).toContain("targetCapacity 81");
+      expect(s).toContain("targetCapacity 100 → 82");
       tmux("send-keys", "-t", "ui", "?");
       s = await until((x) => x.includes("Keys"), "the help");
       tmux("send-keys", "-t", "ui", "q");
@@ -78,7 +79,7 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
 
   it("--no-interactive prints the table on a terminal", async () => {
     start(100, 30, ["--no-interactive"]);
-    const s = await until((x) => x.includes("EXIT="), "the table");
+    const s = await until((x) => x.includes("EXIT="), "the table", 10_000, true);
     expect(s).toContain("EXIT=0");
     expect(s).toContain("now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08");
   }, 20_000);

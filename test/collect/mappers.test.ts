@@ -89,7 +89,11 @@ describe("ECS mappers on recorded responses", () => {
           "asg-1",
           {
             name: "asg-1",
-            autoScalingGroupProvider: { autoScalingGroupArn: "arn:asg", managedScaling: { status: "ENABLED", targetCapacity: 90 } },
+            autoScalingGroupProvider: {
+              autoScalingGroupArn: "arn:asg",
+              managedScaling: { status: "ENABLED", targetCapacity: 90 },
+              managedTerminationProtection: "ENABLED",
+            },
           },
         ],
       ]),
@@ -97,7 +101,13 @@ describe("ECS mappers on recorded responses", () => {
     expect(withProviders.capacityProviders).toEqual([
       { name: "FARGATE", type: "FARGATE" },
       { name: "FARGATE_SPOT", type: "FARGATE_SPOT" },
-      { name: "asg-1", type: "ASG", autoScalingGroup: "arn:asg", managedScaling: { status: "ENABLED", targetCapacity: 90 } },
+      {
+        name: "asg-1",
+        type: "ASG",
+        autoScalingGroup: "arn:asg",
+        managedScaling: { status: "ENABLED", targetCapacity: 90 },
+        managedTerminationProtection: "ENABLED",
+      },
     ]);
     expect(withProviders.defaultCapacityProviderStrategy).toEqual([{ capacityProvider: "asg-1", weight: 1, base: 0 }]);
   });

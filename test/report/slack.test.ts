@@ -60,7 +60,7 @@ describe("the Slack digest", () => {
       "• :warning: `shop-fargate/pricing-engine` 3 tasks were killed for running out of memory in the window (last 2026-11-14 04:48 UTC)",
     );
     expect(all).toContain(
-      "• `core-ec2` hold · managed scaling targetCapacity 81 · packing onto 2 × c6a.4xlarge + 1 × m5a.2xlarge saves $969.44/mo",
+      "• `core-ec2` hold · managed scaling targetCapacity 100 → 82 · packing onto 2 × c6a.4xlarge + 1 × m5a.2xlarge saves $969.44/mo",
     );
   });
 

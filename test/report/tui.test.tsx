@@ -116,7 +116,7 @@ describe("the terminal UI", () => {
     const { press, app } = await ui(report, 100, 40);
     let f = await press("c");
     expect(f).toContain("core-ec2 · EC2 · 16 services");
-    expect(f).toContain("managed scaling targetCapacity 81");
+    expect(f).toContain("ECS managed scaling on core-ec2-asg: targetCapacity 100 → 82");
     expect(f).toContain("m5.xlarge: min 7, desired 10, max 11 (12 now)");
     f = await press("?");
     expect(f).toContain("Keys");

@@ -61,6 +61,9 @@ export function mapCluster(c: EcsCluster, providers: ReadonlyMap<string, Capacit
               },
             }
           : {}),
+        ...(p?.autoScalingGroupProvider?.managedTerminationProtection
+          ? { managedTerminationProtection: p.autoScalingGroupProvider.managedTerminationProtection === "ENABLED" ? "ENABLED" : "DISABLED" }
+          : {}),
       };
     }),
     defaultCapacityProviderStrategy: (c.defaultCapacityProviderStrategy ?? []).map((s) => ({
