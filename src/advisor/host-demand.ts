@@ -4,6 +4,7 @@
 import type { ContainerInstance, Prices, Service, TaskDefinition } from "../model/snapshot.js";
 import type { ServiceFinding } from "../model/report.js";
 import { awsvpcSlots, hostCapacity } from "./capacity.js";
+import { zonesFor } from "./host-options.js";
 import { mergeGroups, packOnto, type HostType, type TaskGroup } from "./packing.js";
 import type { Policy } from "./policy.js";
 
@@ -158,8 +159,7 @@ export function hostCounts(
         hourly: prices.ec2[main.instanceType]?.hourly ?? 0,
       }
     : undefined;
-  const zones = new Set(live.map((i) => i.availabilityZone).filter(Boolean)).size;
-  const minPacked = Math.max(policy.hosts.minPackedHosts, zones);
+  const minPacked = Math.max(policy.hosts.minPackedHosts, zonesFor(live, policy).zones);
   const binsFor = (groups: readonly TaskGroup[]) => (host ? (packOnto(mergeGroups(groups), host)?.bins.length ?? null) : null);
   const hostsFor = (groups: readonly TaskGroup[]) => {
     const n = binsFor(groups);

@@ -1,25 +1,33 @@
 // What else an EC2 cluster's right-sized tasks could run on: the cheapest packing onto instance types of
 // the same architecture (and onto Graviton), and the same tasks on Fargate x86, ARM and half Spot. Pure.
+import { fmtUsd } from "../model/format.js";
 import type { ClusterFinding } from "../model/report.js";
 import type { ContainerInstance, Prices } from "../model/snapshot.js";
 import { HOURS_PER_MONTH, isWindowsFamily } from "../model/units.js";
-import { awsvpcSlots, hostCapacity, isGeneralPurposeCandidate } from "./capacity.js";
+import { awsvpcSlots, hostCapacity, isGeneralPurposeCandidate, registeredMemoryShares, withinSize } from "./capacity.js";
 import { fargateTaskHourly, withSpot } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
 import type { ClusterService, Demand } from "./host-demand.js";
-import { cheapestPacking, type HostType, type Packing } from "./packing.js";
+import { cheapestPacking, type HostType, type Packing, type TaskGroup } from "./packing.js";
 import type { Policy } from "./policy.js";
 
 type PackingSection = NonNullable<ClusterFinding["packing"]>;
 type FargateComparison = NonNullable<ClusterFinding["fargateComparison"]>;
 
-/** Every priced general-purpose type of an architecture, with what it offers ECS. */
-function candidates(arch: "x86_64" | "arm64", prices: Prices, seen: ReadonlyMap<string, { cpu: number; memory: number }>): HostType[] {
+/** Every priced general-purpose type of an architecture, no larger than the policy allows, with what it offers ECS. */
+function candidates(
+  arch: "x86_64" | "arm64",
+  prices: Prices,
+  seen: ReadonlyMap<string, { cpu: number; memory: number }>,
+  opts: { maxInstanceSize: string | null; noEniLimit?: boolean },
+): HostType[] {
+  const shares = registeredMemoryShares(prices, seen);
   return Object.entries(prices.ec2)
-    .filter(([type, p]) => p.arch === arch && isGeneralPurposeCandidate(type) && p.hourly > 0)
+    .filter(([type, p]) => p.arch === arch && isGeneralPurposeCandidate(type) && p.hourly > 0 && withinSize(type, opts.maxInstanceSize))
     .map(([type, p]) => {
-      const cap = hostCapacity(type, prices, seen)!;
-      return { instanceType: type, cpu: cap.cpu, memory: cap.memory, awsvpcSlots: awsvpcSlots(type, prices), hourly: p.hourly };
+      const cap = hostCapacity(type, prices, seen, shares)!;
+      const slots = opts.noEniLimit ? Number.MAX_SAFE_INTEGER : awsvpcSlots(type, prices);
+      return { instanceType: type, cpu: cap.cpu, memory: cap.memory, awsvpcSlots: slots, hourly: p.hourly };
     });
 }
 
@@ -32,6 +40,19 @@ const toSection = (p: Packing) => ({
   limitedBy: p.limitedBy,
 });
 
+/** The zones a packing spreads over: the policy's, else the zones the cluster's hosts are in, else the default. */
+export function zonesFor(live: readonly ContainerInstance[], policy: Policy): { zones: number; from: "policy" | "hosts" | "default" } {
+  if (policy.hosts.zones !== null) return { zones: policy.hosts.zones, from: "policy" };
+  const inUse = new Set(live.map((i) => i.availabilityZone).filter(Boolean)).size;
+  return inUse > 0 ? { zones: inUse, from: "hosts" } : { zones: policy.hosts.defaultZones, from: "default" };
+}
+
+/** Each service's tasks, at most the policy's share of them on one host (never fewer than one). */
+export function withHostLimits(groups: readonly TaskGroup[], policy: Policy): TaskGroup[] {
+  const share = policy.hosts.maxServiceSharePercent / 100;
+  return groups.map((g) => (g.count > 1 ? { ...g, perHost: Math.max(1, Math.floor(g.count * share)) } : g));
+}
+
 /** The peak demand packed onto the cheapest types of the cluster's architecture, and onto Graviton. */
 export function packingSection(
   demand: Demand,
@@ -43,26 +64,33 @@ export function packingSection(
     minPacked: number;
   },
   prices: Prices,
+  policy: Policy,
 ): PackingSection | null {
   const { mainType, live, typeCounts, seen, minPacked } = cluster;
   const arch = prices.ec2[mainType]?.arch ?? (live.some((i) => i.cpuArchitecture === "ARM64") ? "arm64" : "x86_64");
-  const peakDemand = demand.at("peak");
-  const sameArchTypes = candidates(arch, prices, seen);
-  const sameArch = cheapestPacking(peakDemand, sameArchTypes, { minHosts: minPacked });
+  const zones = zonesFor(live, policy);
+  const rolling = demand.rolling("peak");
+  // The rolling deployment's extra tasks and the spare may share hosts with anything: no limit on them.
+  const services = withHostLimits(demand.groupsAt("peak"), policy);
+  const peakDemand = [...services, ...[rolling, demand.spare].filter((g): g is TaskGroup => !!g)];
+  const opts = { minHosts: minPacked, hostMultiple: zones.zones };
+  const limits = { maxInstanceSize: policy.hosts.maxInstanceSize };
+  const sameArchTypes = candidates(arch, prices, seen, limits);
+  const sameArch = cheapestPacking(peakDemand, sameArchTypes, opts);
   if (!sameArch) return null;
-  const graviton = arch === "x86_64" ? cheapestPacking(peakDemand, candidates("arm64", prices, seen), { minHosts: minPacked }) : undefined;
+  const graviton = arch === "x86_64" ? cheapestPacking(peakDemand, candidates("arm64", prices, seen, limits), opts) : undefined;
   const currentHourly = instancesHourly(live, prices);
   const total = peakDemand.reduce(
     (a, g) => ({ tasks: a.tasks + g.count, cpu: a.cpu + g.cpu * g.count, memory: a.memory + g.memory * g.count }),
     { tasks: 0, cpu: 0, memory: 0 },
   );
-  const rolling = demand.rolling("peak");
+  const awsvpcTasks = peakDemand.filter((g) => g.awsvpc).reduce((a, g) => a + g.count, 0);
   return {
     demand: {
       tasks: total.tasks,
       cpu: total.cpu,
       memory: total.memory,
-      awsvpcTasks: peakDemand.filter((g) => g.awsvpc).reduce((a, g) => a + g.count, 0),
+      awsvpcTasks,
       rolling: rolling ? { label: rolling.label, tasks: rolling.count } : null,
       services: demand.groupsAt("peak").map((g) => ({ service: g.label, tasks: g.count, cpu: g.cpu, memory: g.memory })),
     },
@@ -74,6 +102,44 @@ export function packingSection(
     typesConsidered: sameArchTypes.length,
     minHosts: minPacked,
     capacityEstimated: Object.keys(sameArch.best.instanceTypes).some((t) => !seen.has(t)),
+    registeredMemoryShares: Object.fromEntries([...registeredMemoryShares(prices, seen).entries()].sort()),
+    availability: {
+      zones: zones.zones,
+      zonesFrom: zones.from,
+      maxServiceSharePercent: policy.hosts.maxServiceSharePercent,
+      maxInstanceSize: policy.hosts.maxInstanceSize,
+    },
+    trunking: awsvpcTasks > 0 ? trunkingOption(peakDemand, sameArch.best, { arch, prices, seen, limits, opts }) : null,
+  };
+}
+
+/**
+ * With the awsvpcTrunking account setting, supported Nitro types take many more awsvpc tasks each (a trunk
+ * ENI with branch interfaces, ECS developer guide "Increasing network interfaces"), so ENIs stop limiting
+ * in practice: the same tasks packed on cpu and memory alone, when that is cheaper.
+ */
+function trunkingOption(
+  peakDemand: readonly TaskGroup[],
+  eniBound: Packing,
+  x: {
+    arch: "x86_64" | "arm64";
+    prices: Prices;
+    seen: ReadonlyMap<string, { cpu: number; memory: number }>;
+    limits: { maxInstanceSize: string | null };
+    opts: { minHosts: number; hostMultiple: number };
+  },
+): PackingSection["trunking"] {
+  const free = cheapestPacking(peakDemand, candidates(x.arch, x.prices, x.seen, { ...x.limits, noEniLimit: true }), x.opts);
+  if (!free || free.best.hourly >= eniBound.hourly - 1e-9) return null;
+  const fleet = Object.entries(free.best.instanceTypes)
+    .map(([t, n]) => `${n} × ${t}`)
+    .join(" + ");
+  const saves = (eniBound.hourly - free.best.hourly) * HOURS_PER_MONTH;
+  return {
+    ...toSection(free.best),
+    limitedBy: free.best.limitedBy === "eni" ? "cpu" : free.best.limitedBy,
+    savingsMonthlyUsd: saves,
+    text: `with awsvpcTrunking on (an account setting; Nitro types only, hosts launched after it), ENIs stop limiting: ${fleet} would do, ${fmtUsd(saves)}/mo less`,
   };
 }
 

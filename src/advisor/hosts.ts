@@ -142,7 +142,7 @@ export function hostScaling(
   const types = hostTypes(live, largest, prices);
   const demand = demandOf(ec2);
   const counts = hostCounts(demand, { instanceType: types.mainType, perHost: types.mainPerHost }, types.seen, live, prices, policy);
-  const packing = packingSection(demand, { ...types, live, minPacked: counts.minPacked }, prices);
+  const packing = packingSection(demand, { ...types, live, minPacked: counts.minPacked }, prices, policy);
   const ec2Monthly = { packed: packing ? packing.best.monthlyUsd : null, current: instancesHourly(live, prices) * HOURS_PER_MONTH };
   const drainMax = tasksPerHostMax(types.seen, smallestTask(ec2), prices);
   return {

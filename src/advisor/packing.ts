@@ -10,6 +10,8 @@ export interface TaskGroup {
   awsvpc: boolean;
   count: number;
   label: string;
+  /** The most of these tasks one host may hold (availability: a host holds at most a share of a service). */
+  perHost?: number | undefined;
 }
 
 export interface HostType {
@@ -38,15 +40,24 @@ export interface Packing {
   limitedBy: "cpu" | "memory" | "eni";
 }
 
-/** Identical tasks as one group (so 10,000 tasks of a few sizes pack as a few groups). */
+/**
+ * Identical tasks as one group (so 10,000 tasks of a few sizes pack as a few groups). Groups with a
+ * per-host limit merge only with groups of the same size, count and limit, and their limits add up:
+ * k services of c tasks at most m a host, packed as kc tasks at most km a host, can always be handed
+ * back to the services with at most m each on every host (for any s of them, s·c ≤ Σ min(x, s·m) when
+ * every host's x ≤ k·m), so the limit holds for each service.
+ */
 export function mergeGroups(groups: readonly TaskGroup[]): TaskGroup[] {
   const byShape = new Map<string, TaskGroup>();
   for (const g of groups) {
     if (g.count <= 0) continue;
-    const key = `${g.cpu}|${g.memory}|${g.awsvpc ? 1 : 0}`;
+    const limited = g.perHost !== undefined && g.perHost < g.count;
+    const key = `${g.cpu}|${g.memory}|${g.awsvpc ? 1 : 0}${limited ? `|${g.count}|${g.perHost}` : ""}`;
     const prev = byShape.get(key);
-    if (prev) prev.count += g.count;
-    else byShape.set(key, { ...g });
+    if (prev) {
+      prev.count += g.count;
+      if (limited) prev.perHost! += g.perHost!;
+    } else byShape.set(key, { ...g, perHost: limited ? g.perHost : undefined });
   }
   return [...byShape.values()];
 }
@@ -82,11 +93,12 @@ export function packOnto(
       g.awsvpc ? t.awsvpcSlots : Number.POSITIVE_INFINITY,
     );
     if (!(perEmpty >= 1)) return undefined;
+    const cap = g.perHost ?? Number.POSITIVE_INFINITY;
     let left = g.count;
-    // First fit: the open hosts in order, as many as each still holds.
+    // First fit: the open hosts in order, as many as each still holds (and the group's limit allows).
     for (let i = 0; i < open.length && left > 0; i++) {
       const b = open[i]!;
-      const n = Math.min(left, Math.floor(b.cpu / g.cpu), Math.floor(b.memory / g.memory), g.awsvpc ? b.slots : left);
+      const n = Math.min(left, cap, Math.floor(b.cpu / g.cpu), Math.floor(b.memory / g.memory), g.awsvpc ? b.slots : left);
       if (n <= 0) continue;
       b.cpu -= n * g.cpu;
       b.memory -= n * g.memory;
@@ -95,7 +107,7 @@ export function packOnto(
     }
     // Then new hosts, each taking as many as fit an empty one.
     while (left > 0) {
-      const n = Math.min(left, perEmpty);
+      const n = Math.min(left, perEmpty, cap);
       const b = { cpu: t.cpu - n * g.cpu, memory: t.memory - n * g.memory, slots: t.awsvpcSlots - (g.awsvpc ? n : 0) };
       bins.push(b);
       open.push(b);
@@ -118,10 +130,12 @@ export interface Demand {
   slots: number;
   maxCpu: number;
   maxMemory: number;
+  /** Hosts the per-host limits alone call for: the largest ⌈count ÷ perHost⌉. */
+  spread: number;
 }
 
 export function demandOf(groups: readonly TaskGroup[]): Demand {
-  const d = { cpu: 0, memory: 0, slots: 0, maxCpu: 0, maxMemory: 0 };
+  const d = { cpu: 0, memory: 0, slots: 0, maxCpu: 0, maxMemory: 0, spread: 0 };
   for (const g of groups) {
     if (g.count <= 0) continue;
     d.cpu += g.cpu * g.count;
@@ -129,6 +143,7 @@ export function demandOf(groups: readonly TaskGroup[]): Demand {
     if (g.awsvpc) d.slots += g.count;
     d.maxCpu = Math.max(d.maxCpu, g.cpu);
     d.maxMemory = Math.max(d.maxMemory, g.memory);
+    if (g.perHost !== undefined) d.spread = Math.max(d.spread, Math.ceil(g.count / g.perHost));
   }
   return d;
 }
@@ -136,8 +151,11 @@ export function demandOf(groups: readonly TaskGroup[]): Demand {
 /** No packing onto this type can use fewer hosts than this. */
 export function lowerBound(d: Demand, t: HostType): number {
   if (d.maxCpu > t.cpu || d.maxMemory > t.memory || (d.slots > 0 && t.awsvpcSlots < 1)) return Number.POSITIVE_INFINITY;
-  return Math.max(Math.ceil(d.cpu / t.cpu), Math.ceil(d.memory / t.memory), d.slots > 0 ? Math.ceil(d.slots / t.awsvpcSlots) : 0);
+  return Math.max(Math.ceil(d.cpu / t.cpu), Math.ceil(d.memory / t.memory), d.slots > 0 ? Math.ceil(d.slots / t.awsvpcSlots) : 0, d.spread);
 }
+
+/** The smallest multiple of `step` that is at least n. */
+const roundUpTo = (n: number, step: number) => Math.ceil(n / Math.max(1, step)) * Math.max(1, step);
 
 function describe(t: HostType, bins: Bin[], used: { cpu: number; memory: number; slots: number }, mix?: { last: HostType }): Packing {
   const hosts = bins.length;
@@ -177,15 +195,16 @@ export interface PackingChoice {
 export function cheapestPacking(
   tasks: readonly TaskGroup[],
   types: readonly HostType[],
-  opts: { keep?: number; minHosts?: number } = {},
+  opts: { keep?: number; minHosts?: number; hostMultiple?: number } = {},
 ): PackingChoice | undefined {
   const keep = opts.keep ?? 3;
-  const minHosts = Math.max(1, opts.minHosts ?? 1);
+  const multiple = Math.max(1, opts.hostMultiple ?? 1);
+  const minHosts = roundUpTo(Math.max(1, opts.minHosts ?? 1), multiple);
   const groups = mergeGroups(tasks);
   const demand = demandOf(groups);
   const cheapestHost = Math.min(...types.map((t) => t.hourly));
   const ranked = types
-    .map((t) => ({ t, lb: Math.max(minHosts, lowerBound(demand, t)) }))
+    .map((t) => ({ t, lb: roundUpTo(Math.max(minHosts, lowerBound(demand, t)), multiple) }))
     .filter((x) => Number.isFinite(x.lb) && x.lb > 0)
     .map((x) => ({ ...x, lbCost: (x.lb - 1) * x.t.hourly + Math.min(cheapestHost, x.t.hourly) }))
     .sort((a, b) => a.lbCost - b.lbCost || a.t.instanceType.localeCompare(b.t.instanceType));
@@ -195,8 +214,9 @@ export function cheapestPacking(
     if (lbCost >= bestCost && done.length >= keep) break;
     const r = packOnto(groups, t);
     if (!r) continue;
-    // Too few hosts to spread over: add (emptier) hosts of the same type up to the minimum.
-    while (r.bins.length < minHosts) r.bins.push({ cpu: t.cpu, memory: t.memory, slots: t.awsvpcSlots });
+    // Too few hosts to spread over, or not a multiple of the zones: add empty hosts of the same type.
+    const hosts = roundUpTo(Math.max(minHosts, r.bins.length), multiple);
+    while (r.bins.length < hosts) r.bins.push({ cpu: t.cpu, memory: t.memory, slots: t.awsvpcSlots });
     const single = describe(t, r.bins, r.used);
     const last = r.bins[r.bins.length - 1]!;
     const need = { cpu: t.cpu - last.cpu, memory: t.memory - last.memory, slots: t.awsvpcSlots - last.slots };

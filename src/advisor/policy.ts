@@ -50,6 +50,15 @@ export interface Policy {
     shortageLargestTasks: number;
     /** A packing uses at least this many hosts, and no fewer than the Availability Zones in use (ECS spreads tasks across them). */
     minPackedHosts: number;
+    /**
+     * Availability: a packing's hosts are a multiple of the zones (the cluster's hosts' zones, else this
+     * default when they are unknown; `zones` overrides both), no host holds more than this share of any
+     * service's tasks (at least one), and no host is larger than `maxInstanceSize` (e.g. "8xlarge").
+     */
+    zones: number | null;
+    defaultZones: number;
+    maxServiceSharePercent: number;
+    maxInstanceSize: string | null;
   };
   autoscaling: AutoscalingPolicy;
 }
@@ -93,7 +102,7 @@ export const DEFAULT_POLICY: Policy = {
   leak: { minSegmentHours: 24, minRisePercent: 10, minR2: 0.6 },
   ec2: { cpuStep: 1, memoryStepMiB: 32, minCpu: 128, minMemoryMiB: 128 },
   fargate: { allow32Vcpu: true, spotDiscount: 0.7, comparisonSpotShare: 0.5 },
-  hosts: { shortageLargestTasks: 2, minPackedHosts: 2 },
+  hosts: { shortageLargestTasks: 2, minPackedHosts: 2, zones: null, defaultZones: 3, maxServiceSharePercent: 50, maxInstanceSize: null },
   autoscaling: {
     targetCpu: 60,
     minSwing: 2,

@@ -1,5 +1,6 @@
 // The advisor knobs a user can turn per run. Each maps onto one Policy field.
 import { InvalidArgumentError, type Command } from "commander";
+import { sizeUnits } from "../advisor/capacity.js";
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from "../advisor/policy.js";
 import { percent, positive } from "./parse.js";
 
@@ -11,6 +12,9 @@ export interface PolicyFlags {
   minChange?: number;
   scaleOutBelow?: number;
   autoscalingTarget?: number;
+  zones?: number;
+  maxHostShare?: number;
+  maxInstanceSize?: string;
 }
 
 export function addPolicyOptions(cmd: Command): Command {
@@ -39,19 +43,41 @@ export function addPolicyOptions(cmd: Command): Command {
       wholeNumber("--scale-out-below"),
     )
     .option(
+      "--zones <n>",
+      `EC2 packing: hosts are a multiple of this many Availability Zones (default: the zones the cluster's hosts are in, else ${d.hosts.defaultZones})`,
+      wholeNumber("--zones", "zones"),
+    )
+    .option(
+      "--max-host-share <pct>",
+      `EC2 packing: no host holds more than this share of any service's tasks, at least one (default ${d.hosts.maxServiceSharePercent})`,
+      percent("--max-host-share", { min: 1 }),
+    )
+    .option("--max-instance-size <size>", "EC2 packing: no host larger than this size, e.g. 4xlarge (default: any size)", instanceSize)
+    .option(
       "--autoscaling-target <pct>",
       `average CPU a proposed target-tracking policy holds (default ${d.autoscaling.targetCpu})`,
       percent("--autoscaling-target", { min: 1 }),
     );
 }
 
-function wholeNumber(name: string) {
-  const parse = positive(name, "a whole number of tasks");
+function wholeNumber(name: string, what = "tasks") {
+  const parse = positive(name, `a whole number of ${what}`);
   return (value: string): number => {
     const n = parse(value);
-    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} takes a whole number of tasks, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} takes a whole number of ${what}, got ${JSON.stringify(value)}`);
     return n;
   };
+}
+
+/** An EC2 instance size: medium, large, xlarge, 2xlarge … 48xlarge, or metal. */
+function instanceSize(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (!Number.isFinite(sizeUnits(v)) && v !== "metal") {
+    throw new InvalidArgumentError(
+      `--max-instance-size takes an instance size such as large, xlarge, 4xlarge or metal, got ${JSON.stringify(value)}`,
+    );
+  }
+  return v;
 }
 
 export function policyFrom(flags: PolicyFlags): Policy {
@@ -59,7 +85,12 @@ export function policyFrom(flags: PolicyFlags): Policy {
     cpu: { target: flags.targetCpu, percentile: flags.cpuPercentile },
     memory: { target: flags.targetMemory, percentile: flags.memoryPercentile },
     ...(flags.minChange !== undefined ? { minChangePercent: flags.minChange } : {}),
-    hosts: { shortageLargestTasks: flags.scaleOutBelow },
+    hosts: {
+      shortageLargestTasks: flags.scaleOutBelow,
+      ...(flags.zones !== undefined ? { zones: flags.zones } : {}),
+      maxServiceSharePercent: flags.maxHostShare,
+      ...(flags.maxInstanceSize !== undefined ? { maxInstanceSize: flags.maxInstanceSize } : {}),
+    },
     autoscaling: { targetCpu: flags.autoscalingTarget },
   });
 }

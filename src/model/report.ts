@@ -264,8 +264,27 @@ export const packingSchema = z.object({
   graviton: packedFleetSchema.nullable().describe("the cheapest packing on arm64 (Graviton), for x86 clusters"),
   savingsMonthlyUsd: usd.describe("current instances − best packing"),
   typesConsidered: z.number(),
-  minHosts: z.number().describe("fewest hosts a packing may use: the policy's minimum, or the Availability Zones in use if more"),
+  minHosts: z
+    .number()
+    .describe(
+      "fewest hosts a packing may use: the policy's minimum, or the Availability Zones in use if more (then rounded up to a multiple of availability.zones)",
+    ),
   capacityEstimated: z.boolean().describe("true when a chosen type's registered capacity is estimated (not seen in the cluster)"),
+  registeredMemoryShares: z
+    .record(z.string(), z.number())
+    .describe("share of nominal memory the cluster's hosts register, per family seen: what unseen types are assumed to register"),
+  availability: z
+    .object({
+      zones: z.number().describe("the packing's hosts are a multiple of this"),
+      zonesFrom: z.enum(["policy", "hosts", "default"]).describe("--zones, the zones the cluster's hosts are in, or the default (3)"),
+      maxServiceSharePercent: z.number().describe("no host holds more than this share of any service's tasks (at least one)"),
+      maxInstanceSize: z.string().nullable().describe("no host larger than this size (--max-instance-size)"),
+    })
+    .describe("what the packing keeps for availability"),
+  trunking: packedFleetSchema
+    .extend({ savingsMonthlyUsd: usd.describe("less than the best (ENI-bound) packing"), text: z.string() })
+    .nullable()
+    .describe("awsvpc tasks: the packing with awsvpcTrunking on, when ENIs limit the best one and trunking would cost less"),
 });
 
 export const fargateComparisonSchema = z.object({

@@ -71,7 +71,7 @@ export function billLine(report: Report): string {
   return `now ${fmtUsdMonthly(t.nowMonthlyUsd)}: ${parts.join(" + ")}`;
 }
 
-/** Each lever with money in it: "Fargate right-sizing $1,446.76", "EC2 hosts $969.44", "autoscaling $146.74". */
+/** Each lever with money in it: "Fargate right-sizing $1,446.76", "EC2 hosts $795.70", "autoscaling $146.74". */
 export function levers(report: Report): string[] {
   const l = report.totals.byLever;
   const signed = (x: number) => (x >= 0 ? fmtUsd(x) : `−${fmtUsd(-x)}`);
@@ -84,7 +84,7 @@ export function levers(report: Report): string[] {
     .map(([name, x]) => `${name} ${signed(x as number)}`);
 }
 
-/** "$2,562.94/mo less (44%): Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74" */
+/** "$2,389.20/mo less (41%): Fargate right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74" */
 export function leversLine(report: Report): string {
   const t = report.totals;
   const save = t.realisableSavingsMonthlyUsd;

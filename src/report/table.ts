@@ -96,6 +96,15 @@ export function autoscalingLine(s: ServiceFinding): string | undefined {
   }
 }
 
+/** What a packing keeps for availability, in a few words: "hosts in 3 zones, ≤ 50% of a service a host". */
+export function availability(pk: NonNullable<ClusterFinding["packing"]>): string {
+  const a = pk.availability;
+  return (
+    `${a.zones === 1 ? "1 zone" : `hosts in ${a.zones} zones`}, ≤ ${fmtPct(a.maxServiceSharePercent)} of a service a host` +
+    (a.maxInstanceSize ? `, ≤ ${a.maxInstanceSize}` : "")
+  );
+}
+
 /** Headroom, rule, hosts, packing and Fargate for an EC2 cluster: labelled lines, wrapped under the name. */
 export function hostSection(c: ClusterFinding, indent: number, width: number, p: Paint): string[] {
   const h = c.hostScaling;
@@ -138,11 +147,12 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
     const saves = pk.savingsMonthlyUsd;
     add(
       "packing",
-      `${fleet(pk.best)} ${fmtUsdMonthly(pk.best.monthlyUsd)} (${pk.best.limitedBy}-bound: cpu ${fmtPct(pk.best.cpuReservedPercent)}, memory ${fmtPct(pk.best.memoryReservedPercent)} reserved; ${pk.minHosts}+ hosts) vs ${fmtUsdMonthly(pk.current.monthlyUsd)} now: ` +
+      `${fleet(pk.best)} ${fmtUsdMonthly(pk.best.monthlyUsd)} (${pk.best.limitedBy}-bound: cpu ${fmtPct(pk.best.cpuReservedPercent)}, memory ${fmtPct(pk.best.memoryReservedPercent)} reserved; ${availability(pk)}) vs ${fmtUsdMonthly(pk.current.monthlyUsd)} now: ` +
         (saves >= 0 ? `saves ${fmtUsdMonthly(saves)}` : `costs ${fmtUsdMonthly(-saves)} more`) +
         (pk.graviton ? ` · Graviton: ${fleet(pk.graviton)} ${fmtUsdMonthly(pk.graviton.monthlyUsd)} (arm64 images)` : ""),
-      3,
+      4,
     );
+    if (pk.trunking) add("", pk.trunking.text, 2);
   }
   const f = c.fargateComparison;
   if (f) {

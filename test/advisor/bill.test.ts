@@ -51,13 +51,15 @@ describe("the demo fleet's bill", () => {
     expect(r.totals.ec2IdleMonthlyUsd).toBe(638.05);
   });
 
-  it("each saving once: Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74 = $2,562.94", () => {
-    expect(r.totals.byLever).toEqual({ fargateRightsizingMonthlyUsd: 1446.76, ec2HostsMonthlyUsd: 969.44, autoscalingMonthlyUsd: 146.74 });
-    expect(r.totals.realisableSavingsMonthlyUsd).toBe(2562.94);
-    expect(r.totals.afterMonthlyUsd).toBe(3216.3);
+  it("each saving once: Fargate right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74 = $2,389.20", () => {
+    expect(r.totals.byLever).toEqual({ fargateRightsizingMonthlyUsd: 1446.76, ec2HostsMonthlyUsd: 795.7, autoscalingMonthlyUsd: 146.74 });
+    expect(r.totals.realisableSavingsMonthlyUsd).toBe(2389.2);
+    expect(r.totals.afterMonthlyUsd).toBe(3390.04);
     // The EC2 services' own savings ($751.20) and autoscaling ($30.65) are realised by the host plan, not added.
     const plan = r.clusters.find((c) => c.cluster === "core-ec2")!.ec2!.plan!;
-    expect(plan).toEqual({ from: "packing", monthlyUsd: 1144.64, savingsMonthlyUsd: 969.44 });
+    // The packing keeps hosts in 3 zones and at most half of a service a host: 5 × m5a.2xlarge ($0.344/h) +
+    // 1 × m5a.large ($0.086/h) = $1.806/h × 730 = $1,318.38; $2,114.08 − $1,318.38 = $795.70.
+    expect(plan).toEqual({ from: "packing", monthlyUsd: 1318.38, savingsMonthlyUsd: 795.7 });
   });
 
   it("reconciles to the cent", () => reconcile(r));

@@ -15,7 +15,7 @@ import {
   tasksPerHostMax,
 } from "../../src/advisor/hosts.js";
 import { cheapestPacking, packOnto } from "../../src/advisor/packing.js";
-import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { DEFAULT_POLICY, resolvePolicy } from "../../src/advisor/policy.js";
 import type { ClusterFinding, ServiceFinding } from "../../src/model/report.js";
 import type { ContainerInstance, Prices, Service, TaskDefinition } from "../../src/model/snapshot.js";
 import { END, PRICES, iso, service, snapshot, taskDef } from "../helpers/snapshot.js";
@@ -65,12 +65,18 @@ function ec2Service(name: string, tasks: number, fields: Partial<Service> = {}):
   });
 }
 
+/**
+ * The packing mechanics on their own: one zone and no per-host share limit (the hosts here have no zone;
+ * availability is tested in packing-availability.test.ts).
+ */
+const MECHANICS = resolvePolicy({ hosts: { zones: 1, maxServiceSharePercent: 100 } });
+
 function cluster(
   services: Service[],
   taskDefinitions: TaskDefinition[],
   containerInstances: ContainerInstance[],
   prices: Prices = HAND_PRICES,
-  policy = DEFAULT_POLICY,
+  policy = MECHANICS,
 ): ClusterFinding {
   const r = advise({
     snapshot: snapshot({ services, taskDefinitions, containerInstances, prices }),
@@ -426,9 +432,20 @@ describe("the steps of host scaling, one by one", () => {
       new Map([["m5.xlarge", M5XL]]),
       [],
       HAND_PRICES,
-      DEFAULT_POLICY,
+      MECHANICS,
     );
     expect(counts).toMatchObject({ min: 2, desired: 3, max: 3, withoutSpare: 2, spareHosts: 1, minPacked: 2 });
+    // With no zones known the default 3 zones apply: never fewer hosts than zones.
+    expect(
+      hostCounts(
+        demandOf([a, b]),
+        { instanceType: "m5.xlarge", perHost: 3 },
+        new Map([["m5.xlarge", M5XL]]),
+        [],
+        HAND_PRICES,
+        DEFAULT_POLICY,
+      ),
+    ).toMatchObject({ min: 3, desired: 3, max: 3, minPacked: 3 });
     expect(counts.targetCapacity).toBe(67); // ⌈100 × 2 ÷ (2 + 1)⌉
     expect(counts.hostsAtPeak).toBe(3); // ⌈200 ÷ 67⌉
   });

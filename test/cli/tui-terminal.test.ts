@@ -52,7 +52,7 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
       start(cols, rows);
       let s = await until((x) => x.includes("SERVICE"), "the service list");
       const lines = s.split("\n");
-      expect(lines[0]).toBe("ecs-advisor $5,779.24/mo → $3,216.30/mo saves $2,562.94/mo (44%) · 4 risks");
+      expect(lines[0]).toBe("ecs-advisor $5,779.24/mo → $3,390.04/mo saves $2,389.20/mo (41%) · 4 risks");
       expect(lines[3]).toContain("shop-fargate/pdf-render");
       expect(s).toContain("? help · q quit");
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(cols);

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, describe, expect, it } from "vitest";
+import { advise } from "../../src/advisor/advise.js";
+import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
 import { planCalls } from "../../src/collect/aws/metrics.js";
 import { UserError } from "../../src/errors.js";
@@ -122,30 +124,39 @@ describe("filters and Container Insights", () => {
 });
 
 describe("prices", () => {
-  it("come from the recorded Price List items: Fargate rates and the EC2 types in the clusters", async () => {
+  it("come from the recorded Price List items: Fargate rates, the clusters' types and every current-generation candidate", async () => {
     const { snapshot } = await run(40);
     expect(snapshot.prices!.fargate.linuxX86).toEqual({ vcpuHour: 0.04048, gbHour: 0.004445 });
-    expect(snapshot.prices!.ec2).toEqual({
-      "c5.2xlarge": { hourly: 0.34, vcpu: 8, memoryMiB: 16384, arch: "x86_64" },
-      "m5.xlarge": { hourly: 0.192, vcpu: 4, memoryMiB: 16384, arch: "x86_64" },
-    });
+    const ec2 = snapshot.prices!.ec2;
+    expect(ec2["c5.2xlarge"]).toEqual({ hourly: 0.34, vcpu: 8, memoryMiB: 16384, arch: "x86_64" });
+    expect(ec2["m5.xlarge"]).toEqual({ hourly: 0.192, vcpu: 4, memoryMiB: 16384, arch: "x86_64" });
+    // The candidate families beyond the cluster's own types, Graviton among them…
+    expect(ec2["m7g.xlarge"]).toEqual({ hourly: 0.1632, vcpu: 4, memoryMiB: 16384, arch: "arm64" });
+    expect(ec2["c6a.4xlarge"]).toMatchObject({ vcpu: 16, arch: "x86_64" });
+    expect(ec2["r6g.2xlarge"]).toMatchObject({ vcpu: 8, arch: "arm64" });
+    // …but not the previous generation (m4, currentGeneration No) nor burstable types (t3).
+    expect(ec2["m4.large"]).toBeUndefined();
+    expect(ec2["t3.large"]).toBeUndefined();
+    expect(Object.keys(ec2)).toHaveLength(138); // 142 current-generation items, less the 4 t3 sizes
     expect(snapshot.prices!.source).toMatch(
       /^AWS Price List API \(GetProducts\) for us-east-1, published 2022-11-21, retrieved 2026-11-20/,
     );
+    expect(snapshot.issues.map((i) => i.code)).not.toContain("pricing-candidates-bundled");
   });
 
   it("are cached for 7 days; --refresh-prices asks again", async () => {
     const day = { lookbackSeconds: DAY }; // prices do not depend on the window
     const first = await run(40, {}, day);
-    expect(first.calls.get("pricing:GetProducts")).toBe(3); // Fargate, m5.xlarge, c5.2xlarge
+    // Fargate, and the three candidate families (the clusters' m5.xlarge and c5.2xlarge are among them)
+    expect(first.calls.get("pricing:GetProducts")).toBe(4);
     await standin!.stop();
     const again = await run(40, {}, { ...day, cacheDir: first.cacheDir });
     expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
     expect(again.snapshot.prices).toEqual(first.snapshot.prices);
     await standin!.stop();
-    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(3);
+    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(4);
     await standin!.stop();
-    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(3);
+    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(4);
   });
 
   it("denied: the bundled price book, and a warning that names pricing:GetProducts", async () => {
@@ -155,6 +166,28 @@ describe("prices", () => {
     expect(snapshot.issues.find((i) => i.code === "pricing-unavailable")?.message).toBe(
       "pricing:GetProducts was denied, so prices come from the bundled us-east-1 price book (2026-07-20)",
     );
+    // Packing still has every candidate, from the bundled book, and says so.
+    expect(snapshot.prices!.ec2["c6a.4xlarge"]).toMatchObject({ vcpu: 16 });
+    expect(snapshot.issues.find((i) => i.code === "pricing-candidates-bundled")?.message).toBe(
+      "packing candidates beyond the cluster's own instance types are priced from the bundled us-east-1 price book (2026-07-20)",
+    );
+  });
+
+  it("a report from the collected snapshot packs onto types beyond the cluster's own, Graviton among them", async () => {
+    const { snapshot } = await run(40);
+    const ec2Cluster = advise({
+      snapshot,
+      prices: snapshot.prices!,
+      policy: DEFAULT_POLICY,
+      generatedAt: "2026-11-20T12:00:00Z",
+      sourceKind: "aws",
+      toolVersion: "test",
+    }).clusters.find((c) => c.packing);
+    const packing = ec2Cluster!.packing!;
+    const own = Object.keys(packing.current.instanceTypes);
+    expect(packing.typesConsidered).toBeGreaterThan(own.length + 50);
+    expect(packing.graviton).not.toBeNull();
+    expect(Object.keys(packing.graviton!.instanceTypes).every((t) => snapshot.prices!.ec2[t]!.arch === "arm64")).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // The bill and the levers, stated the same way in every format: now $5,779.24 = Fargate tasks $3,665.16
-// + EC2 instances $2,114.08 (idle $638.05); $2,562.94 to save = Fargate right-sizing $1,446.76 + EC2 hosts
-// $969.44 + autoscaling $146.74 — and a cluster's money the same in the table, the TUI and the HTML.
+// + EC2 instances $2,114.08 (idle $638.05); $2,389.20 to save = Fargate right-sizing $1,446.76 + EC2 hosts
+// $795.70 + autoscaling $146.74 — and a cluster's money the same in the table, the TUI and the HTML.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,7 +18,7 @@ import { demoReport } from "../helpers/demo-report.js";
 
 const opts = { color: false, width: 100 };
 const BILL = "now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05)";
-const LEVERS = "$2,562.94/mo less (44%): Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74";
+const LEVERS = "$2,389.20/mo less (41%): Fargate right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74";
 const CLUSTER = "12 instances $2,114.08/mo = services $1,476.03 + idle $638.05";
 const flat = (s: string) => s.replace(/\s+/g, " ");
 
@@ -42,21 +42,21 @@ describe("one bill, one headline, in every format", () => {
     const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
     const page = renderHtml(r, { assets: { chartJs } });
     expect(page).toContain(`<span class="muted">now</span><b class="">$5,779.24/mo</b>`);
-    expect(page).toContain(`<span class="muted">after</span><b class="">$3,216.30/mo</b>`);
-    expect(page).toContain(`<span class="muted">savings</span><b class="good">$2,562.94/mo (44%)</b>`);
+    expect(page).toContain(`<span class="muted">after</span><b class="">$3,390.04/mo</b>`);
+    expect(page).toContain(`<span class="muted">savings</span><b class="good">$2,389.20/mo (41%)</b>`);
     expect(page).toContain(`${BILL} · ${LEVERS}`);
     expect(page).toContain(CLUSTER);
   });
 
   it("slack", () => {
     const p = slackPayload(r);
-    expect(p.text).toContain("$2,562.94/mo to save (44%)");
-    expect(p.text).toContain("$5,779.24 → $3,216.30 a month");
+    expect(p.text).toContain("$2,389.20/mo to save (41%)");
+    expect(p.text).toContain("$5,779.24 → $3,390.04 a month");
   });
 
   it("the terminal UI's summary and its cluster view", async () => {
     const app = render(createElement(App, { report: toPublishedReport(r), width: 120, height: 40 }));
-    expect(app.lastFrame()!.split("\n")[0]).toBe("ecs-advisor $5,779.24/mo → $3,216.30/mo saves $2,562.94/mo (44%) · 4 risks");
+    expect(app.lastFrame()!.split("\n")[0]).toBe("ecs-advisor $5,779.24/mo → $3,390.04/mo saves $2,389.20/mo (41%) · 4 risks");
     const before = app.frames.length;
     app.stdin.write("c");
     await new Promise<void>((resolve, reject) => {

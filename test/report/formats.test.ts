@@ -35,10 +35,10 @@ describe("golden files for every format on the demo fleet", () => {
 
 describe("markdown", () => {
   const md = renderMarkdown(demoReport(), opts);
-  it("opens with a headline sentence: the levers $1,446.76 + $969.44 + $146.74 = $2,562.94, 44.35 % of the $5,779.24 bill", async () => {
-    expect(md.split("\n")[0]).toBe("## ecs-advisor: $2,562.94/mo to save (44%) across 40 services · 4 at risk");
+  it("opens with a headline sentence: the levers $1,446.76 + $795.70 + $146.74 = $2,389.20, 41.34 % of the $5,779.24 bill", async () => {
+    expect(md.split("\n")[0]).toBe("## ecs-advisor: $2,389.20/mo to save (41%) across 40 services · 4 at risk");
     expect(md).toContain(
-      "Now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05). Applying every change (32 changes, 38 of 40 with advice) takes it to $3,216.30/mo, $2,562.94/mo less (44%): Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74.",
+      "Now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05). Applying every change (32 changes, 38 of 40 with advice) takes it to $3,390.04/mo, $2,389.20/mo less (41%): Fargate right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74.",
     );
   });
   it("one row per change, with dollars: cart-api 3 × (2 × 0.04048 + 8 × 0.004445) × 730 = $255.18 → 3 × (0.5 × 0.04048 + 2 × 0.004445) × 730 = $63.79", async () => {
@@ -91,7 +91,7 @@ describe("formats through the CLI", () => {
   it("--format markdown and csv write what the reporters make", async () => {
     const md = await cli(["report", "--demo", "--format", "markdown"]);
     expect(md.code).toBe(0);
-    expect(md.stdout.split("\n")[0]).toBe("## ecs-advisor: $2,562.94/mo to save (44%) across 40 services · 4 at risk");
+    expect(md.stdout.split("\n")[0]).toBe("## ecs-advisor: $2,389.20/mo to save (41%) across 40 services · 4 at risk");
     const csv = await cli(["report", "--demo", "--format", "csv"]);
     expect(csv.stdout.split("\r\n")).toHaveLength(42);
   });

@@ -91,7 +91,7 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     const charts = await drawn(page);
     expect(charts.map((c) => c.id)).toEqual(["savings-chart", "cluster-chart-0", "cluster-chart-1"]);
     for (const c of charts) expect(c.pixels, `${c.id} drew nothing`).toBeGreaterThan(1000);
-    expect(await page.textContent("h1")).toBe("ecs-advisor: $2,562.94/mo to save (44%) across 40 services · 4 at risk");
+    expect(await page.textContent("h1")).toBe("ecs-advisor: $2,389.20/mo to save (41%) across 40 services · 4 at risk");
 
     // The table: 40 rows, savings first (pdf-render saves $274.09, the most).
     const names = () => page.$$eval("#services tbody tr.row td:nth-child(2)", (tds) => tds.map((t) => t.textContent));

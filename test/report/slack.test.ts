@@ -36,14 +36,14 @@ describe("the Slack digest", () => {
     const p = slackPayload(demoReport());
     expectWithinLimits(p);
     // The bill now: Fargate tasks $3,665.16 + EC2 instances $2,114.08 = $5,779.24. The levers: Fargate
-    // right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74 = $2,562.94, 44.35 % of it → "44%";
-    // after: $5,779.24 − $2,562.94 = $3,216.30.
-    expect(p.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "ecs-advisor: $2,562.94/mo to save (44%)" } });
-    expect(p.text).toBe("ecs-advisor: $2,562.94/mo to save (44%) across 40 services · 4 at risk; $5,779.24 → $3,216.30 a month");
+    // right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74 = $2,389.20, 41.34 % of it → "44%";
+    // after: $5,779.24 − $2,389.20 = $3,390.04.
+    expect(p.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "ecs-advisor: $2,389.20/mo to save (41%)" } });
+    expect(p.text).toBe("ecs-advisor: $2,389.20/mo to save (41%) across 40 services · 4 at risk; $5,779.24 → $3,390.04 a month");
     const all = p.blocks.flatMap(textsOf).join("\n");
     expect(all).toContain("*Now*\n$5,779.24/mo");
-    expect(all).toContain("*After*\n$3,216.30/mo");
-    expect(all).toContain("*Savings by lever*\nFargate right-sizing $1,446.76 · EC2 hosts $969.44 · autoscaling $146.74");
+    expect(all).toContain("*After*\n$3,390.04/mo");
+    expect(all).toContain("*Savings by lever*\nFargate right-sizing $1,446.76 · EC2 hosts $795.70 · autoscaling $146.74");
     expect(all).toContain("*The bill*\n$5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05)");
     expect(all).toContain("*At risk*\n4 services");
     // The biggest saver: pdf-render $518.83 → $244.74
@@ -60,7 +60,7 @@ describe("the Slack digest", () => {
       "• :warning: `shop-fargate/pricing-engine` 3 tasks were killed for running out of memory in the window (last 2026-11-14 04:48 UTC)",
     );
     expect(all).toContain(
-      "• `core-ec2` hold · managed scaling targetCapacity 100 → 82 · packing onto 2 × c6a.4xlarge + 1 × m5a.2xlarge saves $969.44/mo",
+      "• `core-ec2` hold · managed scaling targetCapacity 100 → 82 · packing onto 5 × m5a.2xlarge + 1 × m5a.large saves $795.70/mo",
     );
   });
 

@@ -39,7 +39,7 @@ describe("--format table", () => {
     const after = rows.slice(rows.indexOf(total) + 1, rows.indexOf(total) + 4).join(" ");
     expect(after).toContain("now $5,779.24/mo: Fargate tasks $3,665.16 + EC2 instances $2,114.08 (idle $638.05)");
     expect(after.replace(/\s+/g, " ")).toContain(
-      "with every change: $2,562.94/mo less (44%): Fargate right-sizing $1,446.76 + EC2 hosts $969.44 + autoscaling $146.74",
+      "with every change: $2,389.20/mo less (41%): Fargate right-sizing $1,446.76 + EC2 hosts $795.70 + autoscaling $146.74",
     );
   });
 

@@ -381,7 +381,10 @@ async function applyMetrics(run: Run, services: readonly Service[], metrics: Awa
   });
 }
 
-/** Fargate rates and the prices of the instance types in the clusters. */
+/**
+ * Fargate rates, the prices of the instance types in the clusters, and — when there are EC2 hosts — of
+ * every current-generation type packing may choose from.
+ */
 async function readPrices(run: Run, instances: readonly ContainerInstance[]): Promise<Prices> {
   const { aws, opts } = run;
   run.progress.update("reading prices");
@@ -389,6 +392,7 @@ async function readPrices(run: Run, instances: readonly ContainerInstance[]): Pr
   const priced = await fetchPrices(aws, {
     region: aws.region,
     instanceTypes,
+    catalog: instances.length > 0,
     nowMs: opts.nowMs,
     cacheDir: opts.cacheDir,
     refresh: opts.refreshPrices,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { GetProductsCommand, type Filter } from "@aws-sdk/client-pricing";
 import type { Prices } from "../../model/snapshot.js";
 import { writeFileAtomically } from "../../write-file.js";
+import { isGeneralPurposeCandidate } from "../../advisor/capacity.js";
 import { bundledPrices } from "../pricebook.js";
 import { AwsCallError, type Aws } from "./clients.js";
 import type { AwsFailure } from "./errors.js";
@@ -29,11 +30,21 @@ interface CacheFile {
   region: string;
   fargate?: { fetchedAt: string; publicationDate?: string | undefined; rates: Prices["fargate"] } | undefined;
   ec2: Record<string, { fetchedAt: string; price: Prices["ec2"][string] | null }>;
+  /** The instance types of each candidate family, as the Price List listed them. */
+  catalog?: Record<string, { fetchedAt: string; types: string[] }> | undefined;
 }
+
+/**
+ * The Price List's instance families that packing draws on: current generation, On-Demand Linux. The
+ * advisor narrows them further (isGeneralPurposeCandidate: no burstable, GPU or pre-Nitro types).
+ */
+export const CANDIDATE_FAMILIES = ["General purpose", "Compute optimized", "Memory optimized"] as const;
 
 export interface PriceOptions {
   region: string;
   instanceTypes: readonly string[];
+  /** Also price every current-generation candidate type (for packing an EC2 cluster). */
+  catalog?: boolean | undefined;
   nowMs: number;
   cacheDir?: string | undefined;
   refresh?: boolean | undefined;
@@ -134,6 +145,8 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
       }
     }
   }
+  const catalogTypes = opts.catalog ? await readCatalog(aws, opts.region, cache, { fresh, nowIso, attempt }) : [];
+  if (catalogTypes.length > 0) fetched = true;
   const missingTypes = opts.instanceTypes.filter((t) => !fresh(cache.ec2[t]?.fetchedAt));
   await mapLimit(missingTypes, 4, async (instanceType) => {
     const items = await attempt(() =>
@@ -165,11 +178,12 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
     });
   }
   const ec2: Prices["ec2"] = {};
-  for (const t of opts.instanceTypes) {
+  for (const t of opts.catalog ? new Set([...catalogTypes, ...opts.instanceTypes]) : opts.instanceTypes) {
     const c = cache.ec2[t]?.price;
     if (c) ec2[t] = c;
     else if (failure && bundled.ec2[t]) ec2[t] = bundled.ec2[t]!;
   }
+  if (opts.catalog && CANDIDATE_FAMILIES.some((f) => !cache.catalog?.[f])) issues.push(bundledCandidates(ec2, opts.region));
   if (cache.fargate) {
     const cachedAt = cache.fargate.fetchedAt.slice(0, 10);
     return {
@@ -190,4 +204,67 @@ export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceRe
       ? issues
       : [{ code: "pricing-unavailable", message: `no Fargate rates from the Price List API: prices come from ${fallbackNote}` }],
   };
+}
+
+/** No catalogue from the Price List: pack onto the bundled book's candidates, and say whose prices they are. */
+function bundledCandidates(ec2: Prices["ec2"], region: string): { code: string; message: string } {
+  const bundled = bundledPrices();
+  for (const [t, p] of Object.entries(bundled.ec2)) if (!ec2[t] && isGeneralPurposeCandidate(t)) ec2[t] = p;
+  return {
+    code: "pricing-candidates-bundled",
+    message: `packing candidates beyond the cluster's own instance types are priced from the bundled ${bundled.region} price book (${bundled.asOf})${region === bundled.region ? "" : `, not ${region}'s prices`}`,
+  };
+}
+
+/**
+ * Every current-generation type of the candidate families in the region, priced and cached (a few
+ * paged GetProducts calls per family, once a week): the types packing may choose from. Types whose
+ * price the Price List gives ambiguously are left out without a word (they are not the cluster's own).
+ */
+async function readCatalog(
+  aws: Aws,
+  region: string,
+  cache: CacheFile,
+  x: {
+    fresh: (at: string | undefined) => boolean;
+    nowIso: string;
+    attempt: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+  },
+): Promise<string[]> {
+  const types = new Set<string>();
+  for (const family of CANDIDATE_FAMILIES) {
+    const known = cache.catalog?.[family];
+    if (known && x.fresh(known.fetchedAt)) {
+      for (const t of known.types) types.add(t);
+      continue;
+    }
+    const items = await x.attempt(() =>
+      getProducts(aws, "AmazonEC2", [
+        tm("regionCode", region),
+        tm("operatingSystem", "Linux"),
+        tm("tenancy", "Shared"),
+        tm("preInstalledSw", "NA"),
+        tm("capacitystatus", "Used"),
+        tm("licenseModel", "No License required"),
+        tm("currentGeneration", "Yes"),
+        tm("instanceFamily", family),
+      ]),
+    );
+    if (!items) continue;
+    const byType = new Map<string, PriceItem[]>();
+    for (const item of items) {
+      const t = item.attributes.instanceType;
+      if (t) byType.set(t, [...(byType.get(t) ?? []), item]);
+    }
+    const listed: string[] = [];
+    for (const [t, its] of byType) {
+      const price = ec2PriceOf(its, t, region, []);
+      if (!price) continue;
+      cache.ec2[t] = { fetchedAt: x.nowIso, price };
+      listed.push(t);
+      types.add(t);
+    }
+    cache.catalog = { ...cache.catalog, [family]: { fetchedAt: x.nowIso, types: listed.sort() } };
+  }
+  return [...types].filter(isGeneralPurposeCandidate);
 }
