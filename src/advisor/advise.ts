@@ -82,6 +82,7 @@ export function advise(input: AdviseInput): Report {
     ),
   );
 
+  warnings.push(...fewTypes(clusterFindings));
   let current = 0;
   let recommended = 0;
   for (const s of services) {
@@ -134,6 +135,19 @@ export function advise(input: AdviseInput): Report {
     clusters: clusterFindings,
     warnings,
   };
+}
+
+/** Packings that could only try the cluster's own types (a snapshot priced before candidates were). */
+function fewTypes(clusters: readonly ClusterFinding[]): Report["warnings"] {
+  return clusters
+    .filter((c) => c.packing && c.packing.typesConsidered <= Object.keys(c.packing.current.instanceTypes).length)
+    .map((c) => {
+      const n = c.packing!.typesConsidered;
+      return {
+        code: "packing-few-types",
+        message: `${c.cluster}: packing could consider only the ${n} instance type${n === 1 ? "" : "s"} priced in the snapshot; a collection by this version prices every current-generation type, for the cheapest choice`,
+      };
+    });
 }
 
 /** Biggest savings first; cost increases (risks being fixed) after the zero-savings rows; no price last. */

@@ -189,3 +189,33 @@ describe("awsvpc tasks: what trunking would change", () => {
     expect(clusterOf(estate(40)).packing!.trunking).toBeNull();
   });
 });
+
+describe("a snapshot priced only for the cluster's own types (collected before candidates were priced)", () => {
+  it("says packing could not look further", () => {
+    const parts = estate(10);
+    const own: Prices = { ...PRICES, ec2: { "m5.xlarge": bundledPrices().ec2["m5.xlarge"]! } };
+    const r = advise({
+      snapshot: snapshot({ ...parts, prices: own }),
+      prices: own,
+      policy: DEFAULT_POLICY,
+      generatedAt: iso(END),
+      sourceKind: "snapshot",
+      toolVersion: "test",
+    });
+    expect(r.warnings).toContainEqual({
+      code: "packing-few-types",
+      message:
+        "c1: packing could consider only the 1 instance type priced in the snapshot; a collection by this version prices every current-generation type, for the cheapest choice",
+    });
+    expect(clusterOf(parts)).toBeDefined();
+    const full = advise({
+      snapshot: snapshot({ ...parts, prices: HAND_PRICES }),
+      prices: HAND_PRICES,
+      policy: DEFAULT_POLICY,
+      generatedAt: iso(END),
+      sourceKind: "snapshot",
+      toolVersion: "test",
+    });
+    expect(full.warnings.map((w) => w.code)).not.toContain("packing-few-types");
+  });
+});
