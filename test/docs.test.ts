@@ -67,8 +67,8 @@ describe("docs", () => {
   });
 
   it("the Slack example line is what the digest says", () => {
-    expect(read("docs/reports.md")).toContain("…and 20 more services, $688.89/mo between them");
-    expect(read("test/golden/report-demo.slack.json")).toContain("…and 20 more services, $688.89/mo between them");
+    expect(read("docs/reports.md")).toContain("…and 20 more services, $678.90/mo between them");
+    expect(read("test/golden/report-demo.slack.json")).toContain("…and 20 more services, $678.90/mo between them");
   });
 
   it("every relative link in the README, CONTRIBUTING.md and docs/ leads to a file that exists", () => {

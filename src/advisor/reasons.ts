@@ -36,6 +36,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "collection-incomplete": "warning",
   "invalid-metrics": "warning",
   "windows-minimum": "info",
+  "recurring-burst": "info",
 };
 
 export class Reasons {

@@ -12,6 +12,8 @@ export interface ResourceSizing {
   decision: Decision;
   /** The OOM bump set the need, not the utilization. */
   bumped: boolean;
+  /** The sizing percentile's value (percent), before any burst raised it; NaN when unknown. */
+  percentilePercent: number;
 }
 
 /** The seed formula, alone: 1024 × 40 % ÷ 60 % = 682.67. */
@@ -34,11 +36,18 @@ export interface SizeOptions {
   bumpTo?: number | undefined;
   /** The exact percentile at the source resolution, when the collector kept it (series folded coarser). */
   exact?: ((p: number) => number | undefined) | undefined;
+  /** A recurring burst the percentile may miss: sizing never goes below its level (percent of the allocation). */
+  burst?: { percent: number; statistic: string } | undefined;
 }
 
 export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>, rp: ResourcePolicy, opts: SizeOptions): ResourceSizing {
-  const observedPercent = opts.exact?.(rp.percentile) ?? percentile(seriesPercent, rp.percentile);
-  const statistic = describeStatistic(rp);
+  const percentilePercent = opts.exact?.(rp.percentile) ?? percentile(seriesPercent, rp.percentile);
+  let observedPercent = percentilePercent;
+  let statistic = describeStatistic(rp);
+  if (opts.burst && opts.burst.percent > observedPercent) {
+    observedPercent = opts.burst.percent;
+    statistic = opts.burst.statistic;
+  }
   if (Number.isNaN(observedPercent)) {
     return {
       evidence: {
@@ -53,6 +62,7 @@ export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>
       need: Number.NaN,
       decision: "unknown",
       bumped: false,
+      percentilePercent,
     };
   }
   const observedUnits = (allocated * observedPercent) / 100;
@@ -80,5 +90,6 @@ export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>
     need,
     decision,
     bumped,
+    percentilePercent,
   };
 }

@@ -45,6 +45,7 @@ export const REASON_CODES = [
   "collection-incomplete",
   "invalid-metrics",
   "windows-minimum",
+  "recurring-burst",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -68,6 +69,20 @@ export const resourceEvidenceSchema = z.object({
   targetPercent: z.number(),
   neededUnits: z.number().nullable().describe("observed ÷ target (+ any OOM bump), before rounding to what ECS accepts"),
   decision: z.enum(["down", "up", "keep", "blocked", "unknown"]),
+  burst: z
+    .object({
+      cadence: z.enum(["hourly", "daily"]),
+      levelPercent: z.number().describe("90th percentile of the bursting hours' or days' peaks, percent of the allocation"),
+      baselinePercent: z.number().describe("the usual level (median), percent of the allocation"),
+      cycles: z.number().describe("hours or days with data"),
+      burstCycles: z.number().describe("those with a burst"),
+      minutes: z.number().nullable().describe("typical length of one burst; null when the stored series is too coarse"),
+      perCycle: z.number().describe("bursts in a bursting hour or day, typically"),
+      startsAt: z.number().nullable().describe("minute past the hour (hourly) or UTC hour (daily) most bursts start at"),
+      sized: z.boolean().describe("the sizing percentile missed the burst, so the statistic is the burst level"),
+    })
+    .optional()
+    .describe("a recurring short burst far above the usual level (CPU only; added in 1.x, absent when there is none)"),
 });
 export type ResourceEvidence = z.infer<typeof resourceEvidenceSchema>;
 

@@ -75,11 +75,32 @@ describe("the advice does not depend on the storage period", () => {
   it("hourly storage with exact summaries gives the per-minute answer", () => {
     const a = run(fine);
     const b = run(coarse);
-    expect(a.evidence.cpu.observedPercent).toBe(10); // p95 of minutes: the spikes are 3.3 % of the time
-    expect(b.evidence.cpu.observedPercent).toBe(10);
+    // p95 of minutes is 10 % (the spikes are 3.3 % of the time); the spikes recur every hour, so both size to them.
+    expect(a.evidence.cpu.burst).toMatchObject({ cadence: "hourly", levelPercent: 90, minutes: 2, sized: true });
+    expect(b.evidence.cpu.burst).toMatchObject({ cadence: "hourly", levelPercent: 90, minutes: null, sized: true });
+    expect(a.evidence.cpu.observedPercent).toBe(90);
+    expect(b.evidence.cpu.observedPercent).toBe(90);
     expect(b.recommended).toEqual(a.recommended);
     expect(b.evidence.dataHours).toBe(336);
     expect(b.evidence.points).toBe(n);
+  });
+
+  it("spikes that do not recur (the first two days only) are sized from the exact per-minute p95 either way", () => {
+    const once = Float32Array.from({ length: n }, (_, i) => (i < 2 * 1440 && i % 60 < 2 ? 90 : 10));
+    const f: Utilization = { ...fine, cpuAverage: once, cpuMaximum: once };
+    const c: Utilization = {
+      ...coarse,
+      cpuAverage: fold(once, 60, "mean"),
+      cpuMaximum: fold(once, 60, "max"),
+      summary: { ...coarse.summary!, cpuAverage: summarize(once), cpuMaximum: summarize(once) },
+    };
+    const a = run(f);
+    const b = run(c);
+    expect(a.evidence.cpu.burst).toBeUndefined();
+    expect(b.evidence.cpu.burst).toBeUndefined();
+    expect(a.evidence.cpu.observedPercent).toBe(10);
+    expect(b.evidence.cpu.observedPercent).toBe(10);
+    expect(b.recommended).toEqual(a.recommended);
   });
 
   it("without the summary, hourly maxima would read the spikes as the p95", () => {

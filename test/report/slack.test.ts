@@ -51,9 +51,9 @@ describe("the Slack digest", () => {
     // 30 services save money; 10 are listed, the other 20 summarised with their sum, not cut.
     const savings = p.blocks.flatMap(textsOf).find((t) => t.startsWith("*Biggest savings*"))!;
     expect(savings.split("\n")).toHaveLength(12);
-    // All savers (each service's own figure): $2,197.96 net + $54.06 (pricing-engine) + $9.85 (graph-service) = $2,261.87; the top ten
+    // All savers (each service's own figure): $2,187.97 net + $54.06 (pricing-engine) + $9.85 (graph-service) = $2,251.88; the top ten
     // (274.09 + 248.69 + 191.39 + 147.36 + 144.81 + 144.16 + 112.14 + 108.12 + 108.12 + 94.10) = $1,572.98.
-    expect(savings.split("\n").at(-1)).toBe("…and 20 more services, $688.89/mo between them");
+    expect(savings.split("\n").at(-1)).toBe("…and 20 more services, $678.90/mo between them");
     // OOM kills come first among the risks.
     const risks = p.blocks.flatMap(textsOf).find((t) => t.startsWith("*At risk*\n•"))!;
     expect(risks.split("\n")[1]).toBe(

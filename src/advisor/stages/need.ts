@@ -1,8 +1,9 @@
 // Stage 3 — need: the cpu units and MiB each resource needs at its target, by the seed formula
 // (allocated × observed ÷ target), and whether it may move: autoscaling that holds a resource leaves it
 // alone, and low confidence, a leak or OOM kills forbid making it smaller (OOM kills raise memory). Pure.
-import { fmtPct } from "../../model/format.js";
-import type { Policy } from "../policy.js";
+import { fmtCpu, fmtPct } from "../../model/format.js";
+import { type Burst, detectBurst } from "../bursts.js";
+import { describeStatistic, type Policy } from "../policy.js";
 import type { Reasons } from "../reasons.js";
 import { sizeResource, type ResourceSizing } from "../rightsize.js";
 import type { Trust } from "./confidence.js";
@@ -25,12 +26,32 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
   const memoryTracked = ev.tracked.has("memory");
   const hard = alloc.memoryHardLimit ?? alloc.memory;
   const bumpTo = oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
+  // CPU is sized from a percentile, which a short recurring job slips under; memory from the peak, which cannot.
+  const burst = policy.cpu.percentile < 100 ? detectBurst(ev.history, data.cpuSeries, policy.cpu.percentile, data.exactCpu) : undefined;
   const cpu = sizeResource(alloc.cpu, data.cpuSeries, policy.cpu, {
     minChangePercent: policy.minChangePercent,
     tracked: cpuTracked,
     blockDown: blockAll,
     exact: data.exactCpu,
+    burst: burst && {
+      percent: burst.levelPercent,
+      statistic: `${burst.cadence} burst (${policy.cpu.series === "maximum" ? "hottest task" : "task average"})`,
+    },
   });
+  if (burst) {
+    cpu.evidence.burst = {
+      cadence: burst.cadence,
+      levelPercent: burst.levelPercent,
+      baselinePercent: burst.baselinePercent,
+      cycles: burst.cycles,
+      burstCycles: burst.burstCycles,
+      minutes: burst.minutes,
+      perCycle: burst.perCycle,
+      startsAt: burst.startsAt,
+      sized: cpu.evidence.statistic !== describeStatistic(policy.cpu),
+    };
+    reasons.add("recurring-burst", burstMessage(burst, alloc.cpu, cpu.percentilePercent, policy, cpuTracked));
+  }
   const memory = sizeResource(alloc.memory, data.memorySeries, policy.memory, {
     minChangePercent: policy.minChangePercent,
     tracked: memoryTracked,
@@ -61,4 +82,32 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
     );
   }
   return { cpu, memory, blockAll };
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** "CPU bursts to 68% (2785 units) every day at about 01:00 UTC for about 60 minutes (14 of 14 days) …" */
+export function burstMessage(b: Burst, allocated: number, percentilePercent: number, policy: Policy, tracked: boolean): string {
+  const units = (pct: number) => fmtCpu(Math.round((allocated * pct) / 100), { unit: true });
+  const cycle = b.cadence === "hourly" ? "hour" : "day";
+  const when =
+    b.perCycle > 1
+      ? `${b.perCycle} times a ${cycle}`
+      : b.cadence === "hourly"
+        ? `every hour${b.startsAt === null ? "" : ` at about :${pad2(b.startsAt)}`}`
+        : `every day${b.startsAt === null ? "" : ` at about ${pad2(b.startsAt)}:00 UTC`}`;
+  const length = b.minutes === null ? "" : ` for about ${b.minutes} minutes${b.perCycle > 1 ? " each" : ""}`;
+  const count = `${b.burstCycles} of ${b.cycles} ${b.cadence === "hourly" ? "hours" : "days"}`;
+  const statistic = describeStatistic(policy.cpu);
+  const head = `CPU bursts to ${fmtPct(b.levelPercent)} (${units(b.levelPercent)}) ${when}${length} (${count}), from a usual ${fmtPct(b.baselinePercent)}`;
+  const verdict = tracked
+    ? "target tracking holds CPU, so the bursts add tasks"
+    : b.levelPercent > percentilePercent
+      ? `${statistic} is ${fmtPct(percentilePercent)}, below the bursts, so cpu is sized to cover them`
+      : `${statistic} (${fmtPct(percentilePercent)}) already covers them`;
+  const outside =
+    b.outsidePercent === null || tracked
+      ? ""
+      : `. Outside the bursts it needs about ${units((b.outsidePercent * 100) / policy.cpu.target)}: run the job as a scheduled task (EventBridge Scheduler → RunTask) or give the service scheduled scaling, and it could run that small`;
+  return `${head}: ${verdict}${outside}`;
 }
