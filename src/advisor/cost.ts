@@ -111,7 +111,8 @@ export type TaskPricer = (cpu: number, memory: number) => number;
 /**
  * USD per task-hour for a task of a given size, placed as the service places it: Fargate (On-Demand and
  * Spot blended, ARM and Windows rates, extra storage), or the EC2 cluster's unit prices. "external":
- * ECS Anywhere has no AWS price; "unpriced-ec2": the cluster has no priced container instances.
+ * ECS Anywhere has no AWS price; "unpriced-ec2": the cluster has no priced container instances;
+ * "unpriced-windows": a Windows task on Fargate and a price set without Fargate Windows rates.
  */
 export function taskPricer(
   placement: Placement,
@@ -119,9 +120,11 @@ export function taskPricer(
   prices: Prices,
   spotDiscount: number,
   ec2Units: Ec2UnitPrices | undefined,
-): TaskPricer | "external" | "unpriced-ec2" {
+): TaskPricer | "external" | "unpriced-ec2" | "unpriced-windows" {
   if (placement.kind === "external") return "external";
   if (placement.kind === "fargate") {
+    // Windows at Linux rates would read about a third of the bill: no price beats a wrong one.
+    if (placement.windows && !prices.fargate.windowsX86) return "unpriced-windows";
     const discount = prices.fargate.spotDiscount ?? spotDiscount;
     return (cpu, memory) =>
       withSpot(

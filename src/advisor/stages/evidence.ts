@@ -181,6 +181,13 @@ export function pricerFor(placement: Placement, td: TaskDefinition, service: Ser
     reasons.add("external-launch-type", "EXTERNAL (ECS Anywhere) capacity is your own hardware: no AWS price");
     return () => undefined;
   }
+  if (pricer === "unpriced-windows") {
+    reasons.add(
+      "no-price",
+      `the price set (${ctx.prices.source}) has no Fargate Windows rates: this Windows service is left unpriced rather than priced at Linux rates, which would read about a third of its cost; use prices with Windows rates (the live Price List or the bundled book)`,
+    );
+    return () => undefined;
+  }
   if (pricer === "unpriced-ec2") {
     reasons.add("no-price", `no priced container instances in cluster ${service.cluster}: the EC2 cost of this service is unknown`);
     return () => undefined;
