@@ -38,7 +38,8 @@ export interface Policy {
   /** EC2 launch type: recommendations are rounded up to these steps and never go below the floors. */
   ec2: { cpuStep: number; memoryStepMiB: number; minCpu: number; minMemoryMiB: number };
   /**
-   * Fargate: offer the 32 vCPU sizes (newer than the API reference text; aws-facts §1.1). The share of
+   * Fargate: offer the 32 vCPU sizes (newer than the API reference text, UNVERIFIED in aws-facts §1.1, so
+   * opt-in; a service that already runs one keeps them). The share of
    * tasks put on Fargate Spot when an EC2 cluster's fleet is priced on Fargate for comparison.
    */
   fargate: { allow32Vcpu: boolean; spotDiscount: number; comparisonSpotShare: number };
@@ -101,7 +102,7 @@ export const DEFAULT_POLICY: Policy = {
   oomBump: { factor: 1.2, minMiB: 100 },
   leak: { minSegmentHours: 24, minRisePercent: 10, minR2: 0.6 },
   ec2: { cpuStep: 1, memoryStepMiB: 32, minCpu: 128, minMemoryMiB: 128 },
-  fargate: { allow32Vcpu: true, spotDiscount: 0.7, comparisonSpotShare: 0.5 },
+  fargate: { allow32Vcpu: false, spotDiscount: 0.7, comparisonSpotShare: 0.5 },
   hosts: { shortageLargestTasks: 2, minPackedHosts: 2, zones: null, defaultZones: 3, maxServiceSharePercent: 50, maxInstanceSize: null },
   autoscaling: {
     targetCpu: 60,

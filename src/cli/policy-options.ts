@@ -15,6 +15,7 @@ export interface PolicyFlags {
   zones?: number;
   maxHostShare?: number;
   maxInstanceSize?: string;
+  fargate32Vcpu?: boolean;
 }
 
 export function addPolicyOptions(cmd: Command): Command {
@@ -54,6 +55,10 @@ export function addPolicyOptions(cmd: Command): Command {
     )
     .option("--max-instance-size <size>", "EC2 packing: no host larger than this size, e.g. 4xlarge (default: any size)", instanceSize)
     .option(
+      "--fargate-32-vcpu",
+      "offer the 32 vCPU Fargate sizes (Linux, platform version 1.4.0+; off by default, on for a service that already runs one)",
+    )
+    .option(
       "--autoscaling-target <pct>",
       `average CPU a proposed target-tracking policy holds (default ${d.autoscaling.targetCpu})`,
       percent("--autoscaling-target", { min: 1 }),
@@ -92,5 +97,6 @@ export function policyFrom(flags: PolicyFlags): Policy {
       ...(flags.maxInstanceSize !== undefined ? { maxInstanceSize: flags.maxInstanceSize } : {}),
     },
     autoscaling: { targetCpu: flags.autoscalingTarget },
+    ...(flags.fargate32Vcpu ? { fargate: { allow32Vcpu: true } } : {}),
   });
 }

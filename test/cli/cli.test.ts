@@ -68,6 +68,12 @@ describe("ecs-advisor report", () => {
     expect(loose.totals.recommendedMonthlyUsd).toBeLessThan(strict.totals.recommendedMonthlyUsd);
   });
 
+  it("--fargate-32-vcpu turns the 32 vCPU sizes on (off by default)", async () => {
+    const off = JSON.parse((await cli(["report", "--demo", "--format", "json"])).stdout);
+    const on = JSON.parse((await cli(["report", "--demo", "--format", "json", "--fargate-32-vcpu"])).stdout);
+    expect([off.policy.fargate.allow32Vcpu, on.policy.fargate.allow32Vcpu]).toEqual([false, true]);
+  });
+
   it("host and autoscaling flags change the rule and the proposals", async () => {
     const r = JSON.parse(
       (await cli(["report", "--demo", "--format", "json", "--scale-out-below", "4", "--autoscaling-target", "70"])).stdout,

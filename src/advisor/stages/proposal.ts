@@ -1,7 +1,7 @@
 // Stage 4 — proposal: the needs turned into a size ECS accepts. On Fargate, the cheapest valid (cpu, memory)
 // pair that covers both; on EC2, the need rounded up to the policy's steps, above its floors. Pure.
 import { fmtCpu, fmtMiB, fmtPct } from "../../model/format.js";
-import { snapToFargate } from "../fargate.js";
+import { fargateLimits, snapToFargate } from "../fargate.js";
 import type { Policy } from "../policy.js";
 import type { Reasons } from "../reasons.js";
 import { ceilTo } from "../rightsize.js";
@@ -35,10 +35,12 @@ export function propose(ev: Advisable, need: Need, ctx: AdviseContext, reasons: 
 
 export function fargateProposal(ev: Advisable, want: { cpu: number; memory: number }, ctx: AdviseContext, reasons: Reasons): Proposal {
   const { placement, alloc } = ev;
+  const limits = fargateLimits(ev.service.platformVersion, alloc.cpu, ctx.policy.fargate.allow32Vcpu);
   const snap = snapToFargate(want.cpu, want.memory, {
     arm: placement.arm,
     windows: placement.windows,
-    allow32Vcpu: ctx.policy.fargate.allow32Vcpu,
+    allow32Vcpu: limits.allow32Vcpu,
+    maxCpu: limits.maxCpu,
     prices: ctx.prices,
   });
   const size = (cpu: number, memory: number) => `${fmtCpu(cpu, { unit: false })} / ${fmtMiB(memory)}`;
@@ -46,10 +48,13 @@ export function fargateProposal(ev: Advisable, want: { cpu: number; memory: numb
   let roundingNote: string | undefined;
   let roundedTo: string | undefined;
   if (snap.exceedsMax) {
-    reasons.add(
-      "exceeds-fargate-max",
-      `needs ${needText}, more than the largest Fargate size (${size(snap.cpu, snap.memory)}): split the work or move it to EC2`,
-    );
+    const why =
+      limits.olderPlatform && !placement.windows
+        ? `the largest on platform version ${limits.olderPlatform}; 1.4.0 (LATEST) offers 8 and 16 vCPU: update the service's platform version, split the work or move it to EC2`
+        : !limits.allow32Vcpu && !placement.windows
+          ? "the largest offered; the 32 vCPU sizes are opt-in (--fargate-32-vcpu): allow them, split the work or move it to EC2"
+          : "split the work or move it to EC2";
+    reasons.add("exceeds-fargate-max", `needs ${needText}, more than the largest Fargate size (${size(snap.cpu, snap.memory)}), ${why}`);
   } else if (snap.cpu === alloc.cpu && snap.memory === alloc.memory) {
     roundingNote = `today's ${size(snap.cpu, snap.memory)} is the cheapest Fargate size that covers the need (${needText})`;
   } else if (snap.cpu > Math.ceil(want.cpu) || snap.memory > Math.ceil(want.memory)) {
