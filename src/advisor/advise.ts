@@ -83,6 +83,7 @@ export function advise(input: AdviseInput): Report {
   );
 
   warnings.push(...fewTypes(clusterFindings));
+  warnings.push(...spotAssumed(services, prices, policy));
   let current = 0;
   let recommended = 0;
   for (const s of services) {
@@ -135,6 +136,25 @@ export function advise(input: AdviseInput): Report {
     clusters: clusterFindings,
     warnings,
   };
+}
+
+/**
+ * Services whose dollars rest on the assumed Fargate Spot discount, because the price set has no Spot rates.
+ * (The EC2 clusters' Fargate comparison labels its own assumption: spotPrice.)
+ */
+function spotAssumed(services: readonly ServiceFinding[], prices: Prices, policy: Policy): Report["warnings"] {
+  if (prices.fargate.linuxX86Spot) return [];
+  const onSpot = services.filter((s) => s.launchType === "FARGATE" && s.capacity.startsWith("FARGATE_SPOT"));
+  if (onSpot.length === 0) return [];
+  const pct = Math.round((prices.fargate.spotDiscount ?? policy.fargate.spotDiscount) * 100);
+  const names = onSpot.map((s) => s.service);
+  const list = names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+  return [
+    {
+      code: "fargate-spot-assumed",
+      message: `Fargate Spot is priced at an assumed ${pct}% off (AWS says "up to" 70%; Spot prices vary by region and over time) for ${list}: the price set has no Spot rates`,
+    },
+  ];
 }
 
 /** Packings that could only try the cluster's own types (a snapshot priced before candidates were). */

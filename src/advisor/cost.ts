@@ -34,6 +34,25 @@ export function withSpot(onDemandHourly: number, spotShare: number, spotDiscount
   return onDemandHourly * (1 - spotShare) + onDemandHourly * (1 - spotDiscount) * spotShare;
 }
 
+/** The Spot rates for a Linux task, when the price set has them (the Price List); else the discount is assumed. */
+export function spotRates(prices: Prices, arm: boolean): { vcpuHour: number; gbHour: number } | undefined {
+  return arm ? prices.fargate.linuxArm64Spot : prices.fargate.linuxX86Spot;
+}
+
+/**
+ * USD per task-hour with `spotShare` of the tasks on Fargate Spot: at the Price List's Spot rates when it has
+ * them, else On-Demand less the assumed discount ("up to 70 %"; Spot prices vary by region and over time).
+ */
+export function fargateBlendedHourly(shape: FargateTaskShape, prices: Prices, spotShare: number, spotDiscount: number): number {
+  const onDemand = fargateTaskHourly(shape, prices);
+  if (spotShare === 0) return onDemand;
+  const rates = shape.windows ? undefined : spotRates(prices, shape.arm);
+  if (!rates) return withSpot(onDemand, spotShare, spotDiscount);
+  const storage = Math.max(0, (shape.ephemeralStorageGiB ?? 20) - 20) * prices.fargate.ephemeralGbHour;
+  const spot = vcpuOf(shape.cpu) * rates.vcpuHour + gibOf(shape.memory) * rates.gbHour + storage;
+  return onDemand * (1 - spotShare) + spot * spotShare;
+}
+
 export interface Ec2UnitPrices {
   /** USD per reserved cpu unit per hour, and per reserved MiB per hour, across the cluster's priced instances. */
   cpuUnitHour: number;
@@ -127,11 +146,9 @@ export function taskPricer(
     if (placement.windows && !prices.fargate.windowsX86) return "unpriced-windows";
     const discount = prices.fargate.spotDiscount ?? spotDiscount;
     return (cpu, memory) =>
-      withSpot(
-        fargateTaskHourly(
-          { cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB },
-          prices,
-        ),
+      fargateBlendedHourly(
+        { cpu, memory, arm: placement.arm, windows: placement.windows, ephemeralStorageGiB: td.ephemeralStorageGiB },
+        prices,
         placement.spotShare,
         discount,
       );

@@ -5,7 +5,7 @@ import type { ClusterFinding } from "../model/report.js";
 import type { ContainerInstance, Prices } from "../model/snapshot.js";
 import { HOURS_PER_MONTH, isWindowsFamily } from "../model/units.js";
 import { awsvpcSlots, hostCapacity, isGeneralPurposeCandidate, registeredMemoryShares, withinSize } from "./capacity.js";
-import { fargateTaskHourly, withSpot } from "./cost.js";
+import { fargateBlendedHourly, fargateTaskHourly, spotRates } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
 import type { ClusterService, Demand } from "./host-demand.js";
 import { cheapestPacking, type HostType, type Packing, type TaskGroup } from "./packing.js";
@@ -148,7 +148,13 @@ export function instancesHourly(live: readonly ContainerInstance[], prices: Pric
   return live.reduce((a, i) => a + (i.instanceType ? (prices.ec2[i.instanceType]?.hourly ?? 0) : 0), 0);
 }
 
-/** The same right-sized tasks on Fargate, at their average count, next to the packed and current EC2 hosts. */
+/**
+ * The same right-sized tasks on Fargate, at their average count, next to the packed and current EC2 hosts.
+ * The Spot line puts spotShare of each service's tasks on Fargate Spot — but not a service that runs a single
+ * task (an interruption, with two minutes' warning, stops it until a replacement starts) nor Windows (Fargate
+ * Spot is Linux only); those stay On-Demand and are named. Spot is priced at the Price List's Spot rates when
+ * the price set has them, else at the assumed discount.
+ */
 export function fargateComparison(
   ec2: readonly ClusterService[],
   demand: Demand,
@@ -160,6 +166,8 @@ export function fargateComparison(
   const discount = prices.fargate.spotDiscount ?? policy.fargate.spotDiscount;
   let x86 = 0;
   let armHourly = 0;
+  let spotHourly = 0;
+  const unsuited: string[] = [];
   for (const s of ec2) {
     const sz = demand.size(s);
     // Windows has no ARM on Fargate: its "ARM" price stays the x86 Windows one.
@@ -167,15 +175,19 @@ export function fargateComparison(
     const snapX = snapToFargate(sz.cpu, sz.memory, { arm: false, windows, allow32Vcpu: policy.fargate.allow32Vcpu, prices });
     const snapA = snapToFargate(sz.cpu, sz.memory, { arm: !windows, windows, allow32Vcpu: policy.fargate.allow32Vcpu, prices });
     const tasks = s.finding.current.tasks;
-    x86 += fargateTaskHourly({ cpu: snapX.cpu, memory: snapX.memory, arm: false, windows }, prices) * tasks;
+    const shapeX = { cpu: snapX.cpu, memory: snapX.memory, arm: false, windows };
+    x86 += fargateTaskHourly(shapeX, prices) * tasks;
     armHourly += fargateTaskHourly({ cpu: snapA.cpu, memory: snapA.memory, arm: !windows, windows }, prices) * tasks;
+    const suited = !windows && tasks >= 2;
+    if (!suited) unsuited.push(s.finding.service);
+    spotHourly += fargateBlendedHourly(shapeX, prices, suited ? spotShare : 0, discount) * tasks;
   }
   const options = {
     ec2PackedMonthlyUsd: ec2Monthly.packed,
     ec2CurrentMonthlyUsd: ec2Monthly.current,
     fargateX86MonthlyUsd: x86 * HOURS_PER_MONTH,
     fargateArmMonthlyUsd: armHourly * HOURS_PER_MONTH,
-    fargateSpotMonthlyUsd: withSpot(x86, spotShare, discount) * HOURS_PER_MONTH,
+    fargateSpotMonthlyUsd: spotHourly * HOURS_PER_MONTH,
   };
   const named: Array<[string, number | null]> = [
     ["EC2, packed", options.ec2PackedMonthlyUsd],
@@ -184,5 +196,12 @@ export function fargateComparison(
     [`Fargate x86 with ${Math.round(spotShare * 100)}% on Fargate Spot`, options.fargateSpotMonthlyUsd],
   ];
   const cheapest = named.filter((n): n is [string, number] => n[1] !== null).sort((a, b) => a[1] - b[1])[0]![0];
-  return { ...options, spotShare, spotDiscount: discount, cheapest };
+  return {
+    ...options,
+    spotShare,
+    spotDiscount: discount,
+    spotPrice: spotRates(prices, false) ? "price-list" : "assumed",
+    spotUnsuited: unsuited.sort(),
+    cheapest,
+  };
 }

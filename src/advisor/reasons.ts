@@ -37,6 +37,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "invalid-metrics": "warning",
   "windows-minimum": "info",
   "recurring-burst": "info",
+  "spot-single-task": "warning",
 };
 
 export class Reasons {

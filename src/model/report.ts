@@ -46,6 +46,7 @@ export const REASON_CODES = [
   "invalid-metrics",
   "windows-minimum",
   "recurring-burst",
+  "spot-single-task",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -307,9 +308,17 @@ export const fargateComparisonSchema = z.object({
   ec2PackedMonthlyUsd: usd.nullable(),
   fargateX86MonthlyUsd: usd.describe("the right-sized tasks on Fargate at their average count"),
   fargateArmMonthlyUsd: usd,
-  fargateSpotMonthlyUsd: usd.describe("Fargate x86 with spotShare of the tasks on Fargate Spot"),
+  fargateSpotMonthlyUsd: usd.describe("Fargate x86 with spotShare of the tasks on Fargate Spot (not those of spotUnsuited)"),
   spotShare: z.number(),
-  spotDiscount: z.number(),
+  spotDiscount: z.number().describe('the discount assumed when spotPrice is "assumed"'),
+  spotPrice: z
+    .enum(["price-list", "assumed"])
+    .optional()
+    .describe("Spot at the Price List's Spot rates, or On-Demand less spotDiscount (an 'up to' figure; Spot prices vary); added in 1.x"),
+  spotUnsuited: z
+    .array(z.string())
+    .optional()
+    .describe("services kept On-Demand in the Spot line: a single task (an interruption stops it) or Windows; added in 1.x"),
   cheapest: z.string(),
 });
 

@@ -242,6 +242,10 @@ export const pricesSchema = z.object({
     linuxX86: fargateRateSchema,
     linuxArm64: fargateRateSchema,
     windowsX86: fargateRateSchema.extend({ osLicenseVcpuHour: z.number().nonnegative() }).optional(),
+    linuxX86Spot: fargateRateSchema
+      .optional()
+      .describe("Fargate Spot rates, when the Price List lists them (else spotDiscount is assumed)"),
+    linuxArm64Spot: fargateRateSchema.optional(),
     ephemeralGbHour: z.number().nonnegative().default(0),
     spotDiscount: z.number().min(0).max(1).optional().describe("assumed Fargate Spot discount (0.7 = 70 % off); Spot prices vary"),
   }),

@@ -158,10 +158,19 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
   if (f) {
     add(
       "fargate",
-      `same tasks on Fargate x86 ${fmtUsd(f.fargateX86MonthlyUsd)}, ARM ${fmtUsd(f.fargateArmMonthlyUsd)}, ${Math.round(f.spotShare * 100)}% Spot ${fmtUsd(f.fargateSpotMonthlyUsd)} a month · cheapest: ${f.cheapest}`,
+      `same tasks on Fargate x86 ${fmtUsd(f.fargateX86MonthlyUsd)}, ARM ${fmtUsd(f.fargateArmMonthlyUsd)}, ${Math.round(f.spotShare * 100)}% Spot ${fmtUsd(f.fargateSpotMonthlyUsd)} a month · cheapest: ${f.cheapest}${spotNote(f)}`,
+      4,
     );
   }
   return out;
+}
+
+/** " · Spot at an assumed 70% off; kept On-Demand (one task, or Windows): a, b": what the Spot figure rests on. */
+export function spotNote(f: NonNullable<ClusterFinding["fargateComparison"]>): string {
+  const parts: string[] = [];
+  if (f.spotPrice === "assumed") parts.push(`Spot at an assumed ${fmtPct(f.spotDiscount * 100)} off`);
+  if (f.spotUnsuited?.length) parts.push(`kept On-Demand (one task, or Windows): ${f.spotUnsuited.join(", ")}`);
+  return parts.length ? ` · ${parts.join("; ")}` : "";
 }
 
 export const renderTable: Reporter = (input, options) => {

@@ -173,7 +173,11 @@ describe("the demo's EC2 cluster: host scaling, packing and Fargate, with dollar
   it("prices the same fleet on Fargate x86, ARM and with Spot", () => {
     const f = ec2().fargateComparison!;
     expect(f.fargateArmMonthlyUsd).toBeLessThan(f.fargateX86MonthlyUsd);
-    expect(f.fargateSpotMonthlyUsd).toBeCloseTo(f.fargateX86MonthlyUsd * (0.5 + 0.5 * 0.3), 6);
+    // Half on Spot at the assumed 70 % off, except the single-task services (worked by hand in fargate-spot.test.ts).
+    expect(f.spotPrice).toBe("assumed");
+    expect(f.spotUnsuited).toEqual(["billing-cron", "etl-nightly", "search-indexer"]);
+    expect(f.fargateSpotMonthlyUsd).toBeGreaterThan(f.fargateX86MonthlyUsd * (0.5 + 0.5 * 0.3));
+    expect(f.fargateSpotMonthlyUsd).toBeLessThan(f.fargateX86MonthlyUsd);
   });
 
   it("the Fargate cluster has no host section", () => {

@@ -186,7 +186,8 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     const cell = await page.textContent("#services tbody tr.row >> nth=0 >> td:nth-child(2)");
     expect(cell).toBe(`${base.services[0]!.cluster}/${base.services[0]!.service}`);
     expect(await page.textContent("tr.detail")).toContain(`<b onmouseover="window.__xss=4">bold</b> & more`);
-    expect(await page.textContent(".warn")).toContain(`<iframe src="https://example.com"></iframe>`);
+    const warns = await page.$$eval(".warn", (els) => els.map((e) => e.textContent ?? ""));
+    expect(warns.some((t) => t.includes(`<iframe src="https://example.com"></iframe>`))).toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   }, 60_000);

@@ -53,8 +53,10 @@ describe("the terminal UI", () => {
     // now $5,779.24 (Fargate $3,665.16 + EC2 instances $2,114.08) → after $3,390.04: the levers' $2,389.20, 41 %
     expect(lines[0]).toBe("ecs-advisor $5,779.24/mo → $3,390.04/mo saves $2,389.20/mo (41%) · 4 risks");
     expect(lines[1]).toMatch(/^40 services · sort: savings · cluster: all · demo fleet/);
-    expect(lines[2]).toMatch(/^ {2}SERVICE +CPU +MEMORY +NOW \$\/MO +SAVES +CONF$/);
-    expect(lines[3]).toMatch(/^ {2}shop-fargate\/pdf-render +2048→1024 +8192→3072 +518\.83 +274\.09 +high$/);
+    // The demo's one warning (Fargate Spot at an assumed discount) stands under the status line.
+    expect(lines[2]).toMatch(/^⚠ Fargate Spot is priced at an assumed 70% off.*\(w: 1 warning\)$/);
+    expect(lines[3]).toMatch(/^ {2}SERVICE +CPU +MEMORY +NOW \$\/MO +SAVES +CONF$/);
+    expect(lines[4]).toMatch(/^ {2}shop-fargate\/pdf-render +2048→1024 +8192→3072 +518\.83 +274\.09 +high$/);
     expect(lines.length).toBeLessThanOrEqual(23);
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
     expect(lines.at(-1)).toContain("? help");
@@ -63,7 +65,7 @@ describe("the terminal UI", () => {
 
   it("sorts by risk, cost and name, and back to savings", async () => {
     const { press, app } = await ui();
-    const first = (f: string) => f.split("\n")[3]!;
+    const first = (f: string) => f.split("\n")[4]!;
     expect(first(await press("r"))).toMatch(/^! shop-fargate\/search-api|^! /);
     expect((await press("r")).split("\n")[1]).toContain("sort: risk");
     expect(first(await press("o"))).toContain("shop-fargate/pdf-render"); // $518.83, the dearest
@@ -79,7 +81,7 @@ describe("the terminal UI", () => {
     expect(
       f
         .split("\n")
-        .slice(3, 10)
+        .slice(4, 11)
         .every((l) => l.includes("core-ec2/")),
     ).toBe(true);
     f = await press("f", "f"); // shop-fargate, then all again
@@ -197,10 +199,11 @@ describe("warnings", () => {
       ],
     };
     const { press, frame, app } = await ui(warned, 100, 30);
-    // 100 columns: the message is cut to 86 so the count always shows.
+    // 100 columns: the message is cut to 100 − 11 (" (w: all 2)") = 89 so the count always shows.
     expect(frame().split("\n")[2]).toBe(
-      "⚠ pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20… (w: all 2)",
+      "⚠ pricing:GetProducts was denied (AccessDenied): the bundled price book of 2026-07-20 is… (w: all 2)",
     );
+    expect([...frame().split("\n")[2]!].length).toBe(100);
     expect(frame().split("\n").length).toBeLessThanOrEqual(30);
     const f = await press("w");
     expect(f).toContain("2 warnings");

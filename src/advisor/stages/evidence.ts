@@ -76,6 +76,12 @@ export function gatherEvidence(service: Service, td: TaskDefinition, ctx: Advise
   const avgTasks = history ? mean(history.runningTasks) : Number.NaN;
   const tasks = Number.isFinite(avgTasks) ? avgTasks : service.runningCount;
   const placement = placementOf(service, td, ctx.clusters.get(service.cluster), tasks);
+  if (placement.kind === "fargate" && placement.spotShare > 0 && tasks < 2) {
+    reasons.add(
+      "spot-single-task",
+      "runs a single task on Fargate Spot: an interruption (a two-minute warning) stops the service until ECS starts a replacement; run two tasks, or give FARGATE a base of 1 in the capacity provider strategy",
+    );
+  }
   const price = pricerFor(placement, td, service, ctx, reasons);
   const currentHourly =
     alloc.memory !== undefined && (alloc.cpu !== undefined || placement.kind !== "fargate")

@@ -312,12 +312,19 @@ const FARGATE_USAGE: Record<string, (r: FargateRates, usd: number) => void> = {
   "Fargate-Windows-GB-Hours": (r, v) => (r.windows.gbHour = v),
   "Fargate-Windows-OS-Hours:perCPU": (r, v) => (r.windows.osLicenseVcpuHour = v),
   "Fargate-EphemeralStorage-GB-Hours": (r, v) => (r.ephemeralGbHour = v),
+  // Spot: the usage types Cost and Usage Reports use; whether GetProducts lists them is UNVERIFIED (aws-facts §1.2).
+  "SpotUsage-Fargate-vCPU-Hours:perCPU": (r, v) => (r.linuxX86Spot.vcpuHour = v),
+  "SpotUsage-Fargate-GB-Hours": (r, v) => (r.linuxX86Spot.gbHour = v),
+  "SpotUsage-Fargate-ARM-vCPU-Hours:perCPU": (r, v) => (r.linuxArm64Spot.vcpuHour = v),
+  "SpotUsage-Fargate-ARM-GB-Hours": (r, v) => (r.linuxArm64Spot.gbHour = v),
 };
 
 interface FargateRates {
   linuxX86: { vcpuHour: number; gbHour: number };
   linuxArm64: { vcpuHour: number; gbHour: number };
   windows: { vcpuHour: number; gbHour: number; osLicenseVcpuHour: number };
+  linuxX86Spot: { vcpuHour: number; gbHour: number };
+  linuxArm64Spot: { vcpuHour: number; gbHour: number };
   ephemeralGbHour: number;
 }
 
@@ -330,6 +337,8 @@ export function fargateRatesFrom(items: readonly PriceItem[]): (Prices["fargate"
     linuxX86: { vcpuHour: Number.NaN, gbHour: Number.NaN },
     linuxArm64: { vcpuHour: Number.NaN, gbHour: Number.NaN },
     windows: { vcpuHour: Number.NaN, gbHour: Number.NaN, osLicenseVcpuHour: Number.NaN },
+    linuxX86Spot: { vcpuHour: Number.NaN, gbHour: Number.NaN },
+    linuxArm64Spot: { vcpuHour: Number.NaN, gbHour: Number.NaN },
     ephemeralGbHour: Number.NaN,
   };
   let publicationDate: string | undefined;
@@ -349,6 +358,8 @@ export function fargateRatesFrom(items: readonly PriceItem[]): (Prices["fargate"
     // A region without Graviton Fargate prices falls back to x86 rates rather than pricing ARM at zero.
     linuxArm64: ok(r.linuxArm64) ? r.linuxArm64 : { ...r.linuxX86 },
     ...(ok(r.windows) && !Number.isNaN(r.windows.osLicenseVcpuHour) ? { windowsX86: r.windows } : {}),
+    ...(ok(r.linuxX86Spot) ? { linuxX86Spot: r.linuxX86Spot } : {}),
+    ...(ok(r.linuxArm64Spot) ? { linuxArm64Spot: r.linuxArm64Spot } : {}),
     ephemeralGbHour: Number.isNaN(r.ephemeralGbHour) ? 0 : r.ephemeralGbHour,
     ...(publicationDate ? { publicationDate } : {}),
   };

@@ -230,10 +230,12 @@ export function App({ report: given, width, height }: AppProps) {
       )}
     </Text>
   );
+  // The count always shows: the message is cut to what its suffix leaves.
+  const warnCount = ` (w: ${report.warnings.length === 1 ? "1 warning" : `all ${report.warnings.length}`})`;
   const warning = warnLine ? (
     <Text color="yellow" wrap="truncate">
-      {truncate(`⚠ ${report.warnings[0]!.message}`, width - 14)}
-      <Text dimColor>{` (w: ${report.warnings.length === 1 ? "1 warning" : `all ${report.warnings.length}`})`}</Text>
+      {truncate(`⚠ ${report.warnings[0]!.message}`, width - warnCount.length)}
+      <Text dimColor>{warnCount}</Text>
     </Text>
   ) : null;
   const footer = (
