@@ -10,7 +10,7 @@ export interface CalcInput {
   launchTypes: ReadonlyArray<"ec2" | "fargate">;
   arm: boolean;
   windows: boolean;
-  ec2: { cpuStep: number; memoryStepMiB: number };
+  ec2: { cpuStep: number; memoryStepMiB: number; minCpu: number; minMemoryMiB: number };
   allow32Vcpu: boolean;
   prices: Prices;
 }
@@ -26,7 +26,14 @@ export interface CalcStep {
 export interface CalcResult {
   cpu?: CalcStep | undefined;
   memory?: CalcStep | undefined;
-  ec2?: { cpu?: number | undefined; memory?: number | undefined } | undefined;
+  ec2?:
+    | {
+        cpu?: number | undefined;
+        memory?: number | undefined;
+        /** Held at the EC2 floor (the need rounded was below it), as the report does. */
+        floored: { cpu: boolean; memory: boolean };
+      }
+    | undefined;
   fargate?:
     | {
         cpu: number;
@@ -55,9 +62,12 @@ export function calculate(input: CalcInput): CalcResult {
   const memory = input.memory ? step(input.memory) : undefined;
   const out: CalcResult = { cpu, memory };
   if (input.launchTypes.includes("ec2")) {
+    const c = cpu ? ceilTo(cpu.needed, input.ec2.cpuStep) : undefined;
+    const m = memory ? ceilTo(memory.needed, input.ec2.memoryStepMiB) : undefined;
     out.ec2 = {
-      cpu: cpu ? ceilTo(cpu.needed, input.ec2.cpuStep) : undefined,
-      memory: memory ? ceilTo(memory.needed, input.ec2.memoryStepMiB) : undefined,
+      cpu: c === undefined ? undefined : Math.max(c, input.ec2.minCpu),
+      memory: m === undefined ? undefined : Math.max(m, input.ec2.minMemoryMiB),
+      floored: { cpu: c !== undefined && c < input.ec2.minCpu, memory: m !== undefined && m < input.ec2.minMemoryMiB },
     };
   }
   if (input.launchTypes.includes("fargate")) {

@@ -68,6 +68,12 @@ Exit codes: 0 worked out · 2 bad input`,
       if ((flags.memory === undefined) !== (flags.memUtil === undefined)) {
         throw new UserError("--memory and --mem-util go together", "give both, e.g. --memory 2048 --mem-util 70");
       }
+      if (flags.os === "windows" && flags.arch === "arm64") {
+        throw new UserError(
+          "Windows containers on ECS run on x86_64 only: there is no Windows on arm64 to size or price",
+          "use --arch x86_64 with --os windows",
+        );
+      }
       const prices = bundledPrices();
       const result = calculate({
         cpu: flags.cpu !== undefined ? { allocated: flags.cpu, utilization: flags.cpuUtil!, target: flags.targetCpu } : undefined,
@@ -76,7 +82,7 @@ Exit codes: 0 worked out · 2 bad input`,
         launchTypes: flags.launchType ? [flags.launchType] : ["ec2", "fargate"],
         arm: flags.arch === "arm64",
         windows: flags.os === "windows",
-        ec2: { cpuStep: DEFAULT_POLICY.ec2.cpuStep, memoryStepMiB: DEFAULT_POLICY.ec2.memoryStepMiB },
+        ec2: DEFAULT_POLICY.ec2,
         allow32Vcpu: DEFAULT_POLICY.fargate.allow32Vcpu,
         prices,
       });
@@ -108,9 +114,14 @@ export function renderCalc(r: CalcResult, flags: Pick<CalcFlags, "launchType">, 
   }
   lines.push("");
   if (r.ec2) {
+    const floor = (need: number | undefined) => `(the floor; the need is ${Math.ceil(need ?? 0)})`;
     const parts = [
-      r.ec2.cpu !== undefined ? `cpu ${r.ec2.cpu} units (rounded up to a whole unit)` : undefined,
-      r.ec2.memory !== undefined ? `memory ${r.ec2.memory} MiB (rounded up to ${DEFAULT_POLICY.ec2.memoryStepMiB} MiB)` : undefined,
+      r.ec2.cpu !== undefined
+        ? `cpu ${r.ec2.cpu} units ${r.ec2.floored.cpu ? floor(r.cpu?.needed) : "(rounded up to a whole unit)"}`
+        : undefined,
+      r.ec2.memory !== undefined
+        ? `memory ${r.ec2.memory} MiB ${r.ec2.floored.memory ? floor(r.memory?.needed) : `(rounded up to ${DEFAULT_POLICY.ec2.memoryStepMiB} MiB)`}`
+        : undefined,
     ].filter(Boolean);
     lines.push(`EC2      ${parts.join(" · ")}`);
   }

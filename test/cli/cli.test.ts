@@ -171,10 +171,28 @@ describe("ecs-advisor calc", () => {
     expect(r.stdout).toContain("$0.04937/h per task = $36.04/mo");
   });
 
+  it("keeps EC2's floors: 1024 × 1 % ÷ 60 % = 17.07 units → 128; 256 × 20 % ÷ 80 % = 64 MiB → 128", async () => {
+    const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "1", "--memory", "256", "--mem-util", "20", "--launch-type", "ec2"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("EC2      cpu 128 units (the floor; the need is 18) · memory 128 MiB (the floor; the need is 64)");
+    const json = JSON.parse(
+      (await cli(["calc", "--cpu", "1024", "--cpu-util", "1", "--memory", "256", "--mem-util", "20", "--json"])).stdout,
+    );
+    expect(json.ec2).toEqual({ cpu: 128, memory: 128, floored: { cpu: true, memory: true } });
+  });
+
+  it("refuses Windows on ARM64, which ECS does not run, instead of pricing it as x86", async () => {
+    const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "40", "--os", "windows", "--arch", "arm64"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("ecs-advisor: Windows containers on ECS run on x86_64 only: there is no Windows on arm64 to size or price");
+    expect(r.stderr).toContain("hint: use --arch x86_64 with --os windows");
+  });
+
   it("--json gives the numbers", async () => {
     const r = await cli(["calc", "--cpu", "1024", "--cpu-util", "40", "--memory", "2048", "--mem-util", "70", "--json"]);
     const json = JSON.parse(r.stdout);
-    expect(json.ec2).toEqual({ cpu: 683, memory: 1792 }); // 2048 × 70 % ÷ 80 % = 1792
+    expect(json.ec2).toEqual({ cpu: 683, memory: 1792, floored: { cpu: false, memory: false } }); // 2048 × 70 % ÷ 80 % = 1792
     expect(json.fargate).toMatchObject({ cpu: 1024, memory: 2048 });
   });
 });
