@@ -15,6 +15,37 @@ export interface ClusterService {
 }
 
 export const isAwsvpc = (s: ClusterService) => s.taskDefinition?.networkMode === "awsvpc";
+export const isDaemon = (s: ClusterService) => s.service.schedulingStrategy === "DAEMON";
+
+/** What DAEMON services take on every host (one task each): room no other task can use. */
+export interface HostReserve {
+  cpu: number;
+  memory: number;
+  /** ENIs the daemons' awsvpc tasks hold on each host. */
+  enis: number;
+  services: string[];
+}
+
+export const NO_RESERVE: HostReserve = { cpu: 0, memory: 0, enis: 0, services: [] };
+
+/** The daemons' reservation on each host, at their current or their right-sized size. */
+export function daemonReserve(daemons: readonly ClusterService[], at: "current" | "recommended"): HostReserve {
+  const r: HostReserve = { cpu: 0, memory: 0, enis: 0, services: [] };
+  for (const d of daemons) {
+    const f = d.finding;
+    r.cpu += (at === "recommended" ? f.recommended?.cpu : undefined) ?? f.current.cpu ?? 0;
+    r.memory += (at === "recommended" ? f.recommended?.memory : undefined) ?? f.current.memory ?? 0;
+    if (isAwsvpc(d)) r.enis++;
+    r.services.push(f.service);
+  }
+  return r;
+}
+
+/** A host type less what the daemons keep on it; undefined when nothing is left. */
+export function lessReserve<T extends { cpu: number; memory: number; awsvpcSlots: number }>(h: T, r: HostReserve): T | undefined {
+  const out = { ...h, cpu: h.cpu - r.cpu, memory: h.memory - r.memory, awsvpcSlots: Math.max(0, h.awsvpcSlots - r.enis) };
+  return out.cpu > 0 && out.memory > 0 ? out : undefined;
+}
 
 /** Each service's task count at the quietest time, at its observed peak, or at its autoscaling maximum. */
 export type Level = "trough" | "peak" | "max";
@@ -32,10 +63,15 @@ export interface Demand {
   spare: TaskGroup;
   /** All of it at a level: the services, the rolling deployment, the spare. */
   at: (level: Level) => readonly TaskGroup[];
+  /** The DAEMON services' right-sized tasks, kept on every host (not in the groups above). */
+  reserve: HostReserve;
 }
 
-/** The demand model, worked out once per level (10,000 services are read once, not once per question). */
-export function demandOf(ec2: readonly ClusterService[]): Demand {
+/**
+ * The demand model, worked out once per level (10,000 services are read once, not once per question).
+ * `ec2` are the services placed as tasks (REPLICA); `daemons` run one task on every host and become a reserve.
+ */
+export function demandOf(ec2: readonly ClusterService[], daemons: readonly ClusterService[] = []): Demand {
   const sizes = ec2.map((s) => ({
     cpu: s.finding.recommended?.cpu ?? s.finding.current.cpu!,
     memory: s.finding.recommended?.memory ?? s.finding.current.memory!,
@@ -107,6 +143,7 @@ export function demandOf(ec2: readonly ClusterService[]): Demand {
     rolling,
     spare,
     at: memo((level) => [...withRolling(level), spare]),
+    reserve: daemonReserve(daemons, "recommended"),
   };
 }
 
@@ -151,13 +188,16 @@ export function hostCounts(
 ): HostCounts & { minPacked: number } {
   const cap = hostCapacity(main.instanceType, prices, seen);
   const host: HostType | undefined = cap
-    ? {
-        instanceType: main.instanceType,
-        cpu: cap.cpu,
-        memory: cap.memory,
-        awsvpcSlots: awsvpcSlots(main.instanceType, prices),
-        hourly: prices.ec2[main.instanceType]?.hourly ?? 0,
-      }
+    ? lessReserve(
+        {
+          instanceType: main.instanceType,
+          cpu: cap.cpu,
+          memory: cap.memory,
+          awsvpcSlots: awsvpcSlots(main.instanceType, prices),
+          hourly: prices.ec2[main.instanceType]?.hourly ?? 0,
+        },
+        demand.reserve,
+      )
     : undefined;
   const minPacked = Math.max(policy.hosts.minPackedHosts, zonesFor(live, policy).zones);
   const binsFor = (groups: readonly TaskGroup[]) => (host ? (packOnto(mergeGroups(groups), host)?.bins.length ?? null) : null);

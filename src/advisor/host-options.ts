@@ -7,7 +7,7 @@ import { HOURS_PER_MONTH, isWindowsFamily } from "../model/units.js";
 import { awsvpcSlots, hostCapacity, isGeneralPurposeCandidate, registeredMemoryShares, withinSize } from "./capacity.js";
 import { fargateBlendedHourly, fargateTaskHourly, spotRates } from "./cost.js";
 import { snapToFargate } from "./fargate.js";
-import type { ClusterService, Demand } from "./host-demand.js";
+import { type ClusterService, type Demand, type HostReserve, lessReserve } from "./host-demand.js";
 import { cheapestPacking, type HostType, type Packing, type TaskGroup } from "./packing.js";
 import type { Policy } from "./policy.js";
 
@@ -19,15 +19,17 @@ function candidates(
   arch: "x86_64" | "arm64",
   prices: Prices,
   seen: ReadonlyMap<string, { cpu: number; memory: number }>,
-  opts: { maxInstanceSize: string | null; noEniLimit?: boolean },
+  opts: { maxInstanceSize: string | null; noEniLimit?: boolean; reserve: HostReserve },
 ): HostType[] {
   const shares = registeredMemoryShares(prices, seen);
   return Object.entries(prices.ec2)
     .filter(([type, p]) => p.arch === arch && isGeneralPurposeCandidate(type) && p.hourly > 0 && withinSize(type, opts.maxInstanceSize))
-    .map(([type, p]) => {
+    .flatMap(([type, p]) => {
       const cap = hostCapacity(type, prices, seen, shares)!;
       const slots = opts.noEniLimit ? Number.MAX_SAFE_INTEGER : awsvpcSlots(type, prices);
-      return { instanceType: type, cpu: cap.cpu, memory: cap.memory, awsvpcSlots: slots, hourly: p.hourly };
+      // The DAEMON services' tasks sit on every host: what is left is what the other tasks can use.
+      const h = lessReserve({ instanceType: type, cpu: cap.cpu, memory: cap.memory, awsvpcSlots: slots, hourly: p.hourly }, opts.reserve);
+      return h ? [h] : [];
     });
 }
 
@@ -74,7 +76,7 @@ export function packingSection(
   const services = withHostLimits(demand.groupsAt("peak"), policy);
   const peakDemand = [...services, ...[rolling, demand.spare].filter((g): g is TaskGroup => !!g)];
   const opts = { minHosts: minPacked, hostMultiple: zones.zones };
-  const limits = { maxInstanceSize: policy.hosts.maxInstanceSize };
+  const limits = { maxInstanceSize: policy.hosts.maxInstanceSize, reserve: demand.reserve };
   const sameArchTypes = candidates(arch, prices, seen, limits);
   const sameArch = cheapestPacking(peakDemand, sameArchTypes, opts);
   if (!sameArch) return null;
@@ -110,6 +112,9 @@ export function packingSection(
       maxInstanceSize: policy.hosts.maxInstanceSize,
     },
     trunking: awsvpcTasks > 0 ? trunkingOption(peakDemand, sameArch.best, { arch, prices, seen, limits, opts }) : null,
+    daemonsPerHost: demand.reserve.services.length
+      ? { cpu: demand.reserve.cpu, memory: demand.reserve.memory, services: demand.reserve.services }
+      : null,
   };
 }
 
@@ -125,7 +130,7 @@ function trunkingOption(
     arch: "x86_64" | "arm64";
     prices: Prices;
     seen: ReadonlyMap<string, { cpu: number; memory: number }>;
-    limits: { maxInstanceSize: string | null };
+    limits: { maxInstanceSize: string | null; reserve: HostReserve };
     opts: { minHosts: number; hostMultiple: number };
   },
 ): PackingSection["trunking"] {

@@ -6,7 +6,16 @@ import type { ClusterFinding } from "../model/report.js";
 import type { Cluster, ContainerInstance, Prices } from "../model/snapshot.js";
 import { HOURS_PER_MONTH } from "../model/units.js";
 import { awsvpcSlots, registeredByType } from "./capacity.js";
-import { type ClusterService, demandOf, hostCounts, isAwsvpc } from "./host-demand.js";
+import {
+  type ClusterService,
+  daemonReserve,
+  demandOf,
+  type HostReserve,
+  hostCounts,
+  isAwsvpc,
+  isDaemon,
+  NO_RESERVE,
+} from "./host-demand.js";
 import { fargateComparison, instancesHourly, packingSection } from "./host-options.js";
 import { managedScalingAdvice } from "./managed-scaling.js";
 import type { Policy } from "./policy.js";
@@ -113,18 +122,27 @@ export function headroomNow(ec2: readonly ClusterService[], live: readonly Conta
   return { instances, schedulable: instances.reduce((a, i) => a + i.fits, 0) };
 }
 
-/** The cluster's instance types: what one host of each holds, and the main type (the most hosts). */
-export function hostTypes(live: readonly ContainerInstance[], largest: Largest, prices: Prices) {
+/**
+ * The cluster's instance types: what one host of each holds, and the main type (the most hosts). `free` is
+ * what each type registers less what the DAEMON services keep on every host, which other tasks cannot use.
+ */
+export function hostTypes(live: readonly ContainerInstance[], largest: Largest, prices: Prices, reserve: HostReserve = NO_RESERVE) {
   const seen = registeredByType(live);
+  const free = new Map(
+    [...seen].map(([t, r]) => [t, { cpu: Math.max(0, r.cpu - reserve.cpu), memory: Math.max(0, r.memory - reserve.memory) }]),
+  );
   const perHostByType: Record<string, number> = {};
-  for (const [type, reg] of seen)
-    perHostByType[type] = fitsOf({ cpu: reg.cpu, memory: reg.memory, slots: awsvpcSlots(type, prices) }, largest).fits;
+  for (const [type, reg] of free)
+    perHostByType[type] = fitsOf(
+      { cpu: reg.cpu, memory: reg.memory, slots: Math.max(0, awsvpcSlots(type, prices) - reserve.enis) },
+      largest,
+    ).fits;
   // Removing the roomiest host takes away the most schedulable tasks: the rule must allow for that one.
   const perHost = Math.max(0, ...Object.values(perHostByType));
   const typeCounts = new Map<string, number>();
   for (const i of live) typeCounts.set(i.instanceType ?? "unknown", (typeCounts.get(i.instanceType ?? "unknown") ?? 0) + 1);
   const mainType = [...typeCounts.entries()].sort((a, b) => b[1] - a[1] || (perHostByType[b[0]] ?? 0) - (perHostByType[a[0]] ?? 0))[0]![0];
-  return { seen, perHostByType, perHost, typeCounts, mainType, mainPerHost: perHostByType[mainType] ?? perHost };
+  return { seen, free, perHostByType, perHost, typeCounts, mainType, mainPerHost: perHostByType[mainType] ?? perHost };
 }
 
 export function hostScaling(
@@ -134,17 +152,21 @@ export function hostScaling(
   policy: Policy,
   cluster?: Cluster,
 ): Pick<ClusterFinding, "hostScaling" | "packing" | "fargateComparison"> | undefined {
-  const ec2 = services.filter((s) => s.finding.launchType === "EC2" && s.finding.current.cpu !== null && s.finding.current.memory !== null);
+  const all = services.filter((s) => s.finding.launchType === "EC2" && s.finding.current.cpu !== null && s.finding.current.memory !== null);
   const live = instances.filter((i) => i.status === "ACTIVE");
+  // DAEMON services run one task on every host: room kept on each, never a task to place (unless nothing else runs).
+  const daemons = all.filter(isDaemon);
+  const ec2 = daemons.length < all.length ? all.filter((s) => !isDaemon(s)) : all;
+  const placed = ec2 === all ? [] : daemons;
   if (ec2.length === 0 || live.length === 0) return undefined;
   const largest = largestTask(ec2);
   const now = headroomNow(ec2, live, largest, prices);
-  const types = hostTypes(live, largest, prices);
-  const demand = demandOf(ec2);
+  const types = hostTypes(live, largest, prices, daemonReserve(placed, "current"));
+  const demand = demandOf(ec2, placed);
   const counts = hostCounts(demand, { instanceType: types.mainType, perHost: types.mainPerHost }, types.seen, live, prices, policy);
   const packing = packingSection(demand, { ...types, live, minPacked: counts.minPacked }, prices, policy);
   const ec2Monthly = { packed: packing ? packing.best.monthlyUsd : null, current: instancesHourly(live, prices) * HOURS_PER_MONTH };
-  const drainMax = tasksPerHostMax(types.seen, smallestTask(ec2), prices);
+  const drainMax = tasksPerHostMax(types.free, smallestTask(ec2), prices);
   return {
     hostScaling: scalingAdvice({ largest, now, types, counts, drainMax, live, cluster }, prices, policy),
     packing,

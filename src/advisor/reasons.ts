@@ -38,6 +38,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "windows-minimum": "info",
   "recurring-burst": "info",
   "spot-single-task": "warning",
+  "daemon-service": "info",
 };
 
 export class Reasons {

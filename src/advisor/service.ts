@@ -5,6 +5,7 @@
 import type { ResourceEvidence, ServiceFinding } from "../model/report.js";
 import type { Service } from "../model/snapshot.js";
 import { autoscalingAdvice } from "./autoscale.js";
+import { fmtTasks, fmtUsdMonthly } from "../model/format.js";
 import { monthly } from "./cost.js";
 import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
@@ -54,8 +55,16 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   };
 }
 
-/** Autoscaling advice counted in tasks of the proposed size, with its reason. */
+/** Autoscaling advice counted in tasks of the proposed size, with its reason; none for a DAEMON service. */
 function autoscalingOf(ev: Advisable, sizedCpu: number, hourly: number | undefined, policy: Policy, reasons: Reasons) {
+  if (ev.service.schedulingStrategy === "DAEMON") {
+    const per = hourly === undefined ? "" : `, ${fmtUsdMonthly(monthly(hourly))} a task at the recommended size`;
+    reasons.add(
+      "daemon-service",
+      `a DAEMON service runs one task on every container instance: its count follows the hosts (${fmtTasks(ev.tasks)} on average), so it gets no autoscaling advice, and it costs that much per instance${per}; packing keeps its task on every host`,
+    );
+    return null;
+  }
   const scaling = autoscalingAdvice({
     history: ev.history,
     autoscaling: ev.service.autoscaling,

@@ -47,6 +47,7 @@ export const REASON_CODES = [
   "windows-minimum",
   "recurring-burst",
   "spot-single-task",
+  "daemon-service",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -301,6 +302,11 @@ export const packingSchema = z.object({
     .extend({ savingsMonthlyUsd: usd.describe("less than the best (ENI-bound) packing"), text: z.string() })
     .nullable()
     .describe("awsvpc tasks: the packing with awsvpcTrunking on, when ENIs limit the best one and trunking would cost less"),
+  daemonsPerHost: z
+    .object({ cpu: z.number(), memory: z.number(), services: z.array(z.string()) })
+    .nullable()
+    .optional()
+    .describe("DAEMON services' right-sized tasks, kept on every packed host (not packed as tasks); added in 1.x"),
 });
 
 export const fargateComparisonSchema = z.object({

@@ -169,6 +169,10 @@ export const serviceSchema = z.object({
   launchType: z.enum(["FARGATE", "EC2", "EXTERNAL"]).optional(),
   capacityProviderStrategy: z.array(capacityProviderStrategyItemSchema).optional(),
   platformVersion: z.string().optional(),
+  schedulingStrategy: z
+    .enum(["REPLICA", "DAEMON"])
+    .optional()
+    .describe("DAEMON: one task on every container instance (absent: REPLICA, the default)"),
   taskDefinition: z.string().min(1).describe("family:revision of the task definition the service runs now"),
   desiredCount: count,
   runningCount: count,

@@ -43,6 +43,12 @@ describe("ECS mappers on recorded responses", () => {
     expect(s.deployments[0]).toMatchObject({ status: "PRIMARY", taskDefinition: "web-api:1" });
   });
 
+  it("services: the scheduling strategy, DAEMON kept and REPLICA (the default) left out", () => {
+    const svc = recorded<{ services: Service[] }>("DescribeServices-web.json").services[0]!;
+    expect(mapService({ ...svc, schedulingStrategy: "DAEMON" }, "web").schedulingStrategy).toBe("DAEMON");
+    expect(mapService({ ...svc, schedulingStrategy: "REPLICA" }, "web").schedulingStrategy).toBeUndefined();
+  });
+
   it("task definitions: task-level strings as ECS accepts them, and container-level only", () => {
     const web = mapTaskDefinition(recorded<{ taskDefinition: TaskDefinition }>("DescribeTaskDefinition-web-api.json").taskDefinition);
     expect(web.problems).toEqual([]);

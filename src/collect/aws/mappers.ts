@@ -108,6 +108,7 @@ export function mapService(s: EcsService, clusterName: string): Service {
         }
       : {}),
     ...(s.platformVersion ? { platformVersion: s.platformVersion } : {}),
+    ...(s.schedulingStrategy === "DAEMON" ? { schedulingStrategy: "DAEMON" as const } : {}),
     taskDefinition: taskDefinitionRefOf(s.taskDefinition ?? "unknown"),
     desiredCount: s.desiredCount ?? 0,
     runningCount: s.runningCount ?? 0,
