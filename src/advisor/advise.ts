@@ -41,6 +41,7 @@ export function adviseContext(snapshot: Snapshot, prices: Prices, policy: Policy
     windowStartMs: Date.parse(snapshot.window.start),
     windowEndMs: Date.parse(snapshot.window.end),
     collectedAtMs: Date.parse(snapshot.collectedAt),
+    autoscalingUnknown: snapshot.autoscalingUnknown === true,
     issues,
   };
 }

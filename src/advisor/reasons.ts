@@ -39,6 +39,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "recurring-burst": "info",
   "spot-single-task": "warning",
   "daemon-service": "info",
+  "autoscaling-unknown": "warning",
 };
 
 export class Reasons {

@@ -34,7 +34,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
 
   const hourly = ev.price(proposal.cpu, proposal.memory);
   const recommendedMonthly = hourly === undefined ? null : monthly(hourly) * ev.tasks;
-  const scaling = autoscalingOf(ev, proposal.cpu, hourly, ctx.policy, reasons);
+  const scaling = trust.maybeScales ? null : autoscalingOf(ev, proposal.cpu, hourly, ctx.policy, reasons);
   const current = currentOf(ev);
   return {
     ...identity(ev),

@@ -48,6 +48,7 @@ export const REASON_CODES = [
   "recurring-burst",
   "spot-single-task",
   "daemon-service",
+  "autoscaling-unknown",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

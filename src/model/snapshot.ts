@@ -290,6 +290,10 @@ export const snapshotSchema = z.object({
   containerInstances: z.array(containerInstanceSchema).default([]),
   prices: pricesSchema.optional().describe("absent: the bundled us-east-1 price book is used"),
   issues: z.array(collectionIssueSchema).default([]).describe("what collection could not get"),
+  autoscalingUnknown: z
+    .boolean()
+    .optional()
+    .describe("Application Auto Scaling could not be read: a service without autoscaling is not known not to scale"),
 });
 
 export type Snapshot = z.output<typeof snapshotSchema>;

@@ -208,6 +208,13 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
     expect(snapshot.issues.map((i) => i.message)).toContain(message);
   });
 
+  it("application-autoscaling denied: the snapshot says autoscaling is unknown (not that no service scales)", async () => {
+    const denied = await run(10, { fail: { "application-autoscaling:DescribeScalableTargets": "AccessDeniedException" } });
+    expect(denied.snapshot.autoscalingUnknown).toBe(true);
+    const fine = await run(10);
+    expect(fine.snapshot.autoscalingUnknown).toBeUndefined();
+  });
+
   it("ecs:ListServiceDeployments: services deployed in the window keep only their current deployment", async () => {
     const { snapshot } = await run(40, { fail: { "ecs:ListServiceDeployments": "AccessDeniedException" } }, WEEK);
     expect(snapshot.services.find((x) => x.name === "svc-00003")!.deploymentHistory).toBe("current-only");

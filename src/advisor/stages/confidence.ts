@@ -5,6 +5,7 @@
 import { fmtHours, fmtPct, fmtTime, plural } from "../../model/format.js";
 import type { Confidence } from "../../model/report.js";
 import type { History } from "../history.js";
+import { percentiles } from "../stats.js";
 import type { Policy } from "../policy.js";
 import type { Reasons } from "../reasons.js";
 import { leakEvidence, type LeakEvidence } from "../signals.js";
@@ -13,6 +14,8 @@ import type { AdviseContext, Evidence } from "./evidence.js";
 export interface Trust {
   confidence: Confidence;
   leak: LeakEvidence;
+  /** Autoscaling could not be read and the task count moves: the service probably scales. */
+  maybeScales: boolean;
 }
 
 const LEVELS: Confidence[] = ["high", "medium", "low", "none"];
@@ -60,6 +63,9 @@ export function assessConfidence(ev: Evidence & { history: History }, ctx: Advis
   if (ev.oom.possible > 0) confidence = capAt(confidence, "medium");
   if (ctx.issues.has(ev.key)) confidence = capAt(confidence, "medium");
 
+  const maybeScales = unknownScaling(ev, ctx, reasons);
+  if (maybeScales) confidence = capAt(confidence, "low");
+
   const leak = leakEvidence(history.memoryMaximum, history.periodSeconds, history.deploymentIndexes, policy.leak);
   if (leak.suspected) {
     confidence = capAt(confidence, "low");
@@ -71,5 +77,33 @@ export function assessConfidence(ev: Evidence & { history: History }, ctx: Advis
         ". Fix the leak before resizing",
     );
   }
-  return { confidence, leak };
+  return { confidence, leak, maybeScales };
+}
+
+/**
+ * Application Auto Scaling could not be read, so a service without a scalable target is not known not to
+ * scale. One whose task count moves (5th to 95th percentile, so a rolling deployment's brief extra tasks do
+ * not count) probably does: its task cpu may be what target tracking holds, and a proposal would contradict
+ * a policy it has. Nothing is made smaller and nothing proposed until the policy can be read.
+ */
+function unknownScaling(ev: Evidence & { history: History }, ctx: AdviseContext, reasons: Reasons): boolean {
+  if (!ctx.autoscalingUnknown || ev.service.autoscaling || ev.service.schedulingStrategy === "DAEMON") return false;
+  const [low, high] = percentiles(ev.history.runningTasks, [5, 95]) as [number, number];
+  if (Number.isNaN(low)) return false;
+  const lo = Math.round(low);
+  const hi = Math.round(high);
+  const grant = "grant application-autoscaling:DescribeScalableTargets and DescribeScalingPolicies";
+  if (hi > lo) {
+    reasons.add(
+      "autoscaling-unknown",
+      `Application Auto Scaling could not be read (${grant}), and the task count moved between ${lo} and ${hi}: the service probably autoscales, so nothing is made smaller and no autoscaling is proposed until its policy is known`,
+    );
+    return true;
+  }
+  reasons.add(
+    "autoscaling-unknown",
+    `Application Auto Scaling could not be read (${grant}), but the task count held at ${plural(lo, "task")}: advised as a service that does not scale`,
+    "info",
+  );
+  return false;
 }

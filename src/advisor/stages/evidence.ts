@@ -22,6 +22,8 @@ export interface AdviseContext {
   windowStartMs: number;
   windowEndMs: number;
   collectedAtMs: number;
+  /** Application Auto Scaling could not be read: a service without autoscaling may still scale. */
+  autoscalingUnknown: boolean;
   /** Collection issues that name the service ("cluster/service" → their codes and messages). */
   issues: ReadonlyMap<string, ReadonlyArray<{ code: string; message: string }>>;
 }

@@ -5,7 +5,6 @@
 import type { CapacityProvider, Task as EcsTask } from "@aws-sdk/client-ecs";
 import { UserError } from "../../errors.js";
 import {
-  type Autoscaling,
   type Cluster,
   type ContainerInstance,
   type Prices,
@@ -158,7 +157,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   await readDeploymentHistory(run, services, window.startMs);
   const taskDefinitions = await readTaskDefinitions(run, services);
   const instances = await readCapacityAndStops(run, clusters, services);
-  await readAutoscaling(run, services);
+  const autoscalingKnown = await readAutoscaling(run, services);
   await applyMetrics(run, services, await metricsRun);
   const prices = await readPrices(run, instances);
   run.progress.done();
@@ -181,6 +180,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
     containerInstances: instances,
     prices,
     issues: run.issues,
+    ...(autoscalingKnown ? {} : { autoscalingUnknown: true }),
   };
   return { snapshot, calls: aws.calls };
 }
@@ -346,8 +346,11 @@ async function readCapacityAndStops(run: Run, clusters: readonly Cluster[], serv
   return instances;
 }
 
-/** Application Auto Scaling's targets and policies, onto the services they scale. */
-async function readAutoscaling({ aws, progress, degrade }: Run, services: readonly Service[]): Promise<void> {
+/**
+ * Application Auto Scaling's targets and policies, onto the services they scale. False when they could not
+ * be read: then a service without them is not known not to scale.
+ */
+async function readAutoscaling({ aws, progress, degrade }: Run, services: readonly Service[]): Promise<boolean> {
   progress.update("reading autoscaling");
   const scaling = await degrade(
     "autoscaling settings are unknown",
@@ -355,12 +358,13 @@ async function readAutoscaling({ aws, progress, degrade }: Run, services: readon
       const { targets, policies } = await ecsScaling(aws);
       return mapAutoscaling(targets, policies);
     },
-    new Map<string, Autoscaling>(),
+    undefined,
   );
   for (const s of services) {
-    const a = scaling.get(`${s.cluster}/${s.name}`);
+    const a = scaling?.get(`${s.cluster}/${s.name}`);
     if (a) s.autoscaling = a;
   }
+  return scaling !== undefined;
 }
 
 /** The utilization CloudWatch gave, onto the services; what it could not give is an issue naming them. */
