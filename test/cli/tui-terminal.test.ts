@@ -53,7 +53,8 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
       let s = await until((x) => x.includes("SERVICE"), "the service list");
       const lines = s.split("\n");
       expect(lines[0]).toBe("ecs-advisor $5,779.24/mo → $3,390.04/mo saves $2,389.20/mo (41%) · 4 risks");
-      expect(lines[3]).toContain("shop-fargate/pdf-render");
+      expect(lines[2]).toMatch(/^⚠ Fargate Spot is priced at an assumed 70% off.*\(w: 1 warning\)$/); // the demo's one warning
+      expect(lines[4]).toContain("shop-fargate/pdf-render");
       expect(s).toContain("? help · q quit");
       for (const l of lines) expect([...l].length).toBeLessThanOrEqual(cols);
 
