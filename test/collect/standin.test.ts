@@ -54,6 +54,7 @@ async function run(
     toolVersion: "test",
     cacheDir,
     cloudwatchTps: 100_000,
+    cloudwatchDps: 1e12,
     ...extra,
   });
   return { ...collected, cacheDir };
@@ -239,6 +240,22 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).message).toMatch(/^permission denied: ecs:ListClusters \(/);
     expect((e as UserError).hint).toContain("IAM policy");
+  });
+});
+
+describe("the datapoint quota (issue #14)", () => {
+  // 20 services × 5 series × 2 days of minutes = 288,000 estimated datapoints against a quota of 150,000 a
+  // second (calls of up to 100,800): about a second of pacing at 90 % of it.
+  it("paced on datapoints, a collection is never throttled for them and loses nothing", async () => {
+    const { snapshot } = await run(20, { cloudwatchDps: 150_000 }, { cloudwatchDps: 135_000 }, 1);
+    expect(standin!.throttled).toBe(0);
+    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(20);
+  });
+  it("without that pacing the same quota throttles it (what main did)", async () => {
+    // 40 services: 576,000 datapoints asked at once; only a stall of over 2.8 s between calls would let them through.
+    const { snapshot } = await run(40, { cloudwatchDps: 150_000 }, { cloudwatchDps: 1e12 }, 1);
+    expect(standin!.throttled).toBeGreaterThan(0);
+    expect(snapshot.services.filter((s) => s.utilization).length).toBeLessThan(40);
   });
 });
 

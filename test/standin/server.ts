@@ -16,6 +16,12 @@ export interface StandinOptions {
   latencyMs?: [number, number];
   /** GetMetricData calls a second before answering Throttling (AWS: 50). */
   cloudwatchTps?: number;
+  /**
+   * GetMetricData datapoints a second before answering Throttling (AWS: 396,000 when StartTime is over 3 h
+   * ago, 180,000 within), counted as AWS does from estimated datapoints (queries × time range ÷ period).
+   * Off unless given.
+   */
+  cloudwatchDps?: number;
   /** Largest page any List call returns, whatever maxResults asks (to exercise pagination). */
   pageCap?: number;
   /** Fail these IAM actions: "ecs:DescribeTaskDefinition" → error type (e.g. AccessDeniedException). */
@@ -173,6 +179,17 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     bucket = { tokens: Math.min(tps, bucket.tokens + ((now - bucket.at) / 1000) * tps), at: now };
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
+    return true;
+  };
+
+  let points = { tokens: opts.cloudwatchDps ?? 0, at: performance.now() };
+  const takePoints = (n: number) => {
+    const dps = opts.cloudwatchDps;
+    if (dps === undefined) return true;
+    const now = performance.now();
+    points = { tokens: Math.min(dps, points.tokens + ((now - points.at) / 1000) * dps), at: now };
+    if (points.tokens < n) return false;
+    points.tokens -= n;
     return true;
   };
 
@@ -425,6 +442,11 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     }
     if (!takeToken()) throw new ApiError("Throttling", "Rate exceeded");
     const queries: Wire[] = i.MetricDataQueries ?? [];
+    const estimated = queries.reduce(
+      (a: number, q: Wire) => a + Math.floor((Number(i.EndTime) - Number(i.StartTime)) / (q.MetricStat?.Period ?? 60)),
+      0,
+    );
+    if (!takePoints(estimated)) throw new ApiError("Throttling", "Rate exceeded");
     if (queries.length > 500) throw new ApiError("InvalidParameterValue", "MetricDataQueries may have at most 500 items");
     const startMs = Number(i.StartTime) * 1000;
     const endMs = Number(i.EndTime) * 1000;

@@ -59,6 +59,8 @@ export interface CollectOptions {
   cacheDir?: string | undefined;
   progress?: Progress | undefined;
   cloudwatchTps?: number | undefined;
+  /** GetMetricData datapoints a second (default: 90 % of the quota for the window). */
+  cloudwatchDps?: number | undefined;
   cloudwatchConcurrency?: number | undefined;
   valueBudget?: number | undefined;
   /** Each AWS call's action, duration and outcome (--debug). */
@@ -253,6 +255,8 @@ function readMetrics(
   }));
   const running = fetchMetrics(aws, targets, window, {
     tps: opts.cloudwatchTps,
+    datapointsPerSecond: opts.cloudwatchDps,
+    nowMs: opts.nowMs,
     concurrency: opts.cloudwatchConcurrency,
     onCall: (done, total) => progress.update("reading CloudWatch", done, total),
   });

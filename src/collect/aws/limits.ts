@@ -1,12 +1,13 @@
-// Pacing: a token bucket for per-second quotas (GetMetricData: 50 TPS per region) and a concurrency cap.
+// Pacing: token buckets for per-second quotas (GetMetricData: 50 TPS and 396,000 datapoints a second per
+// region) and a concurrency cap.
 
 export class RateLimiter {
   private tokens: number;
   private last: number;
-  private queue: Array<() => void> = [];
+  private queue: Array<{ cost: number; resolve: () => void }> = [];
   private timer: NodeJS.Timeout | undefined;
 
-  /** `perSecond` requests a second on average, at most `burst` at once. */
+  /** `perSecond` tokens a second on average, at most `burst` at once. */
   constructor(
     private readonly perSecond: number,
     private readonly burst = Math.max(1, Math.floor(perSecond / 5)),
@@ -16,9 +17,11 @@ export class RateLimiter {
     this.last = clock();
   }
 
-  acquire(): Promise<void> {
+  /** Wait for `cost` tokens (a request: 1; a GetMetricData call: its datapoints), first come first served. */
+  acquire(cost = 1): Promise<void> {
     return new Promise((resolve) => {
-      this.queue.push(resolve);
+      // A cost above the bucket could never be paid: it takes the whole bucket.
+      this.queue.push({ cost: Math.min(cost, this.burst), resolve });
       this.drain();
     });
   }
@@ -27,12 +30,13 @@ export class RateLimiter {
     const now = this.clock();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    while (this.queue.length > 0 && this.tokens >= 1) {
-      this.tokens -= 1;
-      this.queue.shift()!();
+    while (this.queue.length > 0 && this.tokens >= this.queue[0]!.cost - 1e-9) {
+      const head = this.queue.shift()!;
+      this.tokens -= head.cost;
+      head.resolve();
     }
     if (this.queue.length > 0 && !this.timer) {
-      const wait = Math.max(1, ((1 - this.tokens) / this.perSecond) * 1000);
+      const wait = Math.max(1, ((this.queue[0]!.cost - this.tokens) / this.perSecond) * 1000);
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.drain();

@@ -18,6 +18,39 @@ export const MAX_QUERIES_PER_CALL = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 /** GetMetricData's quota is 50 TPS per region; stay at 90 % of it, leaving room for dashboards and alarms. */
 export const DEFAULT_CLOUDWATCH_TPS = 45;
+/**
+ * GetMetricData's datapoint quota per region: 396,000 a second when StartTime is more than 3 hours ago,
+ * 180,000 within 3 hours, counted from the estimated datapoints (time range ÷ period) of every query
+ * (aws-facts §4.1). Stay at 90 % of it, like the TPS.
+ */
+export const CLOUDWATCH_DPS = { older: 396_000, recent: 180_000 } as const;
+export const QUOTA_SHARE = 0.9;
+
+export function datapointsPerSecondFor(startMs: number, nowMs: number, share = QUOTA_SHARE): number {
+  return Math.round((nowMs - startMs > 3 * 3_600_000 ? CLOUDWATCH_DPS.older : CLOUDWATCH_DPS.recent) * share);
+}
+
+/**
+ * The least time GetMetricData's quotas allow for a collection: calls ÷ TPS or datapoints ÷ DPS, whichever
+ * is longer (the calls as planCalls packs them).
+ */
+export function quotaBoundSeconds(x: {
+  services: number;
+  series: number;
+  points: number;
+  startMs: number;
+  nowMs: number;
+  share?: number;
+}): { calls: number; datapoints: number; seconds: number; limitedBy: "calls" | "datapoints" } {
+  const share = x.share ?? QUOTA_SHARE;
+  const perCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / x.points)));
+  const calls = Math.ceil((x.services * x.series) / perCall);
+  const datapoints = x.services * x.series * x.points;
+  const byCalls = calls / (50 * share);
+  const byPoints = datapoints / datapointsPerSecondFor(x.startMs, x.nowMs, share);
+  return { calls, datapoints, seconds: Math.max(byCalls, byPoints), limitedBy: byPoints >= byCalls ? "datapoints" : "calls" };
+}
+
 /** Calls in flight: each round trip carries up to ~1.5 MB, so enough must overlap to reach the TPS. */
 export const DEFAULT_CLOUDWATCH_CONCURRENCY = 16;
 
@@ -117,6 +150,9 @@ export interface MetricsResult {
 
 export interface FetchOptions {
   tps?: number | undefined;
+  /** Datapoints a second (default: 90 % of the quota for the window's StartTime, as of `nowMs`). */
+  datapointsPerSecond?: number | undefined;
+  nowMs?: number | undefined;
   concurrency?: number | undefined;
   onCall?: ((done: number, total: number) => void) | undefined;
 }
@@ -130,6 +166,9 @@ export async function fetchMetrics(
   const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
   const calls = planCalls(targets.length, n);
   const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
+  // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
+  const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
+  const points = new RateLimiter(dps, dps);
   const buffers = new Map<number, Partial<Record<Field, Float32Array>>>();
   const result: MetricsResult = { utilization: new Map(), incomplete: new Set(), failure: undefined, callsPlanned: calls.length };
   const remaining = new Map<number, number>(); // target → queries still to arrive
@@ -157,6 +196,7 @@ export async function fetchMetrics(
       try {
         let token: string | undefined;
         do {
+          await points.acquire(queries.length * n);
           await limiter.acquire();
           const bytes = await aws.call("cloudwatch:GetMetricData", () =>
             getMetricDataBytes(aws, {
