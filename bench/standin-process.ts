@@ -1,12 +1,13 @@
 // The loopback stand-in as its own process, for benchmarks: prints its URL, serves until killed.
-//   tsx bench/standin-process.ts SERVICES NOW_MS [LATENCY_MIN LATENCY_MAX [TPS]]
+//   tsx bench/standin-process.ts SERVICES NOW_MS [LATENCY_MIN LATENCY_MAX [TPS [DPS]]]
 import { syntheticEstate } from "../test/standin/estate.js";
 import { startStandin } from "../test/standin/server.js";
 
-const [services = "100", now = String(Date.now()), lo = "20", hi = "50", tps = "50"] = process.argv.slice(2);
+const [services = "100", now = String(Date.now()), lo = "20", hi = "50", tps = "50", dps] = process.argv.slice(2);
 const standin = await startStandin(syntheticEstate(Number(services), Number(now)), {
   latencyMs: [Number(lo), Number(hi)],
   cloudwatchTps: Number(tps),
+  ...(dps ? { cloudwatchDps: Number(dps) } : {}),
 });
 process.stdout.write(`${standin.url}\n`);
 process.on("SIGTERM", () => void standin.stop().then(() => process.exit(0)));

@@ -4,7 +4,8 @@ import type { CollectOptions } from "../collect/aws/collect.js";
 import { terminalProgress } from "../collect/progress.js";
 import { packageVersion } from "../collect/assets.js";
 import type { Io } from "./io.js";
-import { duration, list } from "./parse.js";
+import { DEFAULT_MAX_DURATION_SECONDS } from "../collect/aws/limits.js";
+import { duration, list, runTime } from "./parse.js";
 
 export interface LiveFlags {
   region?: string;
@@ -12,6 +13,7 @@ export interface LiveFlags {
   cluster?: string[];
   service?: string[];
   lookback: number;
+  maxDuration: number;
   endpointUrl?: string;
   refreshPrices?: boolean;
   debug?: boolean;
@@ -30,6 +32,14 @@ export function addLiveOptions(cmd: Command): Command {
         .argParser(duration("--lookback"))
         .default(duration("--lookback")(DEFAULT_LOOKBACK), DEFAULT_LOOKBACK),
     )
+    .addOption(
+      new Option(
+        "--max-duration <time>",
+        "the time GetMetricData's quotas may take at most, e.g. 10m, 1h: a coarser CloudWatch period is read when the estate needs it (the report says so)",
+      )
+        .argParser(runTime("--max-duration"))
+        .default(DEFAULT_MAX_DURATION_SECONDS, "10m"),
+    )
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (an emulator such as moto)")
     .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again");
 }
@@ -44,6 +54,7 @@ export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
     clusters: flags.cluster,
     services: flags.service,
     lookbackSeconds: flags.lookback,
+    maxDurationSeconds: flags.maxDuration,
     nowMs: io.now().getTime(),
     toolVersion: packageVersion(),
     refreshPrices: flags.refreshPrices,

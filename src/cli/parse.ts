@@ -48,6 +48,19 @@ export function duration(name: string) {
   };
 }
 
+/** A run time: 90s, 10m, 1h (1 second to 24 hours), in seconds. */
+export function runTime(name: string) {
+  return (value: string): number => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([smh])\s*$/i.exec(value);
+    const unit = m ? { s: 1, m: 60, h: 3600 }[m[2]!.toLowerCase() as "s" | "m" | "h"] : undefined;
+    const seconds = m && unit ? Math.round(Number(m[1]) * unit) : Number.NaN;
+    if (!(seconds >= 1 && seconds <= 86_400)) {
+      throw new InvalidArgumentError(`${name} takes a time from 1s to 24h such as 90s, 10m or 1h, got ${JSON.stringify(value)}`);
+    }
+    return seconds;
+  };
+}
+
 /** Repeatable and comma-separated: --cluster a --cluster b,c → [a, b, c]. */
 export function list(value: string, previous: string[] = []): string[] {
   return [

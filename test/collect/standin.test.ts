@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
@@ -42,13 +42,6 @@ async function run(
   standin = await startStandin(estate, { cloudwatchTps: 100_000, ...standinOpts });
   const cacheDir = extra.cacheDir ?? mkdtempSync(join(tmpdir(), "ecs-advisor-prices-"));
   const collected = await collectSnapshot({
-    client: {
-      region: "us-east-1",
-      endpointUrl: standin.url,
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
-      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
-    },
     lookbackSeconds: 2 * DAY,
     nowMs: NOW,
     toolVersion: "test",
@@ -56,6 +49,14 @@ async function run(
     cloudwatchTps: 100_000,
     cloudwatchDps: 1e12,
     ...extra,
+    client: {
+      region: "us-east-1",
+      endpointUrl: standin.url,
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
+      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
+      ...extra.client,
+    },
   });
   return { ...collected, cacheDir };
 }
@@ -256,6 +257,58 @@ describe("the datapoint quota (issue #14)", () => {
     const { snapshot } = await run(40, { cloudwatchDps: 150_000 }, { cloudwatchDps: 1e12 }, 1);
     expect(standin!.throttled).toBeGreaterThan(0);
     expect(snapshot.services.filter((s) => s.utilization).length).toBeLessThan(40);
+  });
+});
+
+describe("the resolution planner in a collection (issue #14)", () => {
+  it("reads a coarser period when the estate would not fit the time budget, and says so", async () => {
+    // 40 services × 5 series × 14 days: 1-minute data is 4,032,000 datapoints (11.3 s at 90 % of the quota),
+    // 5-minute 806,400 (2.3 s); with a 1-second budget only hourly data (67,200; 0.19 s) fits.
+    const { snapshot } = await run(40, {}, { ...FULL, maxDurationSeconds: 1 });
+    expect(snapshot.window.periodSeconds).toBe(3600);
+    expect(snapshot.services.find((s) => s.utilization)!.utilization!.periodSeconds).toBe(3600);
+    expect(snapshot.issues.find((i) => i.code === "resolution-coarsened")!.message).toBe(
+      "CloudWatch read at 3600-second periods, not 60: 40 services at 60 s would take about 11 s within GetMetricData's datapoint quota, over the 1 s budget (--max-duration)",
+    );
+  });
+  it("keeps 1-minute data when it fits (the default 10-minute budget)", async () => {
+    const { snapshot } = await run(40, {}, FULL);
+    expect(snapshot.issues.map((i) => i.code)).not.toContain("resolution-coarsened");
+    expect(snapshot.services.find((s) => s.utilization)!.utilization!.sourcePeriodSeconds ?? 60).toBe(60);
+  });
+});
+
+describe("runs that never hang (issue #14)", () => {
+  it("a request the server never answers times out, is retried, and nothing is lost — nor printed raw", async () => {
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const errored = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const { snapshot } = await run(
+        10,
+        { stall: { "cloudwatch:GetMetricData": 1, "ecs:DescribeServices": 1 } },
+        { client: { requestTimeoutMs: 300 } },
+        3,
+      );
+      expect(snapshot.services).toHaveLength(10);
+      expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
+      expect(standin!.calls.get("cloudwatch:GetMetricData")).toBeGreaterThan(1);
+      expect(warned).not.toHaveBeenCalled();
+      expect(errored).not.toHaveBeenCalled();
+    } finally {
+      warned.mockRestore();
+      errored.mockRestore();
+    }
+  });
+
+  it("a bare 429 with a plain-text body is retried as throttling", async () => {
+    const { snapshot } = await run(10, { plain429: { "ecs:DescribeServices": 1 } }, {}, 3);
+    expect(snapshot.services).toHaveLength(10);
+  });
+
+  it("and when it never stops, the run ends with one line about throttling, not a JSON parse error", async () => {
+    const e = await run(10, { plain429: { "ecs:DescribeServices": 99 } }, {}, 2).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toBe("AWS kept throttling ecs:DescribeServices after retries: HTTP 429 Too Many Requests");
   });
 });
 

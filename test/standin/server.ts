@@ -28,6 +28,10 @@ export interface StandinOptions {
   fail?: Record<string, string>;
   /** Answer Throttling to every Nth GetMetricData request, or to all, on top of the TPS quota. */
   throttleEvery?: number | "all";
+  /** Never answer the first N requests of these IAM actions (the socket stays open): a stalled server. */
+  stall?: Record<string, number>;
+  /** Answer the first N requests of these IAM actions with a bare 429 and a plain-text body, as a proxy would. */
+  plain429?: Record<string, number>;
 }
 
 export interface Standin {
@@ -485,6 +489,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     return `{"MetricDataResults":[${parts.join(",")}],"Messages":[]${next}}`;
   };
 
+  const stalled: ServerResponse[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === "GET" && req.url === "/__standin/calls") {
       res.writeHead(200, { "content-type": "application/json" });
@@ -500,6 +505,17 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     calls.set(action, (calls.get(action) ?? 0) + 1);
     const [lo, hi] = opts.latencyMs ?? [0, 0];
     if (hi > 0) await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
+    const nth = calls.get(action)!;
+    if (nth <= (opts.stall?.[action] ?? 0)) {
+      stalled.push(res); // answered never; closed when the stand-in stops
+      return;
+    }
+    if (nth <= (opts.plain429?.[action] ?? 0)) {
+      state.throttled++;
+      res.writeHead(429, { "content-type": "text/plain" });
+      res.end("Too Many Requests");
+      return;
+    }
     const json10 = service === "cloudwatch";
     const contentType = json10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
     try {

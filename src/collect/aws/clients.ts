@@ -19,7 +19,15 @@ export interface ClientOptions {
   retryStrategy?: RetryStrategyV2 | undefined;
   /** Static credentials (tests against emulators); otherwise the standard chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /** A request that has not been answered in this long fails (and is retried): default 60 s. */
+  requestTimeoutMs?: number | undefined;
+  /** Where the SDK's own warnings go (a stalled socket, a timeout): never raw to stderr. */
+  onWarning?: ((message: string) => void) | undefined;
 }
+
+/** Connection and request timeouts: a server that never answers costs one timeout per attempt, never the run. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 export class AwsCallError extends Error {
   constructor(
@@ -77,6 +85,21 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
   if (opts.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(opts.endpointUrl)) {
     throw new UserError(`--endpoint-url ${opts.endpointUrl} is not an http(s) URL`, "e.g. --endpoint-url http://127.0.0.1:5000");
   }
+  // The SDK's warnings (e.g. "socket usage at capacity") go through the tool's own warning path, once each.
+  const said = new Set<string>();
+  const warn = (...args: unknown[]) => {
+    // The clients also log each failed operation as an object: those failures reach the run as errors already.
+    if (args.some((a) => typeof a !== "string")) return;
+    const text = args
+      .map(String)
+      .join(" ")
+      .split("\n")[0]!
+      .replace(/^@smithy\/[\w-]+\s*[-:]\s*(\[\w+\]\s*)?/, "");
+    if (said.has(text)) return;
+    said.add(text);
+    opts.onWarning?.(text);
+  };
+  const logger = { trace: () => {}, debug: () => {}, info: () => {}, warn, error: warn };
   const common = {
     ...(opts.region ? { region: opts.region } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
@@ -86,7 +109,16 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     // lacks should not cost half a minute of back-off.
     maxAttempts: opts.maxAttempts ?? (opts.endpointUrl ? 3 : 8),
     ...(opts.retryStrategy ? { retryStrategy: opts.retryStrategy } : {}),
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // requestTimeout alone only logs in this SDK: throwOnRequestTimeout makes it an error the retry
+    // strategy retries (a TimeoutError is transient); socketTimeout also ends a socket that goes silent.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      socketTimeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      logger,
+    },
+    logger,
     customUserAgent: "ecs-advisor",
   };
   const endpoint = opts.endpointUrl ? { endpoint: opts.endpointUrl } : {};

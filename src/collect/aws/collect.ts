@@ -43,7 +43,7 @@ import {
   nameOf,
   taskDefinitionRefOf,
 } from "./mappers.js";
-import { fetchMetrics, fetchPeriodFor, metricWindow, type MetricTarget } from "./metrics.js";
+import { DEFAULT_MAX_DURATION_SECONDS, fetchMetrics, metricWindow, type MetricTarget, planResolution } from "./metrics.js";
 import { fetchPrices } from "./pricing.js";
 
 export interface CollectOptions {
@@ -53,6 +53,8 @@ export interface CollectOptions {
   /** Service names, or "cluster/service"; all services when empty. */
   services?: readonly string[] | undefined;
   lookbackSeconds: number;
+  /** The time GetMetricData's quotas may take at most: a coarser period is read when needed (default 10 min). */
+  maxDurationSeconds?: number | undefined;
   nowMs: number;
   toolVersion: string;
   refreshPrices?: boolean | undefined;
@@ -76,7 +78,9 @@ export interface Collected {
 type Issue = Snapshot["issues"][number];
 
 export async function collectSnapshot(opts: CollectOptions, given?: Aws): Promise<Collected> {
-  const aws = given ?? (await makeAws(opts.client));
+  const aws =
+    given ??
+    (await makeAws({ ...opts.client, onWarning: opts.client.onWarning ?? ((m) => opts.progress?.note(`warning: AWS SDK: ${m}`)) }));
   aws.trace ??= opts.trace;
   try {
     return await collect(aws, opts);
@@ -143,8 +147,16 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const { clusters, containerInsights } = await readClusters(run);
   const services = await readServices(run, clusters);
 
-  // The window (its storage period depends on how many services there are).
-  const fetchPeriod = fetchPeriodFor(opts.lookbackSeconds);
+  // The window: the finest period that fits the time budget within GetMetricData's quotas; its storage
+  // period depends on how many services there are.
+  const plan = planResolution({
+    services: services.length,
+    lookbackSeconds: opts.lookbackSeconds,
+    nowMs: opts.nowMs,
+    maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
+  });
+  if (plan.reason) run.warn({ code: "resolution-coarsened", message: plan.reason });
+  const fetchPeriod = plan.fetchPeriod;
   const storagePeriod = chooseStoragePeriod(
     services.length,
     opts.lookbackSeconds,

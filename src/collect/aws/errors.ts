@@ -36,6 +36,9 @@ export function classify(error: unknown, action: string): AwsFailure {
   if (e.name === "SyntaxError" && /Unexpected token '<'|<!doctype|<html/i.test(e.message ?? "")) {
     return { kind: "unsupported", action, message: "the endpoint answered with an HTML page, not the AWS API" };
   }
+  const status = e.$metadata?.httpStatusCode ?? (e as { $response?: { statusCode?: number } }).$response?.statusCode;
+  // A 429 whose body is not the API's JSON (a proxy's "Too Many Requests") is throttling all the same.
+  if (status === 429) return { kind: "throttled", action, message: "HTTP 429 Too Many Requests" };
   const message = firstLine(e.message ?? String(error));
   let kind: FailureKind = "other";
   if (is(ACCESS) || /not authorized to perform|is not authorized|AccessDenied/i.test(message)) kind = "access-denied";

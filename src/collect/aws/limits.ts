@@ -1,6 +1,9 @@
 // Pacing: token buckets for per-second quotas (GetMetricData: 50 TPS and 396,000 datapoints a second per
 // region) and a concurrency cap.
 
+/** The collection budget (--max-duration) when none is given: 10 minutes. Here, not in metrics.ts, so the CLI can show it without loading the AWS SDK. */
+export const DEFAULT_MAX_DURATION_SECONDS = 600;
+
 export class RateLimiter {
   private tokens: number;
   private last: number;

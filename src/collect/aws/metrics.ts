@@ -14,6 +14,8 @@ import { decodeMetricPage, type DecodedPage } from "./decode.js";
 import type { AwsFailure } from "./errors.js";
 import { RateLimiter, mapLimit } from "./limits.js";
 
+export { DEFAULT_MAX_DURATION_SECONDS } from "./limits.js";
+
 export const MAX_QUERIES_PER_CALL = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 /** GetMetricData's quota is 50 TPS per region; stay at 90 % of it, leaving room for dashboards and alarms. */
@@ -49,6 +51,45 @@ export function quotaBoundSeconds(x: {
   const byCalls = calls / (50 * share);
   const byPoints = datapoints / datapointsPerSecondFor(x.startMs, x.nowMs, share);
   return { calls, datapoints, seconds: Math.max(byCalls, byPoints), limitedBy: byPoints >= byCalls ? "datapoints" : "calls" };
+}
+
+const fmtMinutes = (s: number) => (s < 60 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+
+/**
+ * The resolution to read CloudWatch at: the finest period CloudWatch keeps for the lookback (60 / 300 /
+ * 3600 s) whose quota-bound time fits the budget, else hourly, said so. A coarser period keeps each
+ * period's Maximum exact (the peak of its minutes), so memory peaks are unchanged and CPU percentiles
+ * read higher (more conservative); averages and task counts are means over the longer period.
+ */
+export function planResolution(x: {
+  services: number;
+  lookbackSeconds: number;
+  nowMs: number;
+  maxDurationSeconds: number;
+  series?: number;
+}): { fetchPeriod: number; boundSeconds: number; reason: string | undefined } {
+  const finest = fetchPeriodFor(x.lookbackSeconds);
+  const startMs = x.nowMs - x.lookbackSeconds * 1000;
+  const bound = (period: number) =>
+    quotaBoundSeconds({
+      services: x.services,
+      series: x.series ?? 5,
+      points: Math.ceil(x.lookbackSeconds / period),
+      startMs,
+      nowMs: x.nowMs,
+    }).seconds;
+  const periods = [60, 300, 3600].filter((p) => p >= finest);
+  const fits = periods.find((p) => bound(p) <= x.maxDurationSeconds);
+  const chosen = fits ?? 3600;
+  const budget = `${fmtMinutes(x.maxDurationSeconds)} budget (--max-duration)`;
+  const n = x.services.toLocaleString("en-US");
+  const reason =
+    chosen === finest
+      ? undefined
+      : fits === undefined
+        ? `CloudWatch read at 3600-second periods: ${n} services take about ${fmtMinutes(bound(3600))} within GetMetricData's datapoint quota, over the ${fmtMinutes(x.maxDurationSeconds)} budget even at 3600-second periods (raise --max-duration or narrow with --cluster)`
+        : `CloudWatch read at ${chosen}-second periods, not ${finest}: ${n} services at ${finest} s would take about ${fmtMinutes(bound(finest))} within GetMetricData's datapoint quota, over the ${budget}`;
+  return { fetchPeriod: chosen, boundSeconds: bound(chosen), reason };
 }
 
 /** Calls in flight: each round trip carries up to ~1.5 MB, so enough must overlap to reach the TPS. */
