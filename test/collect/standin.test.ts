@@ -152,6 +152,8 @@ describe("prices", () => {
     // Fargate, and the three candidate families (the clusters' m5.xlarge and c5.2xlarge are among them)
     expect(first.calls.get("pricing:GetProducts")).toBe(4);
     await standin!.stop();
+    // Prices an emulator served (--endpoint-url) are cached apart: a real run never reads them.
+    expect(readdirSync(first.cacheDir).filter((f) => f.startsWith("prices-"))).toEqual(["prices-us-east-1-via-endpoint.json"]);
     const again = await run(40, {}, { ...day, cacheDir: first.cacheDir });
     expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
     expect(again.snapshot.prices).toEqual(first.snapshot.prices);

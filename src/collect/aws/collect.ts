@@ -416,6 +416,7 @@ async function readPrices(run: Run, instances: readonly ContainerInstance[]): Pr
     nowMs: opts.nowMs,
     cacheDir: opts.cacheDir,
     refresh: opts.refreshPrices,
+    viaEndpoint: aws.endpoint !== undefined,
   });
   for (const i of priced.issues) run.warn(i);
   return priced.prices;

@@ -49,6 +49,8 @@ export interface PriceOptions {
   cacheDir?: string | undefined;
   refresh?: boolean | undefined;
   ttlDays?: number | undefined;
+  /** Prices served through --endpoint-url (an emulator) are cached apart from the real Price List's. */
+  viaEndpoint?: boolean | undefined;
 }
 
 export interface PriceResult {
@@ -113,7 +115,7 @@ function writeCache(dir: string, path: string, cache: CacheFile): void {
 export async function fetchPrices(aws: Aws, opts: PriceOptions): Promise<PriceResult> {
   const ttlMs = (opts.ttlDays ?? PRICE_CACHE_TTL_DAYS) * 86_400_000;
   const dir = opts.cacheDir ?? defaultCacheDir();
-  const path = join(dir, `prices-${opts.region}.json`);
+  const path = join(dir, `prices-${opts.region}${opts.viaEndpoint ? "-via-endpoint" : ""}.json`);
   const cache = opts.refresh ? { version: CACHE_VERSION, region: opts.region, ec2: {} } : readCache(path, opts.region);
   const fresh = (at: string | undefined) => at !== undefined && opts.nowMs - Date.parse(at) < ttlMs;
   const nowIso = new Date(opts.nowMs).toISOString();
