@@ -64,6 +64,45 @@ function fail(tmp: string | undefined, label: string, e: unknown): never {
   throw new UserError(`cannot write ${label}: ${(e as Error).message}`, "check that the directory exists and is writable");
 }
 
+/**
+ * Temporary files being written now. Ctrl-C (SIGINT) or SIGTERM while one is open removes them before the
+ * process ends by that signal, so an interrupted write leaves only what was there before.
+ */
+const inProgress = new Set<string>();
+let handlersInstalled = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const tmp of inProgress) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  inProgress.clear();
+  process.removeListener("SIGINT", onSignal);
+  process.removeListener("SIGTERM", onSignal);
+  // Ending by the same signal keeps the exit status a shell expects (130 for Ctrl-C).
+  process.kill(process.pid, signal);
+}
+
+function track(tmp: string): void {
+  inProgress.add(tmp);
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // Only while something is being written: otherwise a signal ends the process as Node would.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+function untrack(tmp: string): void {
+  inProgress.delete(tmp);
+  if (inProgress.size > 0 || !handlersInstalled) return;
+  handlersInstalled = false;
+  process.removeListener("SIGINT", onSignal);
+  process.removeListener("SIGTERM", onSignal);
+}
+
 /** A name no one can have prepared: opened with O_EXCL ("wx"), so a planted symlink there is refused. */
 const temporaryFor = (path: string) => `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
 
@@ -100,10 +139,13 @@ function writeThrough(path: string, data: string | Uint8Array, label: string, fl
 export async function streamFileAtomically(path: string, write: (out: Writable) => Promise<void>, label = path): Promise<void> {
   const target = outputTarget(path, label);
   const tmp = target.kind === "stream" ? undefined : temporaryFor(target.path);
+  if (tmp) track(tmp);
   try {
     await write(tmp ? createWriteStream(tmp, { flags: "wx" }) : createWriteStream(target.path));
     if (tmp) renameSync(tmp, target.path);
   } catch (e) {
     fail(tmp, label, e);
+  } finally {
+    if (tmp) untrack(tmp);
   }
 }

@@ -57,6 +57,8 @@ export interface SpawnOptions {
   started?: (pid: number) => void;
   /** Close the read end of its stderr at once: everything it writes there meets a closed pipe. */
   closeStderr?: boolean;
+  /** Called with each chunk of stdout as it arrives (to wait for a child to reach a point). */
+  onStdout?: (chunk: string) => void;
 }
 
 export interface SpawnResult extends CliResult {
@@ -87,7 +89,10 @@ export function spawnProcess(
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      opts.onStdout?.(d);
+    });
     if (opts.closeStderr) child.stderr!.destroy();
     else child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     if (input) {
