@@ -225,10 +225,13 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
     expect(snapshot.issues.some((i) => i.message.startsWith("ecs:ListServiceDeployments was denied"))).toBe(true);
   });
 
-  it("ecs:DescribeTaskDefinition: the affected services are named", async () => {
-    const { snapshot } = await run(10, { fail: { "ecs:DescribeTaskDefinition": "AccessDeniedException" } });
+  it("ecs:DescribeTaskDefinition: the affected services are named, and the run says so as it happens", async () => {
+    const notes: string[] = [];
+    const progress = { update: () => {}, note: (m: string) => notes.push(m), done: () => {} };
+    const { snapshot } = await run(10, { fail: { "ecs:DescribeTaskDefinition": "AccessDeniedException" } }, { progress });
     const issue = snapshot.issues.find((i) => i.message.startsWith("ecs:DescribeTaskDefinition was denied"))!;
     expect(issue.services).toHaveLength(10);
+    expect(notes).toContain(`warning: ${issue.message}`);
   });
 
   it("cloudwatch:GetMetricData: no metrics, and every service is listed as incomplete", async () => {

@@ -309,7 +309,7 @@ async function readDeploymentHistory(run: Run, services: readonly Service[], win
  * The current task definition of every service and those in its deployment history, each described once
  * ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN).
  */
-async function readTaskDefinitions({ aws, progress, issues }: Run, services: readonly Service[]): Promise<TaskDefinition[]> {
+async function readTaskDefinitions({ aws, progress, warn }: Run, services: readonly Service[]): Promise<TaskDefinition[]> {
   const refs = [
     ...new Set(services.flatMap((s) => [s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x)])),
   ];
@@ -318,7 +318,7 @@ async function readTaskDefinitions({ aws, progress, issues }: Run, services: rea
   const found = tds.found.map((td) => {
     const m = mapTaskDefinition(td);
     for (const p of m.problems)
-      issues.push({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
+      warn({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
     return m.taskDefinition;
   });
   if (tds.failed.length) {
@@ -327,7 +327,8 @@ async function readTaskDefinitions({ aws, progress, issues }: Run, services: rea
     const failedRefs = new Set(tds.failed.map((f) => taskDefinitionRefOf(f.arn)));
     const affected = services.filter((s) => failedRefs.has(s.taskDefinition)).map((s) => `${s.cluster}/${s.name}`);
     const f = first instanceof AwsCallError ? first.failure : undefined;
-    issues.push({
+    // Said during the run, not only counted in the summary.
+    warn({
       code: f?.kind ?? "error",
       message: f
         ? degradeMessage(`${failedRefs.size} task definition${failedRefs.size === 1 ? " is" : "s are"} missing`, f)
