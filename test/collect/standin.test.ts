@@ -125,6 +125,18 @@ describe("filters and Container Insights", () => {
   });
 });
 
+describe("running tasks when Container Insights has none (issue #14)", () => {
+  it("fall back to CPUUtilization's SampleCount for the services whose RunningTaskCount is empty", async () => {
+    const { snapshot } = await run(25, {}, {}, 2, (e) => {
+      e.clusters[1]!.containerInsights = true;
+      e.clusters[1]!.runningTaskCountMissing = true;
+    });
+    const ci = snapshot.services.find((s) => s.name === "svc-00020")!; // cluster-1; desired 1 + 20 % 3 = 3
+    expect(ci.utilization!.runningTasks[100]).toBe(3);
+    expect(snapshot.services.filter((s) => s.utilization).every((s) => !Number.isNaN(s.utilization!.runningTasks[100]!))).toBe(true);
+  });
+});
+
 describe("prices", () => {
   it("come from the recorded Price List items: Fargate rates, the clusters' types and every current-generation candidate", async () => {
     const { snapshot } = await run(40);

@@ -27,6 +27,8 @@ export interface StandinCluster {
   /** EC2 hosts (instance type) for EC2 clusters. */
   instances: string[];
   containerInsights?: boolean;
+  /** Container Insights is on but publishes no RunningTaskCount (a cluster where it was just turned on). */
+  runningTaskCountMissing?: boolean;
 }
 
 export interface StandinEstate {

@@ -474,7 +474,8 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         ts = timestampsText(startMs, period, n);
         const name = ms.Metric.MetricName as string;
         namespaces.add(`${ms.Metric.Namespace}/${name}`);
-        if (name === "RunningTaskCount") values = x.cluster.containerInsights ? constantText(s.desired, n) : "[]";
+        if (name === "RunningTaskCount")
+          values = x.cluster.containerInsights && !x.cluster.runningTaskCountMissing ? constantText(s.desired, n) : "[]";
         else if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60), n);
         else {
           const level = name === "CPUUtilization" ? s.cpuPercent : s.memoryPercent;

@@ -163,12 +163,12 @@ function queryFor(t: MetricTarget, field: Field, id: string, period: number): Me
 }
 
 /** Pack every (service, series) query into calls: as many as fit under both limits, in order. */
-export function planCalls(targets: number, pointsPerQuery: number): QuerySpec[][] {
+export function planCalls(targets: number, pointsPerQuery: number, fields: readonly Field[] = FIELDS): QuerySpec[][] {
   const perCall = Math.max(1, Math.min(MAX_QUERIES_PER_CALL, Math.floor(MAX_DATAPOINTS_PER_CALL / pointsPerQuery)));
   const calls: QuerySpec[][] = [];
   let current: QuerySpec[] = [];
   for (let target = 0; target < targets; target++) {
-    for (const field of FIELDS) {
+    for (const field of fields) {
       current.push({ target, field });
       if (current.length === perCall) {
         calls.push(current);
@@ -198,6 +198,14 @@ export interface FetchOptions {
   onCall?: ((done: number, total: number) => void) | undefined;
 }
 
+type Buffers = Partial<Record<Field, Float32Array>>;
+
+const allMissing = (a: Float32Array | undefined) => {
+  if (!a) return true;
+  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i]!)) return false;
+  return true;
+};
+
 export async function fetchMetrics(
   aws: Aws,
   targets: readonly MetricTarget[],
@@ -205,35 +213,28 @@ export async function fetchMetrics(
   opts: FetchOptions = {},
 ): Promise<MetricsResult> {
   const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
-  const calls = planCalls(targets.length, n);
   const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
   // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
   const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
   const points = new RateLimiter(dps, dps);
-  const buffers = new Map<number, Partial<Record<Field, Float32Array>>>();
-  const result: MetricsResult = { utilization: new Map(), incomplete: new Set(), failure: undefined, callsPlanned: calls.length };
-  const remaining = new Map<number, number>(); // target → queries still to arrive
-  for (const call of calls) for (const q of call) remaining.set(q.target, (remaining.get(q.target) ?? 0) + 1);
+  const result: MetricsResult = { utilization: new Map(), incomplete: new Set(), failure: undefined, callsPlanned: 0 };
   let done = 0;
   let stop = false;
-  const decoder = new PageDecoder(calls.length >= WORKER_MIN_CALLS);
+  const decoder = new PageDecoder(planCalls(targets.length, n).length >= WORKER_MIN_CALLS);
 
-  const finish = (target: number) => {
-    const t = targets[target]!;
-    const b = buffers.get(target);
-    buffers.delete(target);
-    if (!b || result.incomplete.has(t.key)) return;
-    const u = reduce(b, w, t.containerInsights);
-    if (u) result.utilization.set(t.key, u);
-  };
-
-  try {
+  /** One pass over some targets and fields; `finish` gets each target's buffers once all its queries are in. */
+  const pass = async (list: readonly MetricTarget[], fields: readonly Field[], finish: (t: MetricTarget, b: Buffers) => void) => {
+    const calls = planCalls(list.length, n, fields);
+    result.callsPlanned += calls.length;
+    const buffers = new Map<number, Buffers>();
+    const remaining = new Map<number, number>(); // target → queries still to arrive
+    for (const call of calls) for (const q of call) remaining.set(q.target, (remaining.get(q.target) ?? 0) + 1);
     await mapLimit(calls, opts.concurrency ?? DEFAULT_CLOUDWATCH_CONCURRENCY, async (call) => {
       if (stop) {
-        for (const q of call) result.incomplete.add(targets[q.target]!.key);
+        for (const q of call) result.incomplete.add(list[q.target]!.key);
         return;
       }
-      const queries = call.map((q, i) => queryFor(targets[q.target]!, q.field, `q${i}`, w.fetchPeriod));
+      const queries = call.map((q, i) => queryFor(list[q.target]!, q.field, `q${i}`, w.fetchPeriod));
       try {
         let token: string | undefined;
         do {
@@ -252,7 +253,7 @@ export async function fetchMetrics(
           for (const r of out.results) {
             const q = call[Number(r.id.slice(1))];
             if (!q) continue;
-            if (r.status === "InternalError") result.incomplete.add(targets[q.target]!.key);
+            if (r.status === "InternalError") result.incomplete.add(list[q.target]!.key);
             const perTarget = buffers.get(q.target) ?? {};
             buffers.set(q.target, perTarget);
             const have = perTarget[q.field];
@@ -263,7 +264,7 @@ export async function fetchMetrics(
         } while (token);
       } catch (e) {
         const failure = e instanceof AwsCallError ? e.failure : undefined;
-        for (const q of call) result.incomplete.add(targets[q.target]!.key);
+        for (const q of call) result.incomplete.add(list[q.target]!.key);
         if (failure && (failure.kind === "access-denied" || failure.kind === "credentials")) {
           result.failure = failure;
           stop = true;
@@ -273,11 +274,36 @@ export async function fetchMetrics(
         for (const q of call) {
           const left = remaining.get(q.target)! - 1;
           remaining.set(q.target, left);
-          if (left === 0) finish(q.target);
+          if (left === 0) {
+            const t = list[q.target]!;
+            const b = buffers.get(q.target);
+            buffers.delete(q.target);
+            if (b && !result.incomplete.has(t.key)) finish(t, b);
+          }
         }
-        opts.onCall?.(++done, calls.length);
+        opts.onCall?.(++done, result.callsPlanned);
       }
     });
+  };
+
+  const keep = (t: MetricTarget, b: Buffers) => {
+    const u = reduce(b, w, t.containerInsights);
+    if (u) result.utilization.set(t.key, u);
+  };
+  // Container Insights on but no RunningTaskCount (just turned on, or not published for the service): the
+  // task count comes from CPUUtilization's SampleCount instead, in a second, small pass.
+  const deferred = new Map<string, Buffers>();
+  try {
+    await pass(targets, FIELDS, (t, b) => {
+      if (t.containerInsights && allMissing(b.runningTasks) && !allMissing(b.cpuMaximum)) deferred.set(t.key, b);
+      else keep(t, b);
+    });
+    if (deferred.size > 0) {
+      const again = targets.filter((t) => deferred.has(t.key)).map((t) => ({ ...t, containerInsights: false }));
+      await pass(again, ["runningTasks"], (t, b) => keep(t, { ...deferred.get(t.key)!, runningTasks: b.runningTasks }));
+      // Where the second pass failed, the first pass's series stay (without a task count).
+      for (const t of again) if (!result.utilization.has(t.key)) keep(t, deferred.get(t.key)!);
+    }
   } finally {
     await decoder.close();
   }
