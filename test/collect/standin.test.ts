@@ -7,6 +7,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { makeAws } from "../../src/collect/aws/clients.js";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
 import { planCalls } from "../../src/collect/aws/metrics.js";
 import { UserError } from "../../src/errors.js";
@@ -326,6 +327,30 @@ describe("runs that never hang (issue #14)", () => {
     const e = await run(10, { plain429: { "ecs:DescribeServices": 99 } }, {}, 2).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(UserError);
     expect((e as UserError).message).toBe("AWS kept throttling ecs:DescribeServices after retries: HTTP 429 Too Many Requests");
+  });
+});
+
+describe("retries through --endpoint-url (issue #14)", () => {
+  it("throttling gets 8 attempts with an endpoint too (it had 3, and lost data under heavy throttling)", async () => {
+    const aws = await makeAws({
+      region: "us-east-1",
+      endpointUrl: "http://127.0.0.1:9",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    });
+    try {
+      expect(await aws.cloudwatch.config.maxAttempts()).toBe(8);
+    } finally {
+      aws.destroy();
+    }
+  });
+  it("a call throttled 4 times in a row is still answered", async () => {
+    const { snapshot } = await run(10, { throttleTimes: 4 }, {}, 8);
+    expect(standin!.throttled).toBeGreaterThanOrEqual(4);
+    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
+  });
+  it("but an emulator's server error is given up after 3 attempts, not 8", async () => {
+    await run(10, { serverErrors: { "application-autoscaling:DescribeScalableTargets": 99 } }, {}, 8);
+    expect(standin!.calls.get("application-autoscaling:DescribeScalableTargets")).toBe(3);
   });
 });
 

@@ -28,8 +28,12 @@ export interface StandinOptions {
   fail?: Record<string, string>;
   /** Answer Throttling to every Nth GetMetricData request, or to all, on top of the TPS quota. */
   throttleEvery?: number | "all";
+  /** Answer Throttling to each distinct GetMetricData request this many times before serving it. */
+  throttleTimes?: number;
   /** Never answer the first N requests of these IAM actions (the socket stays open): a stalled server. */
   stall?: Record<string, number>;
+  /** Answer the first N requests of these IAM actions with a 500 InternalFailure. */
+  serverErrors?: Record<string, number>;
   /** Answer the first N requests of these IAM actions with a bare 429 and a plain-text body, as a proxy would. */
   plain429?: Record<string, number>;
 }
@@ -438,6 +442,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   };
 
   let metricRequests = 0;
+  const throttledBodies = new Map<string, number>();
   const namespaces = new Set<string>();
   const getMetricData = (i: Record<string, Wire>): string => {
     metricRequests++;
@@ -445,6 +450,14 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       throw new ApiError("Throttling", "Rate exceeded");
     }
     if (!takeToken()) throw new ApiError("Throttling", "Rate exceeded");
+    if (opts.throttleTimes) {
+      const key = JSON.stringify(i);
+      const seen = throttledBodies.get(key) ?? 0;
+      if (seen < opts.throttleTimes) {
+        throttledBodies.set(key, seen + 1);
+        throw new ApiError("Throttling", "Rate exceeded");
+      }
+    }
     const queries: Wire[] = i.MetricDataQueries ?? [];
     const estimated = queries.reduce(
       (a: number, q: Wire) => a + Math.floor((Number(i.EndTime) - Number(i.StartTime)) / (q.MetricStat?.Period ?? 60)),
@@ -521,6 +534,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     const contentType = json10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
     try {
       if (!service || !op) throw new ApiError("UnknownOperationException", `unknown target ${target}`);
+      if (nth <= (opts.serverErrors?.[action] ?? 0)) throw new ApiError("InternalFailure", "injected server error", 500);
       const injected = opts.fail?.[action];
       if (injected)
         throw new ApiError(injected, `User: arn:aws:iam::${estate.accountId}:user/test is not authorized to perform: ${action}`);

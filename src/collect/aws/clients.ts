@@ -25,6 +25,32 @@ export interface ClientOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
+/** Attempts for a throttled call (with adaptive back-off); an emulator's other failures get ENDPOINT_ATTEMPTS. */
+export const THROTTLED_ATTEMPTS = 8;
+export const ENDPOINT_ATTEMPTS = 3;
+
+/**
+ * With --endpoint-url, throttling is still retried patiently (no data lost under heavy throttling), but an
+ * emulator answering 500 for an API it lacks, or refusing connections, is given up after ENDPOINT_ATTEMPTS
+ * instead of half a minute of back-off.
+ */
+function patient<C extends { config: { retryStrategy: () => Promise<RetryStrategyV2 | unknown> } }>(client: C, opts: ClientOptions): C {
+  if (!opts.endpointUrl || opts.maxAttempts !== undefined) return client;
+  const original = client.config.retryStrategy;
+  client.config.retryStrategy = async () => {
+    const inner = (await original()) as RetryStrategyV2;
+    return {
+      acquireInitialRetryToken: (scope: string) => inner.acquireInitialRetryToken(scope),
+      refreshRetryTokenForRetry: async (token, info) => {
+        if (info.errorType !== "THROTTLING" && token.getRetryCount() + 1 >= ENDPOINT_ATTEMPTS) throw new Error("no more attempts");
+        return inner.refreshRetryTokenForRetry(token, info);
+      },
+      recordSuccess: (token) => inner.recordSuccess(token),
+    } satisfies RetryStrategyV2;
+  };
+  return client;
+}
+
 /** Connection and request timeouts: a server that never answers costs one timeout per attempt, never the run. */
 export const CONNECTION_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 60_000;
@@ -107,7 +133,7 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     retryMode: "adaptive",
     // Real AWS gets patient adaptive retries; an emulator (--endpoint-url) answering 500 for an API it
     // lacks should not cost half a minute of back-off.
-    maxAttempts: opts.maxAttempts ?? (opts.endpointUrl ? 3 : 8),
+    maxAttempts: opts.maxAttempts ?? THROTTLED_ATTEMPTS,
     ...(opts.retryStrategy ? { retryStrategy: opts.retryStrategy } : {}),
     // requestTimeout alone only logs in this SDK: throwOnRequestTimeout makes it an error the retry
     // strategy retries (a TimeoutError is transient); socketTimeout also ends a socket that goes silent.
@@ -122,7 +148,7 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     customUserAgent: "ecs-advisor",
   };
   const endpoint = opts.endpointUrl ? { endpoint: opts.endpointUrl } : {};
-  const ecs = new ECSClient({ ...common, ...endpoint });
+  const ecs = patient(new ECSClient({ ...common, ...endpoint }), opts);
   let region: string;
   try {
     region = await ecs.config.region();
@@ -143,10 +169,10 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
   const withRegion = { ...common, region };
   return new Aws(
     ecs,
-    new CloudWatchClient({ ...withRegion, ...endpoint }),
+    patient(new CloudWatchClient({ ...withRegion, ...endpoint }), opts),
     // The Price List API lives in us-east-1 (and eu-central-1, ap-south-1) whatever region is analysed.
-    new PricingClient({ ...common, region: "us-east-1", ...endpoint }),
-    new ApplicationAutoScalingClient({ ...withRegion, ...endpoint }),
+    patient(new PricingClient({ ...common, region: "us-east-1", ...endpoint }), opts),
+    patient(new ApplicationAutoScalingClient({ ...withRegion, ...endpoint }), opts),
     region,
     opts.endpointUrl,
   );
