@@ -4,19 +4,25 @@ import { Command } from "commander";
 import { writeSnapshotFile } from "../collect/file.js";
 import { UserError } from "../errors.js";
 import { outputTarget } from "../write-file.js";
+import type { CollectionPlan } from "../collect/aws/collect.js";
 import type { Io } from "./io.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags } from "./live-options.js";
 
 interface CollectFlags extends LiveFlags {
-  out: string;
+  out?: string;
   force?: boolean;
+  plan?: boolean;
 }
 
 export function collectCommand(io: Io): Command {
   const cmd = new Command("collect")
     .description("read ECS, CloudWatch, Application Auto Scaling and prices from AWS into a snapshot file (read-only)")
-    .requiredOption("--out <file>", "the snapshot to write: .json, or .json.gz (gzipped)")
-    .option("--force", "overwrite --out if it exists");
+    .option("--out <file>", "the snapshot to write: .json, or .json.gz (gzipped)")
+    .option("--force", "overwrite --out if it exists")
+    .option(
+      "--plan",
+      "list the clusters and services, then print the CloudWatch calls, datapoints and the least time the quotas allow; collect nothing",
+    );
   addLiveOptions(cmd);
   cmd.addHelpText(
     "after",
@@ -24,6 +30,7 @@ export function collectCommand(io: Io): Command {
 Examples:
   ecs-advisor collect --region eu-west-1 --out prod.json.gz
   ecs-advisor collect --profile prod --cluster payments --lookback 30d --out payments.json.gz
+  ecs-advisor collect --region eu-west-1 --plan            # what a collection would take, before making it
   ecs-advisor report --snapshot prod.json.gz
 
 Only List, Describe and Get calls are made; the README lists the IAM policy.
@@ -32,6 +39,14 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
   cmd.action(async (local: CollectFlags, self: Command) => {
     // --debug may sit before or after the command name.
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
+    if (flags.plan) {
+      const { planCollection } = await import("../collect/aws/collect.js");
+      io.stdout.write(renderPlan(await planCollection(collectOptionsFrom(flags, io))));
+      return;
+    }
+    if (flags.out === undefined) {
+      throw new UserError("collect needs --out (the snapshot file to write), or --plan", "e.g. --out prod.json.gz");
+    }
     const out = resolve(io.cwd, flags.out);
     if (!/\.json(\.gz)?$/.test(out)) {
       throw new UserError(`--out ${flags.out} should end in .json or .json.gz`, "e.g. --out prod.json.gz");
@@ -56,4 +71,20 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
     );
   });
   return cmd;
+}
+
+const int = (n: number) => n.toLocaleString("en-US");
+const time = (s: number) => (s < 120 ? `${Math.ceil(s)} s` : `${Math.ceil(s / 60)} min`);
+
+export function renderPlan(p: CollectionPlan): string {
+  const days = Math.round(p.lookbackSeconds / 86_400);
+  return [
+    `${p.region}: ${int(p.services)} service${p.services === 1 ? "" : "s"} on ${int(p.clusters)} cluster${p.clusters === 1 ? "" : "s"}, ${days} days of CloudWatch data`,
+    `CloudWatch  ${p.fetchPeriod}-second periods: ${int(p.getMetricDataCalls)} GetMetricData calls, ${int(p.datapoints)} datapoints`,
+    `            at least ${time(p.boundSeconds)} within GetMetricData's quotas (45 calls and ${p.lookbackSeconds > 3 * 3600 ? "356,400" : "162,000"} datapoints a second, 90 % of them; bound by ${p.limitedBy})`,
+    ...(p.reason ? [`            ${p.reason}`] : []),
+    `ECS         about ${int(p.describeTaskDefinitionCalls)} DescribeTaskDefinition calls to come, more for services deployed in the window`,
+    `            (this plan made ${int(p.callsMade)} List and Describe calls; nothing was collected)`,
+    "",
+  ].join("\n");
 }

@@ -110,6 +110,7 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
       "ecs-advisor report: option '--scale-out-below <tasks>' argument '1.5' is invalid. --scale-out-below takes a whole number of tasks, got \"1.5\"",
     ],
     [["calc", "--cpu", "1024"], "ecs-advisor: --cpu and --cpu-util go together"],
+    [["collect", "--region", "us-east-1"], "ecs-advisor: collect needs --out (the snapshot file to write), or --plan"],
     [
       ["calc", "--cpu", "lots", "--cpu-util", "40"],
       "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\"",

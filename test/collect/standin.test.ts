@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { makeAws } from "../../src/collect/aws/clients.js";
-import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
+import { collectSnapshot, type CollectOptions, planCollection } from "../../src/collect/aws/collect.js";
+import { renderPlan } from "../../src/cli/collect.js";
 import { planCalls } from "../../src/collect/aws/metrics.js";
 import { UserError } from "../../src/errors.js";
 import { ROOT } from "../helpers/cli.js";
@@ -293,6 +294,33 @@ describe("the resolution planner in a collection (issue #14)", () => {
     const { snapshot } = await run(40, {}, FULL);
     expect(snapshot.issues.map((i) => i.code)).not.toContain("resolution-coarsened");
     expect(snapshot.services.find((s) => s.utilization)!.utilization!.sourcePeriodSeconds ?? 60).toBe(60);
+  });
+});
+
+describe("collect --plan (issue #14)", () => {
+  it("lists the estate and says what collecting it would take, without reading CloudWatch", async () => {
+    const estate = syntheticEstate(40, NOW, "us-east-1", 20);
+    standin = await startStandin(estate, {});
+    const plan = await planCollection({
+      client: { region: "us-east-1", endpointUrl: standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } },
+      lookbackSeconds: 14 * DAY,
+      nowMs: NOW,
+      toolVersion: "test",
+    });
+    // 40 services × 5 series × 20,160 minutes = 4,032,000 datapoints ÷ 356,400 a second = 11.3 s; 5 queries a call → 40 calls.
+    expect(plan).toMatchObject({
+      services: 40,
+      clusters: 2,
+      fetchPeriod: 60,
+      getMetricDataCalls: 40,
+      datapoints: 4_032_000,
+      limitedBy: "datapoints",
+    });
+    expect(plan.boundSeconds).toBeCloseTo(11.31, 2);
+    expect(standin.calls.get("cloudwatch:GetMetricData")).toBeUndefined();
+    const text = renderPlan(plan);
+    expect(text).toContain("CloudWatch  60-second periods: 40 GetMetricData calls, 4,032,000 datapoints");
+    expect(text).toContain("at least 12 s within GetMetricData's quotas");
   });
 });
 

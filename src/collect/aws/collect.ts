@@ -43,7 +43,14 @@ import {
   nameOf,
   taskDefinitionRefOf,
 } from "./mappers.js";
-import { DEFAULT_MAX_DURATION_SECONDS, fetchMetrics, metricWindow, type MetricTarget, planResolution } from "./metrics.js";
+import {
+  DEFAULT_MAX_DURATION_SECONDS,
+  fetchMetrics,
+  metricWindow,
+  type MetricTarget,
+  planResolution,
+  quotaBoundSeconds,
+} from "./metrics.js";
 import { fetchPrices } from "./pricing.js";
 
 export interface CollectOptions {
@@ -84,6 +91,69 @@ export async function collectSnapshot(opts: CollectOptions, given?: Aws): Promis
   aws.trace ??= opts.trace;
   try {
     return await collect(aws, opts);
+  } catch (e) {
+    if (e instanceof AwsCallError) throw fatal(e.failure, { region: aws.region, endpoint: aws.endpoint });
+    throw e;
+  } finally {
+    if (!given) aws.destroy();
+  }
+}
+
+export interface CollectionPlan {
+  region: string;
+  services: number;
+  clusters: number;
+  lookbackSeconds: number;
+  fetchPeriod: number;
+  reason: string | undefined;
+  getMetricDataCalls: number;
+  datapoints: number;
+  /** The least time GetMetricData's quotas allow at 90 % of them. */
+  boundSeconds: number;
+  limitedBy: "calls" | "datapoints";
+  /** Calls the plan itself made (List and Describe of clusters and services). */
+  callsMade: number;
+  /** DescribeTaskDefinition calls to come: one per distinct revision running now (more for deployments in the window). */
+  describeTaskDefinitionCalls: number;
+}
+
+/**
+ * What a collection would ask of AWS, from the cluster and service lists alone (a few List calls): the
+ * CloudWatch resolution, calls and datapoints, and the time the quotas allow at least (`collect --plan`).
+ */
+export async function planCollection(opts: CollectOptions, given?: Aws): Promise<CollectionPlan> {
+  const aws = given ?? (await makeAws(opts.client));
+  try {
+    const run = startRun(aws, opts);
+    const { clusters } = await readClusters(run);
+    const services = await readServices(run, clusters);
+    const plan = planResolution({
+      services: services.length,
+      lookbackSeconds: opts.lookbackSeconds,
+      nowMs: opts.nowMs,
+      maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
+    });
+    const bound = quotaBoundSeconds({
+      services: services.length,
+      series: 5,
+      points: Math.ceil(opts.lookbackSeconds / plan.fetchPeriod),
+      startMs: opts.nowMs - opts.lookbackSeconds * 1000,
+      nowMs: opts.nowMs,
+    });
+    return {
+      region: aws.region,
+      services: services.length,
+      clusters: clusters.length,
+      lookbackSeconds: opts.lookbackSeconds,
+      fetchPeriod: plan.fetchPeriod,
+      reason: plan.reason,
+      getMetricDataCalls: bound.calls,
+      datapoints: bound.datapoints,
+      boundSeconds: plan.boundSeconds,
+      limitedBy: bound.limitedBy,
+      callsMade: [...aws.calls.values()].reduce((a, b) => a + b, 0),
+      describeTaskDefinitionCalls: new Set(services.map((x) => x.taskDefinition)).size,
+    };
   } catch (e) {
     if (e instanceof AwsCallError) throw fatal(e.failure, { region: aws.region, endpoint: aws.endpoint });
     throw e;
