@@ -1,6 +1,6 @@
 // npm run bench:collect — `ecs-advisor collect` against the loopback stand-in with AWS-like latency
 // (20–50 ms a call) and GetMetricData's quotas (50 TPS and 396,000 datapoints a second, enforced by the
-// stand-in), for 100, 1,000 and 10,000 services over 14 days: API calls per operation, wall time and peak
+// stand-in; answers take 0.1 ms longer per 1,000 datapoints), for 1,000, 10,000 and 50,000 services over 14 days: API calls per operation, wall time and peak
 // RSS, each next to its lower bound. The bound is worked out here from AWS's published quotas, not from
 // the collector's constants, at the period the run chose (--max-duration's default 10 minutes).
 //   BENCH_SIZES=100,1000 npm run bench:collect     # a subset
@@ -13,14 +13,16 @@ import { readSnapshotFile } from "../src/collect/file.js";
 
 const ROOT = join(fileURLToPath(import.meta.url), "..", "..");
 const CLI = join(ROOT, "dist", "cli", "main.js");
-const SIZES = (process.env.BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? "1000,10000,50000").split(",").map(Number);
 const DAYS = 14;
 /** GetMetricData's published quotas (CloudWatch quotas page; aws-facts §4.1), written out here on purpose. */
 const TPS = 50;
 const DPS = 396_000;
 const QUERIES_PER_CALL = 500;
 const POINTS_PER_CALL = 100_800;
-const GOALS = { calls: 1.05, wall: 1.15, rssMb: 1024 };
+/** Issue #14's goals: calls and wall time against the quota bound; peak RSS < 1 GB up to 10,000 services, 2.5 GB at 50,000. */
+const GOALS = { calls: 1.05, wall: 1.15 };
+const rssGoalMb = (services: number) => (services > 10_000 ? 2560 : 1024);
 
 if (!existsSync(CLI)) {
   console.error("bench:collect: dist/ is missing; run `npm run build` first");
@@ -125,14 +127,13 @@ for (const r of rows) {
     .filter(([k]) => k !== "cloudwatch:GetMetricData")
     .map(([k, v]) => `${k.replace(/^[a-z-]+:/, "")} ${v}`)
     .join(", ");
-  const big = r.services >= 10_000;
-  ok &&= callRatio <= GOALS.calls && r.rssMb < GOALS.rssMb && (!big || wallRatio <= GOALS.wall);
+  ok &&= callRatio <= GOALS.calls && r.rssMb < rssGoalMb(r.services) && wallRatio <= GOALS.wall;
   console.log(
     `| ${r.services.toLocaleString("en-US")} | ${r.period} s | ${gmd} (≥ ${r.gmdBound}, ${callRatio.toFixed(2)}×) | ${r.wallS.toFixed(1)} s (≥ ${r.wallBound.toFixed(1)} s, ${wallRatio.toFixed(2)}×) | ${r.rssMb.toFixed(0)} MB | ${r.throttled} | ${others} |`,
   );
 }
 console.log(
-  `\ngoals: GetMetricData calls ≤ ${GOALS.calls}× the bound; wall ≤ ${GOALS.wall}× the quota bound (max of calls ÷ ${TPS} and datapoints ÷ ${DPS.toLocaleString("en-US")}) at 10,000 services; peak RSS < ${GOALS.rssMb} MB`,
+  `\ngoals: GetMetricData calls ≤ ${GOALS.calls}× the bound; wall ≤ ${GOALS.wall}× the quota bound (max of calls ÷ ${TPS} and datapoints ÷ ${DPS.toLocaleString("en-US")}) ; peak RSS < 1,024 MB (2,560 MB above 10,000 services)`,
 );
 console.log(ok ? "all goals met" : "GOALS MISSED (see the table)");
 process.exit(ok ? 0 : 1);

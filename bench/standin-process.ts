@@ -7,6 +7,7 @@ const [services = "100", now = String(Date.now()), lo = "20", hi = "50", tps = "
 const standin = await startStandin(syntheticEstate(Number(services), Number(now)), {
   latencyMs: [Number(lo), Number(hi)],
   cloudwatchTps: Number(tps),
+  latencyPerThousandPoints: 0.1,
   ...(dps ? { cloudwatchDps: Number(dps) } : {}),
 });
 process.stdout.write(`${standin.url}\n`);

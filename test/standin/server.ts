@@ -14,6 +14,12 @@ const PRICING_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "f
 export interface StandinOptions {
   /** Added to every response, uniformly between the two (ms). */
   latencyMs?: [number, number];
+  /**
+   * Added to a GetMetricData response per 1,000 datapoints it carries (ms): transfer time grows with the
+   * answer. An assumption, not a measurement of AWS (none can be made from here): the benchmark uses 0.1,
+   * so a full 100,800-datapoint answer (~1.5 MB) takes ~10 ms longer than an empty one.
+   */
+  latencyPerThousandPoints?: number;
   /** GetMetricData calls a second before answering Throttling (AWS: 50). */
   cloudwatchTps?: number;
   /**
@@ -442,6 +448,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   };
 
   let metricRequests = 0;
+  let lastPoints = 0; // datapoints in the GetMetricData answer just made
   const throttledBodies = new Map<string, number>();
   const namespaces = new Set<string>();
   const getMetricData = (i: Record<string, Wire>): string => {
@@ -470,6 +477,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     const from = i.NextToken ? Number(i.NextToken) : 0;
     const parts: string[] = [];
     let points = 0;
+    lastPoints = 0;
     let k = from;
     for (; k < queries.length; k++) {
       const q = queries[k];
@@ -478,6 +486,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       const n = Math.floor((endMs - startMs) / (period * 1000));
       if (points + n > (i.MaxDatapoints ?? 100_800) && k > from) break;
       points += n;
+      lastPoints = points;
       const dims = Object.fromEntries((ms.Metric.Dimensions as Array<{ Name: string; Value: string }>).map((d) => [d.Name, d.Value]));
       const x = services.get(`${dims.ClusterName}/${dims.ServiceName}`);
       let values = "[]";
@@ -540,8 +549,11 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         throw new ApiError(injected, `User: arn:aws:iam::${estate.accountId}:user/test is not authorized to perform: ${action}`);
       const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, Wire>;
       let body: string;
-      if (service === "cloudwatch" && op === "GetMetricData") body = getMetricData(input);
-      else {
+      if (service === "cloudwatch" && op === "GetMetricData") {
+        body = getMetricData(input);
+        const per = opts.latencyPerThousandPoints ?? 0;
+        if (per > 0) await new Promise((r) => setTimeout(r, (lastPoints / 1000) * per));
+      } else {
         const table = service === "ecs" ? ecs : service === "pricing" ? pricing : service === "application-autoscaling" ? aas : {};
         const h = table[op];
         if (!h) throw new ApiError("UnknownOperationException", `${action} is not implemented by the stand-in`);
