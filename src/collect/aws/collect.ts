@@ -215,28 +215,23 @@ function startRun(aws: Aws, opts: CollectOptions): Run {
 async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const run = startRun(aws, opts);
   const { clusters, containerInsights } = await readClusters(run);
-  const services = await readServices(run, clusters);
+  const listed = await listServices(run, clusters);
 
   // The window: the finest period that fits the time budget within GetMetricData's quotas; its storage
   // period depends on how many services there are.
   const plan = planResolution({
-    services: services.length,
+    services: listed.length,
     lookbackSeconds: opts.lookbackSeconds,
     nowMs: opts.nowMs,
     maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
   });
   if (plan.reason) run.warn({ code: "resolution-coarsened", message: plan.reason });
   const fetchPeriod = plan.fetchPeriod;
-  const storagePeriod = chooseStoragePeriod(
-    services.length,
-    opts.lookbackSeconds,
-    fetchPeriod,
-    5,
-    opts.valueBudget ?? DEFAULT_VALUE_BUDGET,
-  );
+  const storagePeriod = chooseStoragePeriod(listed.length, opts.lookbackSeconds, fetchPeriod, 5, opts.valueBudget ?? DEFAULT_VALUE_BUDGET);
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
-  // CloudWatch, started now: it needs only the service list, and runs while ECS discovery goes on.
-  const metricsRun = readMetrics(run, services, containerInsights, window);
+  // CloudWatch, started now: it needs only the services' names, and runs while ECS describes them.
+  const metricsRun = readMetrics(run, listed, containerInsights, window);
+  const services = await describeListed(run, clusters, listed);
 
   await readDeploymentHistory(run, services, window.startMs);
   const taskDefinitions = await readTaskDefinitions(run, services);
@@ -297,17 +292,18 @@ async function readClusters({ aws, opts, progress, degrade }: Run): Promise<{ cl
 }
 
 /** Every service of those clusters that --service keeps; none at all ends the run. */
-async function readServices({ aws, opts, progress }: Run, clusters: readonly Cluster[]): Promise<Service[]> {
+type Listed = { cluster: string; name: string; arn: string };
+
+/** Every service's name, cluster by cluster (ListServices only): what CloudWatch needs to start. */
+async function listServices({ aws, opts, progress }: Run, clusters: readonly Cluster[]): Promise<Listed[]> {
   const filter = (opts.services ?? []).map((s) => (s.includes("/") ? s : `*/${s}`));
   const keep = (cluster: string, name: string) =>
     filter.length === 0 || filter.some((f) => f === `${cluster}/${name}` || f === `*/${name}`);
-  let described = 0;
+  let listed = 0;
   const perCluster = await mapLimit(clusters, 4, async (c) => {
-    progress.update("listing services", described, clusters.length);
     const arns = (await listServiceArns(aws, c.name)).filter((arn) => keep(c.name, nameOf(arn)));
-    const found = await describeServices(aws, c.name, arns);
-    progress.update("describing services", ++described, clusters.length);
-    return found.map((s) => mapService(s, c.name));
+    progress.update("listing services", ++listed, clusters.length);
+    return arns.map((arn) => ({ cluster: c.name, name: nameOf(arn), arn }));
   });
   const services = perCluster.flat();
   if (services.length === 0) {
@@ -322,10 +318,26 @@ async function readServices({ aws, opts, progress }: Run, clusters: readonly Clu
   return services;
 }
 
+/** DescribeServices for what was listed, cluster by cluster. */
+async function describeListed({ aws, progress }: Run, clusters: readonly Cluster[], listed: readonly Listed[]): Promise<Service[]> {
+  let described = 0;
+  const perCluster = await mapLimit(clusters, 4, async (c) => {
+    const arns = listed.filter((l) => l.cluster === c.name).map((l) => l.arn);
+    const found = arns.length ? await describeServices(aws, c.name, arns) : [];
+    progress.update("describing services", ++described, clusters.length);
+    return found.map((s) => mapService(s, c.name));
+  });
+  return perCluster.flat();
+}
+
+async function readServices(run: Run, clusters: readonly Cluster[]): Promise<Service[]> {
+  return describeListed(run, clusters, await listServices(run, clusters));
+}
+
 /** CloudWatch for every service; its failure is only seen when awaited (no unhandled rejection meanwhile). */
 function readMetrics(
   { aws, opts, progress }: Run,
-  services: readonly Service[],
+  services: ReadonlyArray<{ cluster: string; name: string }>,
   containerInsights: ReadonlySet<string>,
   window: ReturnType<typeof metricWindow>,
 ) {
