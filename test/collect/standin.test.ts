@@ -346,6 +346,22 @@ describe("runs that never hang (issue #14)", () => {
     }
   });
 
+  it("connection resets and a burst of 500s are retried, and nothing is lost", async () => {
+    const { snapshot } = await run(
+      10,
+      {
+        reset: { "cloudwatch:GetMetricData": 1, "ecs:DescribeTaskDefinition": 2 },
+        serverErrors: { "ecs:DescribeServices": 1, "application-autoscaling:DescribeScalableTargets": 2 },
+      },
+      {},
+      3,
+    );
+    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
+    expect(snapshot.taskDefinitions).toHaveLength(10);
+    expect(snapshot.issues).toEqual([]);
+    expect(snapshot.autoscalingUnknown).toBeUndefined();
+  });
+
   it("a bare 429 with a plain-text body is retried as throttling", async () => {
     const { snapshot } = await run(10, { plain429: { "ecs:DescribeServices": 1 } }, {}, 3);
     expect(snapshot.services).toHaveLength(10);

@@ -38,6 +38,8 @@ export interface StandinOptions {
   throttleTimes?: number;
   /** Never answer the first N requests of these IAM actions (the socket stays open): a stalled server. */
   stall?: Record<string, number>;
+  /** Reset the connection (no answer at all) on the first N requests of these IAM actions. */
+  reset?: Record<string, number>;
   /** Answer the first N requests of these IAM actions with a 500 InternalFailure. */
   serverErrors?: Record<string, number>;
   /** Answer the first N requests of these IAM actions with a bare 429 and a plain-text body, as a proxy would. */
@@ -529,6 +531,10 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     const [lo, hi] = opts.latencyMs ?? [0, 0];
     if (hi > 0) await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
     const nth = calls.get(action)!;
+    if (nth <= (opts.reset?.[action] ?? 0)) {
+      req.socket.destroy();
+      return;
+    }
     if (nth <= (opts.stall?.[action] ?? 0)) {
       stalled.push(res); // answered never; closed when the stand-in stops
       return;
