@@ -127,12 +127,7 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
     const run = startRun(aws, opts);
     const { clusters } = await readClusters(run);
     const services = await readServices(run, clusters);
-    const plan = planResolution({
-      services: services.length,
-      lookbackSeconds: opts.lookbackSeconds,
-      nowMs: opts.nowMs,
-      maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
-    });
+    const plan = resolutionFor(services.length, opts);
     const bound = quotaBoundSeconds({
       services: services.length,
       series: 5,
@@ -161,6 +156,15 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
     if (!given) aws.destroy();
   }
 }
+
+/** The CloudWatch period for this many services within the run's time budget (see planResolution). */
+const resolutionFor = (services: number, opts: CollectOptions) =>
+  planResolution({
+    services,
+    lookbackSeconds: opts.lookbackSeconds,
+    nowMs: opts.nowMs,
+    maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
+  });
 
 function degradeMessage(what: string, f: AwsFailure): string {
   if (f.kind === "access-denied") return `${f.action} was denied, so ${what} (grant ${f.action} to include it)`;
@@ -219,12 +223,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
 
   // The window: the finest period that fits the time budget within GetMetricData's quotas; its storage
   // period depends on how many services there are.
-  const plan = planResolution({
-    services: listed.length,
-    lookbackSeconds: opts.lookbackSeconds,
-    nowMs: opts.nowMs,
-    maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
-  });
+  const plan = resolutionFor(listed.length, opts);
   if (plan.reason) run.warn({ code: "resolution-coarsened", message: plan.reason });
   const fetchPeriod = plan.fetchPeriod;
   const storagePeriod = chooseStoragePeriod(listed.length, opts.lookbackSeconds, fetchPeriod, 5, opts.valueBudget ?? DEFAULT_VALUE_BUDGET);
