@@ -1,67 +1,17 @@
 // Collection against the loopback stand-in (test/standin): what moto cannot do — the Price List API,
 // pagination, throttling, injected AccessDenied — with the real SDK on the wire.
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { ConfiguredRetryStrategy } from "@smithy/core/retry";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
-import { makeAws } from "../../src/collect/aws/clients.js";
-import { collectSnapshot, type CollectOptions, planCollection } from "../../src/collect/aws/collect.js";
-import { renderPlan } from "../../src/cli/collect.js";
 import { planCalls } from "../../src/collect/aws/metrics.js";
 import { UserError } from "../../src/errors.js";
 import { ROOT } from "../helpers/cli.js";
-import { syntheticEstate } from "../standin/estate.js";
-import { startStandin, type Standin, type StandinOptions } from "../standin/server.js";
+import { DAY, FULL, NOW, standinFixture, WEEK } from "../helpers/standin-run.js";
 
-const NOW = Date.parse("2026-11-20T12:00:00Z");
-const DAY = 86_400;
-/** Two weeks of one-minute data: the default lookback, and what the call counts below are worked out for. */
-const FULL = { lookbackSeconds: 14 * DAY };
-/** A week: every deployment in the estate (2 to 6 days old) is inside it. */
-const WEEK = { lookbackSeconds: 7 * DAY };
-let standin: Standin | undefined;
-afterEach(async () => {
-  await standin?.stop();
-  standin = undefined;
-});
-
-/**
- * 20 services a cluster (the first Fargate, the next EC2…); no TPS pacing unless a test is about it. Two
- * days of data unless the test asks for more (less data, the same code: the tests run in a third of the time).
- */
-async function run(
-  services: number,
-  standinOpts: StandinOptions = {},
-  extra: Partial<CollectOptions> = {},
-  maxAttempts = 2,
-  shape: (e: ReturnType<typeof syntheticEstate>) => void = () => {},
-) {
-  const estate = syntheticEstate(services, NOW, "us-east-1", 20);
-  shape(estate);
-  standin = await startStandin(estate, { cloudwatchTps: 100_000, ...standinOpts });
-  const cacheDir = extra.cacheDir ?? mkdtempSync(join(tmpdir(), "ecs-advisor-prices-"));
-  const collected = await collectSnapshot({
-    lookbackSeconds: 2 * DAY,
-    nowMs: NOW,
-    toolVersion: "test",
-    cacheDir,
-    cloudwatchTps: 100_000,
-    cloudwatchDps: 1e12,
-    ...extra,
-    client: {
-      region: "us-east-1",
-      endpointUrl: standin.url,
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-      // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
-      retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
-      ...extra.client,
-    },
-  });
-  return { ...collected, cacheDir };
-}
+const ctx = standinFixture();
+const run = ctx.run;
 
 describe("a 50-service estate over three clusters, with every List paged 3 at a time", () => {
   it("finds every service, reads the values the stand-in serves, and pages everything", async () => {
@@ -108,34 +58,22 @@ describe("filters and Container Insights", () => {
     const one = await run(45, {}, { clusters: ["cluster-1"] });
     expect(new Set(one.snapshot.services.map((s) => s.cluster))).toEqual(new Set(["cluster-1"]));
     expect(one.snapshot.services).toHaveLength(20);
-    await standin!.stop();
+    await ctx.standin.stop();
     const two = await run(45, {}, { ...FULL, services: ["svc-00004", "cluster-2/svc-00041"] });
     expect(two.snapshot.services.map((s) => `${s.cluster}/${s.name}`).sort()).toEqual(["cluster-0/svc-00004", "cluster-2/svc-00041"]);
     expect(two.calls.get("cloudwatch:GetMetricData")).toBe(2);
-    await standin!.stop();
+    await ctx.standin.stop();
     const none = await run(5, {}, { services: ["nope"] }).catch((e: unknown) => e);
     expect((none as UserError).message).toBe("no ECS services matching --service nope in 1 cluster in us-east-1");
   });
 
   it("with Container Insights on, running tasks come from its RunningTaskCount", async () => {
     const { snapshot } = await run(25, {}, {}, 2, (e) => (e.clusters[1]!.containerInsights = true));
-    expect(standin!.metrics.has("ECS/ContainerInsights/RunningTaskCount")).toBe(true);
+    expect(ctx.standin.metrics.has("ECS/ContainerInsights/RunningTaskCount")).toBe(true);
     const ci = snapshot.services.find((s) => s.name === "svc-00020")!; // in cluster-1; desired 1 + 20 % 3 = 3
     expect(ci.utilization!.runningTasks[100]).toBe(3);
     const plain = snapshot.services.find((s) => s.name === "svc-00002")!; // cluster-0: SampleCount
     expect(plain.utilization!.runningTasks[100]).toBe(3);
-  });
-});
-
-describe("running tasks when Container Insights has none (issue #14)", () => {
-  it("fall back to CPUUtilization's SampleCount for the services whose RunningTaskCount is empty", async () => {
-    const { snapshot } = await run(25, {}, {}, 2, (e) => {
-      e.clusters[1]!.containerInsights = true;
-      e.clusters[1]!.runningTaskCountMissing = true;
-    });
-    const ci = snapshot.services.find((s) => s.name === "svc-00020")!; // cluster-1; desired 1 + 20 % 3 = 3
-    expect(ci.utilization!.runningTasks[100]).toBe(3);
-    expect(snapshot.services.filter((s) => s.utilization).every((s) => !Number.isNaN(s.utilization!.runningTasks[100]!))).toBe(true);
   });
 });
 
@@ -165,15 +103,15 @@ describe("prices", () => {
     const first = await run(40, {}, day);
     // Fargate, and the three candidate families (the clusters' m5.xlarge and c5.2xlarge are among them)
     expect(first.calls.get("pricing:GetProducts")).toBe(4);
-    await standin!.stop();
+    await ctx.standin.stop();
     // Prices an emulator served (--endpoint-url) are cached apart: a real run never reads them.
     expect(readdirSync(first.cacheDir).filter((f) => f.startsWith("prices-"))).toEqual(["prices-us-east-1-via-endpoint.json"]);
     const again = await run(40, {}, { ...day, cacheDir: first.cacheDir });
     expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
     expect(again.snapshot.prices).toEqual(first.snapshot.prices);
-    await standin!.stop();
+    await ctx.standin.stop();
     expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(4);
-    await standin!.stop();
+    await ctx.standin.stop();
     expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(4);
   });
 
@@ -263,146 +201,11 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
   });
 });
 
-describe("the datapoint quota (issue #14)", () => {
-  // 20 services × 5 series × 2 days of minutes = 288,000 estimated datapoints against a quota of 150,000 a
-  // second (calls of up to 100,800): about a second of pacing at 90 % of it.
-  it("paced on datapoints, a collection is never throttled for them and loses nothing", async () => {
-    const { snapshot } = await run(20, { cloudwatchDps: 150_000 }, { cloudwatchDps: 135_000 }, 1);
-    expect(standin!.throttled).toBe(0);
-    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(20);
-  });
-  it("without that pacing the same quota throttles it (what main did)", async () => {
-    // 40 services: 576,000 datapoints asked at once; only a stall of over 2.8 s between calls would let them through.
-    const { snapshot } = await run(40, { cloudwatchDps: 150_000 }, { cloudwatchDps: 1e12 }, 1);
-    expect(standin!.throttled).toBeGreaterThan(0);
-    expect(snapshot.services.filter((s) => s.utilization).length).toBeLessThan(40);
-  });
-});
-
-describe("the resolution planner in a collection (issue #14)", () => {
-  it("reads a coarser period when the estate would not fit the time budget, and says so", async () => {
-    // 40 services × 5 series × 14 days: 1-minute data is 4,032,000 datapoints (11.3 s at 90 % of the quota),
-    // 5-minute 806,400 (2.3 s); with a 1-second budget only hourly data (67,200; 0.19 s) fits.
-    const { snapshot } = await run(40, {}, { ...FULL, maxDurationSeconds: 1 });
-    expect(snapshot.window.periodSeconds).toBe(3600);
-    expect(snapshot.services.find((s) => s.utilization)!.utilization!.periodSeconds).toBe(3600);
-    expect(snapshot.issues.find((i) => i.code === "resolution-coarsened")!.message).toBe(
-      "CloudWatch read at 3600-second periods, not 60: 40 services at 60 s would take about 11 s within GetMetricData's datapoint quota, over the 1 s budget (--max-duration)",
-    );
-  });
-  it("keeps 1-minute data when it fits (the default 10-minute budget)", async () => {
-    const { snapshot } = await run(40, {}, FULL);
-    expect(snapshot.issues.map((i) => i.code)).not.toContain("resolution-coarsened");
-    expect(snapshot.services.find((s) => s.utilization)!.utilization!.sourcePeriodSeconds ?? 60).toBe(60);
-  });
-});
-
-describe("collect --plan (issue #14)", () => {
-  it("lists the estate and says what collecting it would take, without reading CloudWatch", async () => {
-    const estate = syntheticEstate(40, NOW, "us-east-1", 20);
-    standin = await startStandin(estate, {});
-    const plan = await planCollection({
-      client: { region: "us-east-1", endpointUrl: standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } },
-      lookbackSeconds: 14 * DAY,
-      nowMs: NOW,
-      toolVersion: "test",
-    });
-    // 40 services × 5 series × 20,160 minutes = 4,032,000 datapoints ÷ 356,400 a second = 11.3 s; 5 queries a call → 40 calls.
-    expect(plan).toMatchObject({
-      services: 40,
-      clusters: 2,
-      fetchPeriod: 60,
-      getMetricDataCalls: 40,
-      datapoints: 4_032_000,
-      limitedBy: "datapoints",
-    });
-    expect(plan.boundSeconds).toBeCloseTo(11.31, 2);
-    expect(standin.calls.get("cloudwatch:GetMetricData")).toBeUndefined();
-    const text = renderPlan(plan);
-    expect(text).toContain("CloudWatch  60-second periods: 40 GetMetricData calls, 4,032,000 datapoints");
-    expect(text).toContain("at least 12 s within GetMetricData's quotas");
-  });
-});
-
-describe("runs that never hang (issue #14)", () => {
-  it("a request the server never answers times out, is retried, and nothing is lost — nor printed raw", async () => {
-    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const errored = vi.spyOn(console, "error").mockImplementation(() => {});
-    try {
-      const { snapshot } = await run(
-        10,
-        { stall: { "cloudwatch:GetMetricData": 1, "ecs:DescribeServices": 1 } },
-        { client: { requestTimeoutMs: 300 } },
-        3,
-      );
-      expect(snapshot.services).toHaveLength(10);
-      expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
-      expect(standin!.calls.get("cloudwatch:GetMetricData")).toBeGreaterThan(1);
-      expect(warned).not.toHaveBeenCalled();
-      expect(errored).not.toHaveBeenCalled();
-    } finally {
-      warned.mockRestore();
-      errored.mockRestore();
-    }
-  });
-
-  it("connection resets and a burst of 500s are retried, and nothing is lost", async () => {
-    const { snapshot } = await run(
-      10,
-      {
-        reset: { "cloudwatch:GetMetricData": 1, "ecs:DescribeTaskDefinition": 2 },
-        serverErrors: { "ecs:DescribeServices": 1, "application-autoscaling:DescribeScalableTargets": 2 },
-      },
-      {},
-      3,
-    );
-    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
-    expect(snapshot.taskDefinitions).toHaveLength(10);
-    expect(snapshot.issues).toEqual([]);
-    expect(snapshot.autoscalingUnknown).toBeUndefined();
-  });
-
-  it("a bare 429 with a plain-text body is retried as throttling", async () => {
-    const { snapshot } = await run(10, { plain429: { "ecs:DescribeServices": 1 } }, {}, 3);
-    expect(snapshot.services).toHaveLength(10);
-  });
-
-  it("and when it never stops, the run ends with one line about throttling, not a JSON parse error", async () => {
-    const e = await run(10, { plain429: { "ecs:DescribeServices": 99 } }, {}, 2).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(UserError);
-    expect((e as UserError).message).toBe("AWS kept throttling ecs:DescribeServices after retries: HTTP 429 Too Many Requests");
-  });
-});
-
-describe("retries through --endpoint-url (issue #14)", () => {
-  it("throttling gets 8 attempts with an endpoint too (it had 3, and lost data under heavy throttling)", async () => {
-    const aws = await makeAws({
-      region: "us-east-1",
-      endpointUrl: "http://127.0.0.1:9",
-      credentials: { accessKeyId: "a", secretAccessKey: "b" },
-    });
-    try {
-      expect(await aws.cloudwatch.config.maxAttempts()).toBe(8);
-    } finally {
-      aws.destroy();
-    }
-  });
-  it("a call throttled 4 times in a row is still answered", async () => {
-    const { snapshot } = await run(10, { throttleTimes: 4 }, {}, 8);
-    expect(standin!.throttled).toBeGreaterThanOrEqual(4);
-    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(10);
-  });
-  it("but an emulator's server error is given up after 3 attempts, not 8", async () => {
-    await run(10, { serverErrors: { "application-autoscaling:DescribeScalableTargets": 99 } }, {}, 8);
-    expect(standin!.calls.get("application-autoscaling:DescribeScalableTargets")).toBe(3);
-  });
-});
-
 describe("throttling", () => {
   it("throttled calls are retried with back-off and no data is lost", async () => {
     // every 4th request is throttled: 20 calls → at least 5 throttles, each retried
     const { snapshot } = await run(20, { throttleEvery: 4 }, FULL, 6);
-    expect(standin!.throttled).toBeGreaterThanOrEqual(5);
+    expect(ctx.standin.throttled).toBeGreaterThanOrEqual(5);
     expect(snapshot.services.filter((s) => s.utilization).length).toBe(20);
     expect(snapshot.issues.filter((i) => i.code === "throttled")).toEqual([]);
   }, 90_000);
@@ -423,7 +226,7 @@ describe("read-only", () => {
 
   it("every request a full collection sends is a List, Describe or Get", async () => {
     await run(45, { pageCap: 7 });
-    const actions = [...standin!.calls.keys()];
+    const actions = [...ctx.standin.calls.keys()];
     expect(actions.length).toBeGreaterThan(10);
     for (const a of actions) expect(a).toMatch(READ_ONLY);
   });
