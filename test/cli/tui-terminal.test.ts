@@ -50,7 +50,11 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
   ] as const) {
     it(`${cols}×${rows}: list, detail with charts, clusters, help, quit with exit 0 and the screen restored`, async () => {
       start(cols, rows);
-      let s = await until((x) => x.includes("SERVICE"), "the service list");
+      // The whole first frame: a capture can land while the terminal is still drawing it, so wait for its last line too.
+      let s = await until(
+        (x) => x.includes("SERVICE") && x.includes("shop-fargate/pdf-render") && x.includes("? help · q quit"),
+        "the service list",
+      );
       const lines = s.split("\n");
       expect(lines[0]).toBe("ecs-advisor $5,779.24/mo → $3,390.04/mo saves $2,389.20/mo (41%) · 4 risks");
       expect(lines[2]).toMatch(/^⚠ Fargate Spot is priced at an assumed 70% off.*\(w: 1 warning\)$/); // the demo's one warning
