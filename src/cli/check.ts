@@ -13,7 +13,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { CHECK_FORMATS, renderCheck, type CheckFormat } from "../report/check.js";
 import { loadConfig, parseIncrease, type Config } from "./config.js";
 import { generatedAt, wantsColor, type Io } from "./io.js";
-import { addLiveOptions, type LiveFlags } from "./live-options.js";
+import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { list, percent } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { wrap } from "../report/table.js";
@@ -97,7 +97,7 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     // Read every task definition before any evidence: a bad file fails fast, with no AWS calls.
     const proposals: ProposedTaskDefinition[] = files.flatMap((f) => readTaskDefinitionFile(resolve(io.cwd, f), f));
     const saved = flags.demo || flags.snapshot;
-    const source = await loadSource(saved ? { ...flags, service: undefined } : flags, io);
+    const source = await loadSource({ ...(saved ? { ...flags, service: undefined } : flags), typed: typedLiveDefaults(self) }, io);
     const policy = policyFrom(flags);
     const report = advise({
       snapshot: source.snapshot,

@@ -44,6 +44,11 @@ export function addLiveOptions(cmd: Command): Command {
     .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again");
 }
 
+/** Live options with a default that were typed on the command line (so --demo can say they do nothing). */
+export function typedLiveDefaults(cmd: Command): string[] {
+  return ["lookback", "maxDuration"].filter((k) => cmd.getOptionValueSource(k) === "cli");
+}
+
 export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
   return {
     client: {

@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { FORMAT_DESCRIPTIONS, FORMAT_NAMES, REPORTERS, type FormatName } from "../report/index.js";
 import { slackPayload } from "../report/slack.js";
 import { generatedAt, wantsColor, type Io } from "./io.js";
-import { addLiveOptions, type LiveFlags } from "./live-options.js";
+import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { httpUrl } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { writeOutput } from "./sinks.js";
@@ -120,7 +120,7 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
     const tui = wantsTui(flags, formatGiven, io, io.stdin.isTTY === true);
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
-    const source = await loadSource(flags, io);
+    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self) }, io);
     const report = advise({
       snapshot: source.snapshot,
       prices: source.prices,

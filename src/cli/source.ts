@@ -15,6 +15,8 @@ import { collectOptionsFrom, type LiveFlags } from "./live-options.js";
 export interface SourceOptions extends Partial<LiveFlags> {
   demo?: boolean | undefined;
   snapshot?: string | undefined;
+  /** Live options that have a default but were typed (--lookback, --max-duration): refused with saved data too. */
+  typed?: readonly string[] | undefined;
 }
 
 export interface LoadedSource {
@@ -36,7 +38,7 @@ export async function loadSource(opts: SourceOptions, io?: Io): Promise<LoadedSo
   if (opts.demo && opts.snapshot) {
     throw new UserError("--demo and --snapshot both given", "use one: --demo for the embedded demo fleet, or --snapshot FILE");
   }
-  const live = LIVE_FLAGS.filter((k) => opts[k] !== undefined);
+  const live = [...LIVE_FLAGS.filter((k) => opts[k] !== undefined), ...(opts.typed ?? [])];
   if ((opts.demo || opts.snapshot) && live.length) {
     throw new UserError(
       `${flagName(live[0]!)} reads from AWS, but ${opts.demo ? "--demo" : "--snapshot"} was given too`,

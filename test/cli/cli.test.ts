@@ -111,6 +111,8 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     ],
     [["calc", "--cpu", "1024"], "ecs-advisor: --cpu and --cpu-util go together"],
     [["collect", "--region", "us-east-1"], "ecs-advisor: collect needs --out (the snapshot file to write), or --plan"],
+    [["report", "--demo", "--max-duration", "5m"], "ecs-advisor: --max-duration reads from AWS, but --demo was given too"],
+    [["report", "--demo", "--lookback", "7d"], "ecs-advisor: --lookback reads from AWS, but --demo was given too"],
     [
       ["calc", "--cpu", "lots", "--cpu-util", "40"],
       "ecs-advisor calc: option '--cpu <units>' argument 'lots' is invalid. --cpu takes cpu units greater than 0, got \"lots\"",
