@@ -187,7 +187,8 @@ export const renderTable: Reporter = (input, options) => {
       `${src.region} · ${fmtTime(src.window.start)} → ${fmtTime(src.window.end)} · ${src.window.sourcePeriodSeconds / 60}-minute data · prices as of ${src.prices.asOf}`,
     ),
   );
-  for (const w of report.warnings) lines.push(p.yellow(truncate(`warning: ${w.message}`, width)));
+  // A warning ends with what to do about it: wrapped whole, never cut.
+  for (const w of report.warnings) for (const l of wrap(`warning: ${w.message}`, width, 8)) lines.push(p.yellow(l));
   lines.push("");
 
   const header =

@@ -17,6 +17,15 @@ describe("--format table", () => {
     }
   });
 
+  it("prints every warning whole, wrapped, so what to do (at its end) is never cut", () => {
+    const hint = "grant application-autoscaling:DescribeScalableTargets to include it";
+    const long = `application-autoscaling:DescribeScalableTargets was denied, so autoscaling settings are unknown (${hint})`;
+    const text = renderTable({ ...demoReport(), warnings: [{ code: "access-denied", message: long }] }, { color: false, width: 80 });
+    const lines = text.split("\n").slice(2, 5);
+    expect(lines.join(" ")).toContain(`warning: ${long}`);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(80);
+  });
+
   it("has no colour codes unless asked, and the same text when asked", () => {
     expect(plain).not.toMatch(/\u001b\[/);
     const colored = renderTable(demoReport(), { color: true, width: 100 });
