@@ -2,8 +2,8 @@
 // 3 hours ago (180,000 within 3 hours; aws-facts §4.1, "DPS is computed from estimated data points (time range
 // ÷ period)"). The collector paced on TPS only and asked for ~11× the datapoint quota at full speed.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { RateLimiter } from "../../src/collect/aws/limits.js";
-import { datapointsPerSecondFor, planResolution, quotaBoundSeconds } from "../../src/collect/aws/metrics.js";
+import { apiBoundSeconds, Pacer, quotaGroupOf, quotasWith, RateLimiter } from "../../src/collect/aws/limits.js";
+import { datapointsPerSecondFor, planResolution, quotaBoundSeconds, samplesPerTask } from "../../src/collect/aws/metrics.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -88,5 +88,73 @@ describe("the resolution planner", () => {
     const p = plan(50_000, 14, 60);
     expect(p.fetchPeriod).toBe(3600);
     expect(p.reason).toMatch(/over the 1 min budget even at 3600-second periods/);
+  });
+});
+
+describe("ECS's request buckets and the other APIs' (issue #14)", () => {
+  it("every action the collector calls (GetMetricData aside) is in a quota group", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const dir = "src/collect/aws";
+    const actions = new Set<string>();
+    for (const f of readdirSync(dir).filter((n) => n.endsWith(".ts")))
+      for (const m of readFileSync(`${dir}/${f}`, "utf8").matchAll(/aws\.call\("([\w-]+:\w+)"/g)) actions.add(m[1]!);
+    actions.delete("cloudwatch:GetMetricData"); // paced in metrics.ts on its calls and datapoints
+    expect(actions.size).toBeGreaterThan(10);
+    for (const a of actions) expect(quotaGroupOf(a), a).toBeDefined();
+  });
+
+  it("bounds 1,000 DescribeTaskDefinition calls at (1,000 − 25) ÷ 18 = 54.2 s (half the 50 burst, then 90 % of 20 a second)", () => {
+    const b = apiBoundSeconds({ "ecs:DescribeTaskDefinition": 1000 });
+    expect(b.group).toBe("ecs-task-definition-read");
+    expect(b.seconds).toBeCloseTo(975 / 18, 6);
+  });
+
+  it("groups are separate buckets read side by side: the slowest decides; actions of one group share it", () => {
+    // service reads: 100 ListServices + 1,000 DescribeServices = 1,100 → (1,100 − 25) ÷ 18 = 59.7 s; task
+    // definitions 1,000 → 54.2 s; 20 DescribeClusters fit the burst (0 s).
+    const b = apiBoundSeconds(
+      new Map([
+        ["ecs:ListServices", 100],
+        ["ecs:DescribeServices", 1000],
+        ["ecs:DescribeTaskDefinition", 1000],
+        ["ecs:DescribeClusters", 20],
+        ["cloudwatch:GetMetricData", 9999],
+      ]),
+    );
+    expect(b).toEqual({ group: "ecs-service-read", calls: 1100, seconds: 1075 / 18 });
+  });
+
+  it("the pacer makes the 26th call of a group wait for the bucket to refill; other groups do not wait", async () => {
+    vi.useFakeTimers();
+    try {
+      const pacer = new Pacer(quotasWith(), 0.9);
+      for (let i = 0; i < 25; i++) await pacer.acquire("ecs:DescribeTaskDefinition");
+      let waited = true;
+      const p = pacer.acquire("ecs:DescribeTaskDefinition").then(() => {
+        waited = false;
+      });
+      await pacer.acquire("ecs:DescribeServices"); // its own bucket: at once
+      await vi.advanceTimersByTimeAsync(40);
+      expect(waited).toBe(true); // one token at 18 a second takes 55.6 ms
+      await vi.advanceTimersByTimeAsync(20);
+      await p;
+      expect(waited).toBe(false);
+      await pacer.acquire("sts:GetCallerIdentity"); // no quota known: not paced
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("task counts under 20-second metrics (issue #14)", () => {
+  it("divides by 3 when the last count is nearer 3 × the running tasks, by 1 when nearer the running tasks", () => {
+    expect(samplesPerTask([NaN, 12, 12, NaN], 4)).toEqual({ divisor: 3, checked: true });
+    expect(samplesPerTask([4, 4, 4], 4)).toEqual({ divisor: 1, checked: true });
+    // 3 tasks scaled to 2 in the last minute: 9 samples → 3 tasks, nearer 2 than 9 is.
+    expect(samplesPerTask([9], 2)).toEqual({ divisor: 3, checked: true });
+  });
+  it("assumes 3 when nothing can be compared (no running tasks now, or no recent count)", () => {
+    expect(samplesPerTask([6], 0)).toEqual({ divisor: 3, checked: false });
+    expect(samplesPerTask([NaN, NaN], 2)).toEqual({ divisor: 3, checked: false });
   });
 });

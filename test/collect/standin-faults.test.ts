@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { renderPlan } from "../../src/cli/collect.js";
 import { makeAws } from "../../src/collect/aws/clients.js";
+import { API_QUOTAS } from "../../src/collect/aws/limits.js";
 import { planCollection } from "../../src/collect/aws/collect.js";
 import { UserError } from "../../src/errors.js";
 import { DAY, FULL, NOW, standinFixture } from "../helpers/standin-run.js";
@@ -68,6 +69,13 @@ describe("collect --plan (issue #14)", () => {
     const text = renderPlan(plan);
     expect(text).toContain("CloudWatch  60-second periods: 40 GetMetricData calls, 4,032,000 datapoints");
     expect(text).toContain("at least 12 s within GetMetricData's quotas");
+    // ECS: 40 running task definitions + 4 from the 4 services deployed in the window (k % 10 = 3) = 44
+    // DescribeTaskDefinition calls; 25 at once, the other 19 at 18 a second = 1.06 s.
+    expect(plan.ecsLimitedBy).toBe("ecs-task-definition-read");
+    expect(plan.ecsBoundSeconds).toBeCloseTo(19 / 18, 6);
+    expect(text).toContain(
+      "at least 2 s within ECS's request rates (18 a second for each group of actions, 90 % of 20; bound by ecs-task-definition-read)",
+    );
   });
 });
 
@@ -154,5 +162,67 @@ describe("running tasks when Container Insights has none (issue #14)", () => {
     const ci = snapshot.services.find((s) => s.name === "svc-00020")!; // cluster-1; desired 1 + 20 % 3 = 3
     expect(ci.utilization!.runningTasks[100]).toBe(3);
     expect(snapshot.services.filter((s) => s.utilization).every((s) => !Number.isNaN(s.utilization!.runningTasks[100]!))).toBe(true);
+  });
+});
+
+describe("ECS's request buckets (issue #14)", () => {
+  // The stand-in throttles each ECS group of read actions at 50 burst, 100 a second (ECS: 50 burst, 20 a
+  // second for cluster reads; the rate scaled so the test takes half a second). 60 services: ~66
+  // DescribeTaskDefinition calls, 6 DescribeServices, 3 DescribeServiceRevisions…, asked 16 at a time. The
+  // collector takes half a bucket at once, so up to 25 requests held back and let through together (16 at
+  // most are in flight) never empty it.
+  const buckets = { burst: 50, perSecond: 100 };
+  const scaled = Object.fromEntries(Object.keys(API_QUOTAS).map((g) => [g, buckets]));
+  // Six hours of CloudWatch data: the stand-in shares this process, and minutes of metrics to build and decode
+  // would hold ECS requests back and let them through in a bunch (an artefact of the test, not of pacing).
+  const light = { lookbackSeconds: 6 * 3600 };
+  it("paced on each group's bucket, a collection is never throttled by ECS and loses nothing", async () => {
+    const { snapshot, calls } = await run(60, { ecsBuckets: buckets }, { ...light, client: { quotas: scaled } }, 1);
+    expect(ctx.standin.throttled).toBe(0);
+    expect(calls.get("ecs:DescribeTaskDefinition")).toBe(60 + snapshot.services.filter((s) => s.deployments.length > 1).length);
+    expect(snapshot.taskDefinitions.length).toBe(calls.get("ecs:DescribeTaskDefinition"));
+    expect(snapshot.issues).toEqual([]);
+  });
+  it("without that pacing the same buckets throttle it (what main did)", async () => {
+    // A smaller bucket (10), so that 16 calls at once empty it. With no retries the run ends at the first
+    // throttled DescribeServices, or loses task definitions.
+    const outcome = await run(60, { ecsBuckets: { burst: 10, perSecond: 100 } }, light, 1).then(
+      (r) => r.snapshot.issues.map((i) => i.code).join(","),
+      (e: Error) => e.message,
+    );
+    expect(ctx.standin.throttled).toBeGreaterThan(0);
+    expect(outcome).toMatch(/throttl/);
+  });
+});
+
+describe("task counts under 20-second metrics (issue #14)", () => {
+  it("are SampleCount ÷ 3 for the services that publish them, checked against their running count, and said so", async () => {
+    const { snapshot } = await run(25, {}, {}, 2, (e) => {
+      for (const s of e.clusters[0]!.services.slice(0, 2)) s.twentySecondMetrics = true;
+    });
+    const counts = (name: string) => snapshot.services.find((s) => s.name === name)!.utilization!.runningTasks;
+    // svc-00000: desired 1 (1 + 0 % 3), svc-00001: 2 — not 3 and 6; svc-00002 (60-second metrics): 3.
+    expect(counts("svc-00000")[100]).toBe(1);
+    expect(counts("svc-00001")[100]).toBe(2);
+    expect(counts("svc-00002")[100]).toBe(3);
+    const w = snapshot.issues.find((i) => i.code === "twenty-second-metrics")!;
+    expect(w.message).toBe(
+      "2 services publish 20-second CPU metrics: task counts are CloudWatch's SampleCount ÷ 3 (three samples a task a minute, as each service's running count confirms)",
+    );
+    expect(w.services).toEqual(["cluster-0/svc-00000", "cluster-0/svc-00001"]);
+  });
+  it("with Container Insights, RunningTaskCount counts tasks already: nothing is divided", async () => {
+    const { snapshot } = await run(5, {}, {}, 2, (e) => {
+      e.clusters[0]!.containerInsights = true;
+      for (const s of e.clusters[0]!.services) s.twentySecondMetrics = true;
+    });
+    expect(snapshot.services.find((s) => s.name === "svc-00001")!.utilization!.runningTasks[100]).toBe(2);
+    expect(snapshot.issues.map((i) => i.code)).not.toContain("twenty-second-metrics");
+  });
+  it("when the revisions cannot be read, the run says task counts may read high", async () => {
+    const { snapshot } = await run(5, { fail: { "ecs:DescribeServiceRevisions": "AccessDeniedException" } });
+    expect(snapshot.issues.find((i) => i.message.includes("ecs:DescribeServiceRevisions"))!.message).toBe(
+      "ecs:DescribeServiceRevisions was denied, so which services publish 20-second metrics is unknown, so their task counts may read up to 3 times too high (grant ecs:DescribeServiceRevisions to include it)",
+    );
   });
 });

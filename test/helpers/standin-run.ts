@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterEach } from "vitest";
 import { collectSnapshot, type CollectOptions } from "../../src/collect/aws/collect.js";
+import { API_QUOTAS } from "../../src/collect/aws/limits.js";
 import { syntheticEstate } from "../standin/estate.js";
 import { startStandin, type Standin, type StandinOptions } from "../standin/server.js";
 
@@ -16,6 +17,9 @@ export const FULL = { lookbackSeconds: 14 * DAY };
 /** A week: every deployment in the estate (2 to 6 days old) is inside it. */
 export const WEEK = { lookbackSeconds: 7 * DAY };
 
+/** Request quotas no test reaches: the collector's ECS pacing is off unless a test is about it. */
+export const UNPACED = Object.fromEntries(Object.keys(API_QUOTAS).map((g) => [g, { burst: 1e9, perSecond: 1e9 }]));
+
 export function standinFixture() {
   const state: { current: Standin | undefined } = { current: undefined };
   afterEach(async () => {
@@ -23,8 +27,8 @@ export function standinFixture() {
     state.current = undefined;
   });
   /**
-   * 20 services a cluster (the first Fargate, the next EC2…); no TPS or datapoint pacing unless a test is
-   * about it. Two days of data unless the test asks for more (the same code, in a third of the time).
+   * 20 services a cluster (the first Fargate, the next EC2…); no TPS, datapoint or ECS pacing unless a test
+   * is about it. Two days of data unless the test asks for more (the same code, in a third of the time).
    */
   async function run(
     services: number,
@@ -51,6 +55,7 @@ export function standinFixture() {
         credentials: { accessKeyId: "a", secretAccessKey: "b" },
         // The SDK's own retry, without its back-off waits: the tests are about what is retried, not when.
         retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 1),
+        quotas: UNPACED,
         ...extra.client,
       },
     });

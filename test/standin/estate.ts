@@ -18,6 +18,8 @@ export interface StandinService {
   previous?: { revision: number; cpu: number; memory: number } | undefined;
   autoscaled: boolean;
   oomStopped: boolean;
+  /** The service publishes CPU and memory metrics every 20 seconds (`monitoring`): three samples a task a minute. */
+  twentySecondMetrics?: boolean;
 }
 
 export interface StandinCluster {

@@ -44,7 +44,30 @@ export interface StandinOptions {
   serverErrors?: Record<string, number>;
   /** Answer the first N requests of these IAM actions with a bare 429 and a plain-text body, as a proxy would. */
   plain429?: Record<string, number>;
+  /**
+   * ECS's request throttling: a token bucket per group of actions (cluster, service, task-definition,
+   * container-instance, task and deployment reads, as the ECS API reference groups them), each this size
+   * and refilled at this rate; an empty bucket answers ThrottlingException "Rate exceeded". Off unless given.
+   */
+  ecsBuckets?: { burst: number; perSecond: number };
 }
+
+/** ECS's groups of read actions, as "Request throttling for the Amazon ECS API" names them (not the collector's table). */
+const ECS_GROUPS: Record<string, string> = {
+  ListClusters: "cluster",
+  DescribeClusters: "cluster",
+  DescribeCapacityProviders: "capacity-provider",
+  ListServices: "service",
+  DescribeServices: "service",
+  ListServiceDeployments: "service-deployment",
+  DescribeServiceDeployments: "service-deployment",
+  DescribeServiceRevisions: "service-deployment",
+  DescribeTaskDefinition: "task-definition",
+  ListContainerInstances: "container-instance",
+  DescribeContainerInstances: "container-instance",
+  ListTasks: "task",
+  DescribeTasks: "task",
+};
 
 export interface Standin {
   url: string;
@@ -140,6 +163,9 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       },
     ],
     createdAt: epoch(estate.nowMs - 90 * 86_400_000),
+    currentServiceRevisions: [
+      { arn: arn("service-revision", `${c.name}/${s.name}/r${s.revision}`), requestedTaskCount: s.desired, runningTaskCount: s.desired },
+    ],
   });
   const taskDefJson = (s: StandinService, revision: number) => {
     const size =
@@ -206,6 +232,21 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     points = { tokens: Math.min(dps, points.tokens + ((now - points.at) / 1000) * dps), at: now };
     if (points.tokens < n) return false;
     points.tokens -= n;
+    return true;
+  };
+
+  const ecsBuckets = new Map<string, { tokens: number; at: number }>();
+  const takeEcsToken = (op: string) => {
+    const q = opts.ecsBuckets;
+    const group = ECS_GROUPS[op];
+    if (!q || !group) return true;
+    const now = performance.now();
+    const b = ecsBuckets.get(group) ?? { tokens: q.burst, at: now };
+    b.tokens = Math.min(q.burst, b.tokens + ((now - b.at) / 1000) * q.perSecond);
+    b.at = now;
+    ecsBuckets.set(group, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
     return true;
   };
 
@@ -325,7 +366,13 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         serviceRevisions: (i.serviceRevisionArns ?? []).map((a: string) => {
           const [, cluster, service, rev] = /service-revision\/([^/]+)\/([^/]+)\/r(\d+)/.exec(a) ?? [];
           const s = services.get(`${cluster}/${service}`)!.service;
-          return { serviceRevisionArn: a, taskDefinition: tdArn(s, Number(rev)) };
+          return {
+            serviceRevisionArn: a,
+            taskDefinition: tdArn(s, Number(rev)),
+            ...(s.twentySecondMetrics
+              ? { monitoring: { metricConfigurations: [{ metricNames: ["CPUUtilization", "MemoryUtilization"], resolutionSeconds: 20 }] } }
+              : {}),
+          };
         }),
       };
     },
@@ -500,7 +547,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         namespaces.add(`${ms.Metric.Namespace}/${name}`);
         if (name === "RunningTaskCount")
           values = x.cluster.containerInsights && !x.cluster.runningTaskCountMissing ? constantText(s.desired, n) : "[]";
-        else if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60), n);
+        else if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60) * (s.twentySecondMetrics ? 3 : 1), n);
         else {
           const level = name === "CPUUtilization" ? s.cpuPercent : s.memoryPercent;
           values = seriesText(ms.Stat === "Maximum" ? Math.round(level * 1.2) : level, startMs, period, n);
@@ -560,6 +607,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         const per = opts.latencyPerThousandPoints ?? 0;
         if (per > 0) await new Promise((r) => setTimeout(r, (lastPoints / 1000) * per));
       } else {
+        if (service === "ecs" && !takeEcsToken(op)) throw new ApiError("ThrottlingException", "Rate exceeded");
         const table = service === "ecs" ? ecs : service === "pricing" ? pricing : service === "application-autoscaling" ? aas : {};
         const h = table[op];
         if (!h) throw new ApiError("UnknownOperationException", `${action} is not implemented by the stand-in`);
@@ -569,7 +617,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
       res.end(body);
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError("InternalFailure", String(e), 500);
-      if (err.type === "Throttling") state.throttled++;
+      if (err.type === "Throttling" || err.type === "ThrottlingException") state.throttled++;
       const headers: Record<string, string> = { "content-type": contentType, "x-amzn-errortype": err.type };
       if (json10) headers["x-amzn-query-error"] = `${err.type};${err.status >= 500 ? "Receiver" : "Sender"}`;
       res.writeHead(err.status, headers);

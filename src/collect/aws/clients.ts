@@ -8,6 +8,7 @@ import { PricingClient } from "@aws-sdk/client-pricing";
 import type { RetryStrategyV2 } from "@smithy/types";
 import { UserError } from "../../errors.js";
 import { classify, type AwsFailure } from "./errors.js";
+import { Pacer, type Quota, type QuotaGroup, quotasWith } from "./limits.js";
 
 export interface ClientOptions {
   region?: string | undefined;
@@ -23,6 +24,8 @@ export interface ClientOptions {
   requestTimeoutMs?: number | undefined;
   /** Where the SDK's own warnings go (a stalled socket, a timeout): never raw to stderr. */
   onWarning?: ((message: string) => void) | undefined;
+  /** Request quotas to pace on instead of AWS's (tests and the benchmark scale them; see API_QUOTAS). */
+  quotas?: Partial<Record<QuotaGroup, Quota>> | undefined;
 }
 
 /** Attempts for a throttled call (with adaptive back-off); an emulator's other failures get ENDPOINT_ATTEMPTS. */
@@ -80,10 +83,13 @@ export class Aws {
     readonly autoscaling: ApplicationAutoScalingClient,
     readonly region: string,
     readonly endpoint: string | undefined,
+    /** Each action waits for its quota group's bucket (ECS, Application Auto Scaling, Price List). */
+    readonly pacer: Pacer = new Pacer(),
   ) {}
 
-  /** Make one call, counted under its IAM action; a failure becomes an AwsCallError with its kind. */
+  /** Make one call when its quota allows, counted under its IAM action; a failure becomes an AwsCallError with its kind. */
   async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    await this.pacer.acquire(action);
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
     const t0 = performance.now();
     try {
@@ -175,5 +181,6 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     patient(new ApplicationAutoScalingClient({ ...withRegion, ...endpoint }), opts),
     region,
     opts.endpointUrl,
+    new Pacer(quotasWith(opts.quotas)),
   );
 }

@@ -22,6 +22,7 @@ import {
   deploymentHistory,
   describeCapacityProviders,
   describeClusters,
+  describeServiceRevisions,
   describeServices,
   describeTaskDefinitions,
   ECS_CONCURRENCY,
@@ -30,10 +31,11 @@ import {
   stoppedTasks,
 } from "./ecs.js";
 import { fatal, type AwsFailure } from "./errors.js";
-import { mapLimit } from "./limits.js";
+import { apiBoundSeconds, mapLimit } from "./limits.js";
 import {
   accountOf,
   containerInsightsOn,
+  cpuMetricResolution,
   mapAutoscaling,
   mapCluster,
   mapContainerInstance,
@@ -50,6 +52,7 @@ import {
   type MetricTarget,
   planResolution,
   quotaBoundSeconds,
+  samplesPerTask,
 } from "./metrics.js";
 import { fetchPrices } from "./pricing.js";
 
@@ -115,6 +118,9 @@ export interface CollectionPlan {
   callsMade: number;
   /** DescribeTaskDefinition calls to come: one per distinct revision running now (more for deployments in the window). */
   describeTaskDefinitionCalls: number;
+  /** The least time ECS's request rates allow for the whole run's ECS calls, and the group of actions that decides it. */
+  ecsBoundSeconds: number;
+  ecsLimitedBy: string | undefined;
 }
 
 /**
@@ -135,6 +141,17 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
       startMs: opts.nowMs - opts.lookbackSeconds * 1000,
       nowMs: opts.nowMs,
     });
+    const taskDefinitions = new Set(services.map((x) => x.taskDefinition)).size;
+    const deployed = services.filter((x) => x.deployments.some((d) => Date.parse(d.startedAt) > opts.nowMs - opts.lookbackSeconds * 1000));
+    // The calls made so far, and those to come: task definitions, service revisions (20 a call), and three
+    // deployment-history calls for each service deployed in the window.
+    const ecsCalls = new Map(aws.calls);
+    const add = (action: string, n: number) => ecsCalls.set(action, (ecsCalls.get(action) ?? 0) + n);
+    add("ecs:DescribeTaskDefinition", taskDefinitions + deployed.length);
+    add("ecs:DescribeServiceRevisions", Math.ceil(services.length / 20) + deployed.length);
+    add("ecs:ListServiceDeployments", deployed.length);
+    add("ecs:DescribeServiceDeployments", deployed.length);
+    const ecs = apiBoundSeconds(ecsCalls);
     return {
       region: aws.region,
       services: services.length,
@@ -147,7 +164,9 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
       boundSeconds: plan.boundSeconds,
       limitedBy: bound.limitedBy,
       callsMade: [...aws.calls.values()].reduce((a, b) => a + b, 0),
-      describeTaskDefinitionCalls: new Set(services.map((x) => x.taskDefinition)).size,
+      describeTaskDefinitionCalls: taskDefinitions,
+      ecsBoundSeconds: ecs.seconds,
+      ecsLimitedBy: ecs.group,
     };
   } catch (e) {
     if (e instanceof AwsCallError) throw fatal(e.failure, { region: aws.region, endpoint: aws.endpoint });
@@ -216,6 +235,19 @@ function startRun(aws: Aws, opts: CollectOptions): Run {
   };
 }
 
+/** A part of the run with its own list of issues (said on the terminal as they come). */
+const part = (run: Run): Run => startRun(run.aws, run.opts);
+
+/** Run parts side by side; their issues join the run's in the order the parts are given. */
+async function inOrder<T extends unknown[]>(run: Run, parts: { [K in keyof T]: (r: Run) => Promise<T[K]> }): Promise<T> {
+  const runs = parts.map(() => part(run));
+  try {
+    return (await Promise.all(parts.map((p, i) => p(runs[i]!)))) as T;
+  } finally {
+    for (const r of runs) run.issues.push(...r.issues);
+  }
+}
+
 async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const run = startRun(aws, opts);
   const { clusters, containerInsights } = await readClusters(run);
@@ -230,13 +262,21 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
   // CloudWatch, started now: it needs only the services' names, and runs while ECS describes them.
   const metricsRun = readMetrics(run, listed, containerInsights, window);
-  const services = await describeListed(run, clusters, listed);
+  const { services, revisions } = await describeListed(run, clusters, listed);
 
-  await readDeploymentHistory(run, services, window.startMs);
-  const taskDefinitions = await readTaskDefinitions(run, services);
-  const instances = await readCapacityAndStops(run, clusters, services);
-  const autoscalingKnown = await readAutoscaling(run, services);
-  await applyMetrics(run, services, await metricsRun);
+  // ECS paces each group of actions in its own bucket, so the groups are read side by side: the running
+  // task definitions (the largest group), deployment history, capacity and stopped tasks, autoscaling.
+  // Their warnings are kept in this order whatever order they come in.
+  const running = describeRefs(run, [...new Set(services.map((s) => s.taskDefinition))]);
+  running.catch(() => undefined);
+  const [, twentySecond, instances, autoscalingKnown] = await inOrder<[unknown, Set<string>, ContainerInstance[], boolean]>(run, [
+    (r) => readDeploymentHistory(r, services, window.startMs),
+    (r) => readMetricResolutions(r, revisions),
+    (r) => readCapacityAndStops(r, clusters, services),
+    (r) => readAutoscaling(r, services),
+  ]);
+  const taskDefinitions = await readTaskDefinitions(run, services, await running);
+  await applyMetrics(run, services, await metricsRun, twentySecond);
   const prices = await readPrices(run, instances);
   run.progress.done();
 
@@ -317,20 +357,47 @@ async function listServices({ aws, opts, progress }: Run, clusters: readonly Clu
   return services;
 }
 
-/** DescribeServices for what was listed, cluster by cluster. */
-async function describeListed({ aws, progress }: Run, clusters: readonly Cluster[], listed: readonly Listed[]): Promise<Service[]> {
+/** DescribeServices for what was listed, cluster by cluster, with each service's current service revisions. */
+async function describeListed(
+  { aws, progress }: Run,
+  clusters: readonly Cluster[],
+  listed: readonly Listed[],
+): Promise<{ services: Service[]; revisions: Map<string, string[]> }> {
   let described = 0;
+  const revisions = new Map<string, string[]>();
   const perCluster = await mapLimit(clusters, 4, async (c) => {
     const arns = listed.filter((l) => l.cluster === c.name).map((l) => l.arn);
     const found = arns.length ? await describeServices(aws, c.name, arns) : [];
     progress.update("describing services", ++described, clusters.length);
-    return found.map((s) => mapService(s, c.name));
+    return found.map((s) => {
+      const m = mapService(s, c.name);
+      const current = (s.currentServiceRevisions ?? []).map((r) => r.arn).filter((a): a is string => !!a);
+      if (current.length) revisions.set(`${m.cluster}/${m.name}`, current);
+      return m;
+    });
   });
-  return perCluster.flat();
+  return { services: perCluster.flat(), revisions };
+}
+
+/**
+ * The services that publish 20-second CPU metrics (their current service revisions' `monitoring`): their
+ * task counts need correcting (see applyMetrics).
+ */
+async function readMetricResolutions({ aws, progress, degrade }: Run, revisions: ReadonlyMap<string, string[]>): Promise<Set<string>> {
+  const all = [...revisions.values()].flat();
+  if (all.length === 0) return new Set();
+  progress.update("reading service revisions");
+  const found = await degrade(
+    "which services publish 20-second metrics is unknown, so their task counts may read up to 3 times too high",
+    () => describeServiceRevisions(aws, all),
+    [],
+  );
+  const twenty = new Set(found.filter((r) => cpuMetricResolution(r) === 20).map((r) => r.serviceRevisionArn));
+  return new Set([...revisions].filter(([, arns]) => arns.some((a) => twenty.has(a))).map(([key]) => key));
 }
 
 async function readServices(run: Run, clusters: readonly Cluster[]): Promise<Service[]> {
-  return describeListed(run, clusters, await listServices(run, clusters));
+  return (await describeListed(run, clusters, await listServices(run, clusters))).services;
 }
 
 /** CloudWatch for every service; its failure is only seen when awaited (no unhandled rejection meanwhile). */
@@ -386,16 +453,27 @@ async function readDeploymentHistory(run: Run, services: readonly Service[], win
   run.warn({ code: failure.kind, message: degradeMessage(what, failure) });
 }
 
+type Described = Awaited<ReturnType<typeof describeTaskDefinitions>>;
+
+/** DescribeTaskDefinition for each ref once, counted on the progress line. */
+function describeRefs({ aws, progress }: Run, refs: readonly string[], already = 0, total = refs.length): Promise<Described> {
+  let done = already;
+  return describeTaskDefinitions(aws, refs, () => progress.update("describing task definitions", ++done, total));
+}
+
 /**
- * The current task definition of every service and those in its deployment history, each described once
- * ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN).
+ * The current task definition of every service (described already, `running`) and those in its deployment
+ * history, each described once ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN).
  */
-async function readTaskDefinitions({ aws, progress, warn }: Run, services: readonly Service[]): Promise<TaskDefinition[]> {
-  const refs = [
-    ...new Set(services.flatMap((s) => [s.taskDefinition, ...s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x)])),
+async function readTaskDefinitions(run: Run, services: readonly Service[], running: Described): Promise<TaskDefinition[]> {
+  const { warn } = run;
+  const current = new Set(services.map((s) => s.taskDefinition));
+  const history = [
+    ...new Set(services.flatMap((s) => s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x && !current.has(x)))),
   ];
-  let done = 0;
-  const tds = await describeTaskDefinitions(aws, refs, () => progress.update("describing task definitions", ++done, refs.length));
+  const before = running.found.length + running.failed.length;
+  const more = history.length ? await describeRefs(run, history, before, before + history.length) : { found: [], failed: [] };
+  const tds = { found: [...running.found, ...more.found], failed: [...running.failed, ...more.failed] };
   const found = tds.found.map((td) => {
     const m = mapTaskDefinition(td);
     for (const p of m.problems)
@@ -466,11 +544,35 @@ async function readAutoscaling({ aws, progress, degrade }: Run, services: readon
 }
 
 /** The utilization CloudWatch gave, onto the services; what it could not give is an issue naming them. */
-async function applyMetrics(run: Run, services: readonly Service[], metrics: Awaited<ReturnType<typeof fetchMetrics>>): Promise<void> {
+async function applyMetrics(
+  run: Run,
+  services: readonly Service[],
+  metrics: Awaited<ReturnType<typeof fetchMetrics>>,
+  twentySecond: ReadonlySet<string>,
+): Promise<void> {
   if (metrics.failure && isFatal(metrics.failure) && metrics.utilization.size === 0) throw new AwsCallError(metrics.failure, undefined);
+  const divided: string[] = [];
+  let unchecked = 0;
   for (const s of services) {
-    const u = metrics.utilization.get(`${s.cluster}/${s.name}`);
-    if (u) s.utilization = u;
+    const key = `${s.cluster}/${s.name}`;
+    const u = metrics.utilization.get(key);
+    if (!u) continue;
+    s.utilization = u;
+    // 20-second metrics: SampleCount may count three samples a task a minute (see samplesPerTask).
+    if (!twentySecond.has(key) || !metrics.countedBySamples.has(key) || !u.runningTasks) continue;
+    const { divisor, checked } = samplesPerTask(u.runningTasks, s.runningCount);
+    if (!checked) unchecked++;
+    if (divisor === 1) continue;
+    u.runningTasks = u.runningTasks.map((v) => v / divisor) as typeof u.runningTasks;
+    divided.push(key);
+  }
+  if (divided.length) {
+    const n = divided.length;
+    run.warn({
+      code: "twenty-second-metrics",
+      message: `${n} service${n === 1 ? " publishes" : "s publish"} 20-second CPU metrics: task counts are CloudWatch's SampleCount ÷ 3 (three samples a task a minute${unchecked ? `; ${unchecked} could not be checked against a running count` : ", as each service's running count confirms"})`,
+      services: divided,
+    });
   }
   if (metrics.incomplete.size === 0) return;
   const f = metrics.failure;

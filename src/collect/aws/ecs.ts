@@ -18,6 +18,7 @@ import {
   type Cluster as EcsCluster,
   type ContainerInstance as EcsContainerInstance,
   type Service as EcsService,
+  type ServiceRevision,
   type Task as EcsTask,
   type TaskDefinition as EcsTaskDefinition,
 } from "@aws-sdk/client-ecs";
@@ -74,6 +75,14 @@ export async function describeServices(aws: Aws, cluster: string, arns: readonly
     aws.call("ecs:DescribeServices", () => aws.ecs.send(new DescribeServicesCommand({ cluster, services: batch }))),
   );
   return batches.flatMap((r) => (r.services ?? []).filter((s) => s.status !== "INACTIVE"));
+}
+
+/** Service revisions (what a deployment set: task definition, monitoring…), 20 a call. */
+export async function describeServiceRevisions(aws: Aws, arns: readonly string[]): Promise<ServiceRevision[]> {
+  const batches = await mapLimit(chunk([...new Set(arns)], 20), ECS_CONCURRENCY, (batch) =>
+    aws.call("ecs:DescribeServiceRevisions", () => aws.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }))),
+  );
+  return batches.flatMap((r) => r.serviceRevisions ?? []);
 }
 
 /** Each task definition once, whatever number of services share it. Failures come back per ARN. */

@@ -1,5 +1,5 @@
 // Pacing: token buckets for per-second quotas (GetMetricData: 50 TPS and 396,000 datapoints a second per
-// region) and a concurrency cap.
+// region; ECS's per-group request buckets; Application Auto Scaling and the Price List) and a concurrency cap.
 
 /** The collection budget (--max-duration) when none is given: 10 minutes. Here, not in metrics.ts, so the CLI can show it without loading the AWS SDK. */
 export const DEFAULT_MAX_DURATION_SECONDS = 600;
@@ -46,6 +46,114 @@ export class RateLimiter {
       }, wait);
     }
   }
+}
+
+/** A per-second request quota: `perSecond` sustained (the bucket's refill), `burst` at once (its size). */
+export interface Quota {
+  perSecond: number;
+  burst: number;
+}
+
+/** Stay at this share of every quota: the account's other callers (console, deploy tools, alarms) share it. */
+export const API_QUOTA_SHARE = 0.9;
+/**
+ * And use at most this share of a bucket at once: requests paced apart can still reach AWS together (new
+ * connections, a busy event loop), and the half left over absorbs that.
+ */
+export const API_BURST_SHARE = 0.5;
+
+/**
+ * The request quotas collection is paced on, by group of IAM actions (GetMetricData is paced in metrics.ts,
+ * by its calls and its datapoints).
+ *
+ * ECS throttles per account and region with a token bucket per group of actions (ECS API reference,
+ * "Request throttling for the Amazon ECS API"; aws-facts §4.1b). The one figure in our sources is cluster
+ * reads: 50 burst, 20 a second. The other read groups' figures are not in our sources (UNVERIFIED), so each
+ * is paced as cluster reads are, in its own bucket: if ECS allows more, collection is slower than it could be;
+ * if less, adaptive retry backs off. Application Auto Scaling and the Price List publish no per-action rate in
+ * our sources either (UNVERIFIED): a handful of calls each, paced at 10 a second.
+ */
+export const API_QUOTAS = {
+  "ecs-cluster-read": { actions: ["ecs:ListClusters", "ecs:DescribeClusters"], quota: { perSecond: 20, burst: 50 } },
+  "ecs-capacity-provider-read": { actions: ["ecs:DescribeCapacityProviders"], quota: { perSecond: 20, burst: 50 } },
+  "ecs-service-read": { actions: ["ecs:ListServices", "ecs:DescribeServices"], quota: { perSecond: 20, burst: 50 } },
+  "ecs-service-deployment-read": {
+    actions: ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions"],
+    quota: { perSecond: 20, burst: 50 },
+  },
+  "ecs-task-definition-read": { actions: ["ecs:DescribeTaskDefinition"], quota: { perSecond: 20, burst: 50 } },
+  "ecs-container-instance-read": {
+    actions: ["ecs:ListContainerInstances", "ecs:DescribeContainerInstances"],
+    quota: { perSecond: 20, burst: 50 },
+  },
+  "ecs-task-read": { actions: ["ecs:ListTasks", "ecs:DescribeTasks"], quota: { perSecond: 20, burst: 50 } },
+  "application-autoscaling-read": {
+    actions: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"],
+    quota: { perSecond: 10, burst: 10 },
+  },
+  "pricing-read": { actions: ["pricing:GetProducts"], quota: { perSecond: 10, burst: 10 } },
+} as const satisfies Record<string, { actions: readonly string[]; quota: Quota }>;
+
+export type QuotaGroup = keyof typeof API_QUOTAS;
+
+const GROUP_OF = new Map<string, QuotaGroup>(
+  (Object.entries(API_QUOTAS) as Array<[QuotaGroup, (typeof API_QUOTAS)[QuotaGroup]]>).flatMap(([g, q]) => q.actions.map((a) => [a, g])),
+);
+
+export const quotaGroupOf = (action: string): QuotaGroup | undefined => GROUP_OF.get(action);
+
+/** The quota of each group, with any overrides (tests and the benchmark scale them). */
+export function quotasWith(overrides: Partial<Record<QuotaGroup, Quota>> = {}): Record<QuotaGroup, Quota> {
+  return Object.fromEntries((Object.keys(API_QUOTAS) as QuotaGroup[]).map((g) => [g, overrides[g] ?? API_QUOTAS[g].quota])) as Record<
+    QuotaGroup,
+    Quota
+  >;
+}
+
+/** One bucket per quota group, at API_QUOTA_SHARE of its rate and API_BURST_SHARE of its size: `acquire(action)` waits for that action's turn. */
+export class Pacer {
+  private readonly limiters = new Map<QuotaGroup, RateLimiter>();
+
+  constructor(
+    private readonly quotas: Record<QuotaGroup, Quota> = quotasWith(),
+    private readonly share = API_QUOTA_SHARE,
+  ) {}
+
+  acquire(action: string): Promise<void> {
+    const group = quotaGroupOf(action);
+    if (!group) return Promise.resolve();
+    let limiter = this.limiters.get(group);
+    if (!limiter) {
+      const q = this.quotas[group];
+      limiter = new RateLimiter(q.perSecond * this.share, Math.max(1, Math.floor(q.burst * API_BURST_SHARE)));
+      this.limiters.set(group, limiter);
+    }
+    return limiter.acquire();
+  }
+}
+
+/**
+ * The least time the request quotas allow for these calls (by IAM action), paced as the Pacer paces: per
+ * group, what is over its burst at `share` of the sustained rate; the groups run side by side, so the slowest decides.
+ */
+export function apiBoundSeconds(
+  calls: ReadonlyMap<string, number> | Record<string, number>,
+  quotas: Record<QuotaGroup, Quota> = quotasWith(),
+  share = API_QUOTA_SHARE,
+): { seconds: number; group: QuotaGroup | undefined; calls: number } {
+  const byGroup = new Map<QuotaGroup, number>();
+  const entries = calls instanceof Map ? [...calls] : Object.entries(calls);
+  for (const [action, n] of entries) {
+    const g = quotaGroupOf(action);
+    if (g) byGroup.set(g, (byGroup.get(g) ?? 0) + n);
+  }
+  let worst: { seconds: number; group: QuotaGroup | undefined; calls: number } = { seconds: 0, group: undefined, calls: 0 };
+  for (const [g, n] of byGroup) {
+    const q = quotas[g];
+    const seconds = Math.max(0, n - Math.floor(q.burst * API_BURST_SHARE)) / (q.perSecond * share);
+    if (seconds > worst.seconds) worst = { seconds, group: g, calls: n };
+  }
+  return worst;
 }
 
 /** Run `fn` over `items` with at most `limit` in flight; results in input order. */

@@ -4,6 +4,7 @@ import type {
   Cluster as EcsCluster,
   ContainerInstance as EcsContainerInstance,
   Service as EcsService,
+  ServiceRevision,
   Task as EcsTask,
   TaskDefinition as EcsTaskDefinition,
   Resource,
@@ -89,6 +90,15 @@ export function mapDeployments(s: EcsService): Deployment[] {
       ...(d.rolloutState === "COMPLETED" && d.updatedAt ? { finishedAt: iso(d.updatedAt)! } : {}),
     }))
     .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+}
+
+/**
+ * The resolution ECS publishes the service's CPUUtilization at (`monitoring`, 20 or 60 s; 60 when not set).
+ * At 20 s each task gives three samples a minute (UNVERIFIED: see countsFromSamples).
+ */
+export function cpuMetricResolution(s: ServiceRevision): number {
+  const c = (s.monitoring?.metricConfigurations ?? []).find((m) => m.metricNames?.includes("CPUUtilization"));
+  return c?.resolutionSeconds === 20 ? 20 : 60;
 }
 
 export function mapService(s: EcsService, clusterName: string): Service {

@@ -92,6 +92,24 @@ export function planResolution(x: {
   return { fetchPeriod: chosen, boundSeconds: bound(chosen), reason };
 }
 
+/**
+ * Samples a task gives CloudWatch a minute when the service publishes 20-second metrics: 3 if each 20-second
+ * point is a sample, 1 if ECS still combines them into one a minute — our sources do not say (UNVERIFIED). The
+ * data says: the service's last counted minute against its running count now (DescribeServices), whichever
+ * divisor comes nearer; 3 when there is nothing to compare (no running tasks, no recent count).
+ */
+export function samplesPerTask(tasks: Float32Array | number[] | undefined, runningCount: number): { divisor: 1 | 3; checked: boolean } {
+  let last = Number.NaN;
+  if (tasks)
+    for (let i = tasks.length - 1; i >= 0; i--)
+      if (!Number.isNaN(tasks[i]!)) {
+        last = tasks[i]!;
+        break;
+      }
+  if (!(runningCount > 0) || !(last > 0)) return { divisor: 3, checked: false };
+  return { divisor: Math.abs(last / 3 - runningCount) < Math.abs(last - runningCount) ? 3 : 1, checked: true };
+}
+
 /** Calls in flight: each round trip carries up to ~1.5 MB, so enough must overlap to reach the TPS. */
 export const DEFAULT_CLOUDWATCH_CONCURRENCY = 16;
 
@@ -187,6 +205,8 @@ export interface MetricsResult {
   /** The failure that stopped collection of metrics altogether (e.g. access denied), if any. */
   failure: AwsFailure | undefined;
   callsPlanned: number;
+  /** Services whose task counts are CPUUtilization's SampleCount (not Container Insights' RunningTaskCount). */
+  countedBySamples: Set<string>;
 }
 
 export interface FetchOptions {
@@ -206,6 +226,14 @@ const allMissing = (a: Float32Array | undefined) => {
   return true;
 };
 
+const emptyResult = (): MetricsResult => ({
+  utilization: new Map(),
+  incomplete: new Set(),
+  failure: undefined,
+  callsPlanned: 0,
+  countedBySamples: new Set(),
+});
+
 export async function fetchMetrics(
   aws: Aws,
   targets: readonly MetricTarget[],
@@ -217,7 +245,7 @@ export async function fetchMetrics(
   // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
   const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
   const points = new RateLimiter(dps, dps);
-  const result: MetricsResult = { utilization: new Map(), incomplete: new Set(), failure: undefined, callsPlanned: 0 };
+  const result = emptyResult();
   let done = 0;
   let stop = false;
   const decoder = new PageDecoder(planCalls(targets.length, n).length >= WORKER_MIN_CALLS);
@@ -289,6 +317,7 @@ export async function fetchMetrics(
   const keep = (t: MetricTarget, b: Buffers) => {
     const u = reduce(b, w, t.containerInsights);
     if (u) result.utilization.set(t.key, u);
+    if (u && !t.containerInsights) result.countedBySamples.add(t.key);
   };
   // Container Insights on but no RunningTaskCount (just turned on, or not published for the service): the
   // task count comes from CPUUtilization's SampleCount instead, in a second, small pass.
