@@ -97,8 +97,15 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     // Read every task definition before any evidence: a bad file fails fast, with no AWS calls.
     const proposals: ProposedTaskDefinition[] = files.flatMap((f) => readTaskDefinitionFile(resolve(io.cwd, f), f));
     const saved = flags.demo || flags.snapshot;
-    const source = await loadSource({ ...(saved ? { ...flags, service: undefined } : flags), typed: typedLiveDefaults(self) }, io);
     const policy = policyFrom(flags);
+    const source = await loadSource(
+      {
+        ...(saved ? { ...flags, service: undefined } : flags),
+        typed: typedLiveDefaults(self),
+        memoryAverage: policy.memory.series === "average",
+      },
+      io,
+    );
     const report = advise({
       snapshot: source.snapshot,
       prices: source.prices,

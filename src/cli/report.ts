@@ -120,11 +120,12 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     flags.format = formatFor(formatGiven ? flags.format : undefined, flags.out);
     const tui = wantsTui(flags, formatGiven, io, io.stdin.isTTY === true);
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
-    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self) }, io);
+    const policy = policyFrom(flags);
+    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
     const report = advise({
       snapshot: source.snapshot,
       prices: source.prices,
-      policy: policyFrom(flags),
+      policy,
       generatedAt: generatedAt(io),
       sourceKind: source.kind,
       toolVersion: packageVersion(),

@@ -17,6 +17,8 @@ export interface SourceOptions extends Partial<LiveFlags> {
   snapshot?: string | undefined;
   /** Live options that have a default but were typed (--lookback, --max-duration): refused with saved data too. */
   typed?: readonly string[] | undefined;
+  /** A live run reads memory's Average only when the policy sizes memory from it (default: it does). */
+  memoryAverage?: boolean | undefined;
 }
 
 export interface LoadedSource {
@@ -49,7 +51,8 @@ export async function loadSource(opts: SourceOptions, io?: Io): Promise<LoadedSo
   if (opts.demo || opts.snapshot) return loadSaved(opts, io.cwd);
   // The AWS SDK is loaded only by runs that talk to AWS: --demo, --snapshot and calc start without it.
   const { collectSnapshot } = await import("../collect/aws/collect.js");
-  return withPrices((await collectSnapshot(collectOptionsFrom(opts as LiveFlags, io))).snapshot, "aws", []);
+  const collectOptions = { ...collectOptionsFrom(opts as LiveFlags, io), memoryAverage: opts.memoryAverage ?? true };
+  return withPrices((await collectSnapshot(collectOptions)).snapshot, "aws", []);
 }
 
 /** The demo fleet or a snapshot file (a relative path is from `cwd`). */

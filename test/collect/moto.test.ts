@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectSnapshot } from "../../src/collect/aws/collect.js";
 import { readSnapshotFile } from "../../src/collect/file.js";
@@ -10,6 +11,7 @@ import type { Report } from "../../src/model/report.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { cli, spawnCli } from "../helpers/cli.js";
 import { external } from "../helpers/external.js";
+import { type Fault, startFaultProxy } from "../helpers/fault-proxy.js";
 import { CREDENTIALS, SEED, motoAvailable, seedEstate, startMoto, type Moto } from "../helpers/moto.js";
 
 const SKIP = external("MOTO", motoAvailable(), "moto (python3 -m pip install 'moto[server]'; MOTO_PYTHON names another Python)").skip;
@@ -143,6 +145,49 @@ describe.skipIf(SKIP)("collect against moto_server", () => {
     expect(r.stderr).toContain("already exists");
     expect(readFileSync(out, "utf8")).toBe("precious");
   });
+
+  it("through 30 % throttling (as AWS answers it and as bare 429s), 500s, resets and a stalled request: the same snapshot (issue #14)", async () => {
+    // Per IAM action, requests 2, 5, 8, 12, … (3 in 10) are throttled, alternately as ThrottlingException and
+    // as a bare HTTP 429 with a text body; the first two DescribeServices are answered 500; the first
+    // ListServices, DescribeScalableTargets and GetMetricData lose their connection; the first
+    // DescribeTaskDefinition is never answered (the request times out at 0.5 s and is asked again).
+    const plan = (action: string, n: number): Fault | undefined => {
+      if (action === "ecs:DescribeTaskDefinition" && n === 1) return "stall";
+      if (["ecs:ListServices", "application-autoscaling:DescribeScalableTargets", "cloudwatch:GetMetricData"].includes(action) && n === 1)
+        return "reset";
+      if (action === "ecs:DescribeServices" && n <= 2) return "server-error";
+      if (!/^(ecs|cloudwatch|application-autoscaling):/.test(action) || ![2, 5, 8].includes(n % 10)) return undefined;
+      return n % 2 === 0 ? "throttle-429" : "throttle-json";
+    };
+    const proxy = await startFaultProxy(moto.url, plan);
+    try {
+      const faulty = (
+        await collectSnapshot({
+          client: {
+            region: "us-east-1",
+            endpointUrl: proxy.url,
+            credentials: CREDENTIALS,
+            // The SDK's retries without their back-off waits (what is retried is the point, not when).
+            retryStrategy: new ConfiguredRetryStrategy(8, () => 1),
+            requestTimeoutMs: 500,
+          },
+          lookbackSeconds: 30 * 3600,
+          nowMs: now,
+          toolVersion: "test",
+          cacheDir: join(dir, "cache"),
+        })
+      ).snapshot;
+      expect(Object.fromEntries(proxy.injected)).toMatchObject({ stall: 1, reset: 3, "server-error": 2 });
+      expect((proxy.injected.get("throttle-json") ?? 0) + (proxy.injected.get("throttle-429") ?? 0)).toBeGreaterThanOrEqual(5);
+      const byFamily = (s: Snapshot) => [...s.taskDefinitions].sort((a, b) => a.family.localeCompare(b.family));
+      expect(faulty.services).toEqual(snapshot.services);
+      expect(byFamily(faulty)).toEqual(byFamily(snapshot));
+      expect(faulty.containerInstances).toEqual(snapshot.containerInstances);
+      expect(faulty.issues).toEqual(snapshot.issues);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
 
   it("an unknown --cluster is one clear line", async () => {
     const r = await spawnCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--cluster", "nope"], { env });

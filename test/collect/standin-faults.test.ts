@@ -1,9 +1,13 @@
-import { describe, expect, it, vi } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { renderPlan } from "../../src/cli/collect.js";
 import { makeAws } from "../../src/collect/aws/clients.js";
 import { API_QUOTAS } from "../../src/collect/aws/limits.js";
 import { planCollection } from "../../src/collect/aws/collect.js";
 import { UserError } from "../../src/errors.js";
+import { cli } from "../helpers/cli.js";
 import { DAY, FULL, NOW, standinFixture } from "../helpers/standin-run.js";
 import { syntheticEstate } from "../standin/estate.js";
 import { startStandin } from "../standin/server.js";
@@ -224,5 +228,50 @@ describe("task counts under 20-second metrics (issue #14)", () => {
     expect(snapshot.issues.find((i) => i.message.includes("ecs:DescribeServiceRevisions"))!.message).toBe(
       "ecs:DescribeServiceRevisions was denied, so which services publish 20-second metrics is unknown, so their task counts may read up to 3 times too high (grant ecs:DescribeServiceRevisions to include it)",
     );
+  });
+});
+
+describe("only the statistics the advice uses (issue #14)", () => {
+  it("a live report under a policy that sizes memory from maxima does not read memory's Average", async () => {
+    const { snapshot } = await run(20, {}, { memoryAverage: false });
+    expect(Object.fromEntries(ctx.standin.statistics)).toEqual({
+      "CPUUtilization Average": 20,
+      "CPUUtilization Maximum": 20,
+      "CPUUtilization SampleCount": 20,
+      "MemoryUtilization Maximum": 20,
+    });
+    const u = snapshot.services[0]!.utilization!;
+    expect([...u.memoryAverage].every(Number.isNaN)).toBe(true);
+    expect(u.memoryMaximum[100]).toBeGreaterThan(0);
+  });
+  it("a snapshot (collect) reads all five, for any policy later", async () => {
+    await run(20);
+    expect(ctx.standin.statistics.get("MemoryUtilization Average")).toBe(20);
+  });
+});
+
+describe("the CLI asks for what its policy uses (issue #14)", () => {
+  it("report (live, default policy) reads four statistics; collect reads five", async () => {
+    ctx.standin = await startStandin(syntheticEstate(4, Date.now(), "us-east-1", 20), { cloudwatchTps: 100_000 });
+    // The SDK reads credentials from the process environment, whatever the CLI's own environment says.
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "a");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "b");
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+    const env = {
+      AWS_ACCESS_KEY_ID: "a",
+      AWS_SECRET_ACCESS_KEY: "b",
+      AWS_EC2_METADATA_DISABLED: "true",
+      ECS_ADVISOR_CACHE_DIR: mkdtempSync(join(tmpdir(), "ecs-advisor-prices-")),
+    };
+    const live = ["--endpoint-url", ctx.standin.url, "--region", "us-east-1", "--lookback", "6h"];
+    const r = await cli(["report", ...live, "--format", "json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(ctx.standin.statistics.get("MemoryUtilization Average")).toBeUndefined();
+    expect(ctx.standin.statistics.get("MemoryUtilization Maximum")).toBe(4);
+    const c = await cli(["collect", ...live, "--out", join(env.ECS_ADVISOR_CACHE_DIR, "s.json")], { env });
+    expect(c.code, c.stderr).toBe(0);
+    expect(ctx.standin.statistics.get("MemoryUtilization Average")).toBe(4);
   });
 });

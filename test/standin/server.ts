@@ -73,6 +73,8 @@ export interface Standin {
   url: string;
   /** "namespace/metric" of every GetMetricData query served. */
   metrics: Set<string>;
+  /** GetMetricData queries served, by "metric statistic" ("MemoryUtilization Average" → 20). */
+  statistics: Map<string, number>;
   /** Requests by IAM action. */
   calls: Map<string, number>;
   throttled: number;
@@ -500,6 +502,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   let lastPoints = 0; // datapoints in the GetMetricData answer just made
   const throttledBodies = new Map<string, number>();
   const namespaces = new Set<string>();
+  const statistics = new Map<string, number>();
   const getMetricData = (i: Record<string, Wire>): string => {
     metricRequests++;
     if (opts.throttleEvery === "all" || (opts.throttleEvery && metricRequests % opts.throttleEvery === 0)) {
@@ -545,6 +548,8 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
         ts = timestampsText(startMs, period, n);
         const name = ms.Metric.MetricName as string;
         namespaces.add(`${ms.Metric.Namespace}/${name}`);
+        const stat = `${name} ${ms.Stat}`;
+        statistics.set(stat, (statistics.get(stat) ?? 0) + 1);
         if (name === "RunningTaskCount")
           values = x.cluster.containerInsights && !x.cluster.runningTaskCountMissing ? constantText(s.desired, n) : "[]";
         else if (ms.Stat === "SampleCount") values = constantText(s.desired * (period / 60) * (s.twentySecondMetrics ? 3 : 1), n);
@@ -637,6 +642,7 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
   return {
     url: `http://127.0.0.1:${port}`,
     metrics: namespaces,
+    statistics,
     calls,
     get throttled() {
       return state.throttled;

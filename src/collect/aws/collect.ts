@@ -47,7 +47,9 @@ import {
 } from "./mappers.js";
 import {
   DEFAULT_MAX_DURATION_SECONDS,
+  FIELDS,
   fetchMetrics,
+  fieldsFor,
   metricWindow,
   type MetricTarget,
   planResolution,
@@ -75,6 +77,8 @@ export interface CollectOptions {
   cloudwatchDps?: number | undefined;
   cloudwatchConcurrency?: number | undefined;
   valueBudget?: number | undefined;
+  /** Read memory's Average too (default true; a live report whose policy sizes memory from maxima leaves it out). */
+  memoryAverage?: boolean | undefined;
   /** Each AWS call's action, duration and outcome (--debug). */
   trace?: ((action: string, ms: number, outcome: string) => void) | undefined;
 }
@@ -136,7 +140,7 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
     const plan = resolutionFor(services.length, opts);
     const bound = quotaBoundSeconds({
       services: services.length,
-      series: 5,
+      series: fieldsOf(opts).length,
       points: Math.ceil(opts.lookbackSeconds / plan.fetchPeriod),
       startMs: opts.nowMs - opts.lookbackSeconds * 1000,
       nowMs: opts.nowMs,
@@ -177,9 +181,12 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
 }
 
 /** The CloudWatch period for this many services within the run's time budget (see planResolution). */
+const fieldsOf = (opts: CollectOptions) => fieldsFor(opts.memoryAverage ?? true);
+
 const resolutionFor = (services: number, opts: CollectOptions) =>
   planResolution({
     services,
+    series: fieldsOf(opts).length,
     lookbackSeconds: opts.lookbackSeconds,
     nowMs: opts.nowMs,
     maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,
@@ -258,7 +265,13 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const plan = resolutionFor(listed.length, opts);
   if (plan.reason) run.warn({ code: "resolution-coarsened", message: plan.reason });
   const fetchPeriod = plan.fetchPeriod;
-  const storagePeriod = chooseStoragePeriod(listed.length, opts.lookbackSeconds, fetchPeriod, 5, opts.valueBudget ?? DEFAULT_VALUE_BUDGET);
+  const storagePeriod = chooseStoragePeriod(
+    listed.length,
+    opts.lookbackSeconds,
+    fetchPeriod,
+    FIELDS.length,
+    opts.valueBudget ?? DEFAULT_VALUE_BUDGET,
+  );
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
   // CloudWatch, started now: it needs only the services' names, and runs while ECS describes them.
   const metricsRun = readMetrics(run, listed, containerInsights, window);
@@ -418,6 +431,7 @@ function readMetrics(
     datapointsPerSecond: opts.cloudwatchDps,
     nowMs: opts.nowMs,
     concurrency: opts.cloudwatchConcurrency,
+    fields: fieldsOf(opts),
     onCall: (done, total) => progress.update("reading CloudWatch", done, total),
   });
   running.catch(() => undefined);

@@ -113,8 +113,15 @@ export function samplesPerTask(tasks: Float32Array | number[] | undefined, runni
 /** Calls in flight: each round trip carries up to ~1.5 MB, so enough must overlap to reach the TPS. */
 export const DEFAULT_CLOUDWATCH_CONCURRENCY = 16;
 
-type Field = "cpuAverage" | "cpuMaximum" | "memoryAverage" | "memoryMaximum" | "runningTasks";
-const FIELDS: readonly Field[] = ["cpuAverage", "cpuMaximum", "memoryAverage", "memoryMaximum", "runningTasks"];
+export type Field = "cpuAverage" | "cpuMaximum" | "memoryAverage" | "memoryMaximum" | "runningTasks";
+export const FIELDS: readonly Field[] = ["cpuAverage", "cpuMaximum", "memoryAverage", "memoryMaximum", "runningTasks"];
+/**
+ * The series a run reads. Memory's Average is used only by a policy that sizes memory from the task average
+ * (`memory.series: average`); a live report under any other policy leaves it out, a fifth fewer datapoints.
+ * A snapshot (collect) keeps all five: it may be reported under any policy later.
+ */
+export const fieldsFor = (memoryAverage: boolean): readonly Field[] =>
+  memoryAverage ? FIELDS : FIELDS.filter((f) => f !== "memoryAverage");
 
 export interface MetricTarget {
   key: string;
@@ -216,6 +223,8 @@ export interface FetchOptions {
   nowMs?: number | undefined;
   concurrency?: number | undefined;
   onCall?: ((done: number, total: number) => void) | undefined;
+  /** The series to read (default all five). */
+  fields?: readonly Field[] | undefined;
 }
 
 type Buffers = Partial<Record<Field, Float32Array>>;
@@ -323,7 +332,7 @@ export async function fetchMetrics(
   // task count comes from CPUUtilization's SampleCount instead, in a second, small pass.
   const deferred = new Map<string, Buffers>();
   try {
-    await pass(targets, FIELDS, (t, b) => {
+    await pass(targets, opts.fields ?? FIELDS, (t, b) => {
       if (t.containerInsights && allMissing(b.runningTasks) && !allMissing(b.cpuMaximum)) deferred.set(t.key, b);
       else keep(t, b);
     });
