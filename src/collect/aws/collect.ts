@@ -2,7 +2,7 @@
 // → CloudWatch → prices, into one Snapshot. Read-only: every call is a List, Describe or Get.
 // Credentials, network and the calls everything depends on end the run with one clear line; any other
 // API that fails degrades its part, and the snapshot's `issues` say what is missing.
-import type { CapacityProvider, Task as EcsTask } from "@aws-sdk/client-ecs";
+import type { CapacityProvider, Service as EcsService, Task as EcsTask } from "@aws-sdk/client-ecs";
 import { UserError } from "../../errors.js";
 import {
   type Cluster,
@@ -24,11 +24,11 @@ import {
   describeClusters,
   describeServiceRevisions,
   describeServices,
-  describeTaskDefinitions,
   ECS_CONCURRENCY,
   listClusterArns,
   listServiceArns,
   stoppedTasks,
+  TaskDefinitionReader,
 } from "./ecs.js";
 import { fatal, type AwsFailure } from "./errors.js";
 import { apiBoundSeconds, mapLimit } from "./limits.js";
@@ -275,20 +275,19 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const window = metricWindow(opts.nowMs, opts.lookbackSeconds, fetchPeriod, storagePeriod);
   // CloudWatch, started now: it needs only the services' names, and runs while ECS describes them.
   const metricsRun = readMetrics(run, listed, containerInsights, window);
-  const { services, revisions } = await describeListed(run, clusters, listed);
+  const reader = new TaskDefinitionReader(aws, (done, total) => run.progress.update("describing task definitions", done, total));
+  const { services, revisions } = await describeListed(run, clusters, listed, reader);
 
   // ECS paces each group of actions in its own bucket, so the groups are read side by side: the running
   // task definitions (the largest group), deployment history, capacity and stopped tasks, autoscaling.
   // Their warnings are kept in this order whatever order they come in.
-  const running = describeRefs(run, [...new Set(services.map((s) => s.taskDefinition))]);
-  running.catch(() => undefined);
   const [, twentySecond, instances, autoscalingKnown] = await inOrder<[unknown, Set<string>, ContainerInstance[], boolean]>(run, [
     (r) => readDeploymentHistory(r, services, window.startMs),
     (r) => readMetricResolutions(r, revisions),
     (r) => readCapacityAndStops(r, clusters, services),
     (r) => readAutoscaling(r, services),
   ]);
-  const taskDefinitions = await readTaskDefinitions(run, services, await running);
+  const taskDefinitions = await readTaskDefinitions(run, services, reader);
   await applyMetrics(run, services, await metricsRun, twentySecond);
   const prices = await readPrices(run, instances);
   run.progress.done();
@@ -375,19 +374,29 @@ async function describeListed(
   { aws, progress }: Run,
   clusters: readonly Cluster[],
   listed: readonly Listed[],
+  taskDefinitions?: TaskDefinitionReader,
 ): Promise<{ services: Service[]; revisions: Map<string, string[]> }> {
   let described = 0;
   const revisions = new Map<string, string[]>();
   const perCluster = await mapLimit(clusters, 4, async (c) => {
     const arns = listed.filter((l) => l.cluster === c.name).map((l) => l.arn);
-    const found = arns.length ? await describeServices(aws, c.name, arns) : [];
+    const mapped: Service[] = [];
+    // Each answer's task definitions start being described at once (see TaskDefinitionReader).
+    const onBatch = (batch: EcsService[]) => {
+      const services = batch.map((s) => {
+        const m = mapService(s, c.name);
+        const current = (s.currentServiceRevisions ?? []).map((r) => r.arn).filter((a): a is string => !!a);
+        if (current.length) revisions.set(`${m.cluster}/${m.name}`, current);
+        return m;
+      });
+      mapped.push(...services);
+      taskDefinitions?.add(services.map((m) => m.taskDefinition));
+    };
+    if (arns.length) await describeServices(aws, c.name, arns, onBatch);
     progress.update("describing services", ++described, clusters.length);
-    return found.map((s) => {
-      const m = mapService(s, c.name);
-      const current = (s.currentServiceRevisions ?? []).map((r) => r.arn).filter((a): a is string => !!a);
-      if (current.length) revisions.set(`${m.cluster}/${m.name}`, current);
-      return m;
-    });
+    // In the order listed, whatever order the answers came in.
+    const order = new Map(arns.map((a, i) => [nameOf(a), i]));
+    return mapped.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   });
   return { services: perCluster.flat(), revisions };
 }
@@ -467,37 +476,25 @@ async function readDeploymentHistory(run: Run, services: readonly Service[], win
   run.warn({ code: failure.kind, message: degradeMessage(what, failure) });
 }
 
-type Described = Awaited<ReturnType<typeof describeTaskDefinitions>>;
-
-/** DescribeTaskDefinition for each ref once, counted on the progress line. */
-function describeRefs({ aws, progress }: Run, refs: readonly string[], already = 0, total = refs.length): Promise<Described> {
-  let done = already;
-  return describeTaskDefinitions(aws, refs, () => progress.update("describing task definitions", ++done, total));
-}
-
 /**
- * The current task definition of every service (described already, `running`) and those in its deployment
- * history, each described once ("family:revision" throughout: DescribeTaskDefinition takes it as well as the ARN).
+ * The task definitions of every service (being described since DescribeServices answered) and those in
+ * their deployment history, each described once ("family:revision" throughout: DescribeTaskDefinition takes
+ * it as well as the ARN).
  */
-async function readTaskDefinitions(run: Run, services: readonly Service[], running: Described): Promise<TaskDefinition[]> {
-  const { warn } = run;
-  const current = new Set(services.map((s) => s.taskDefinition));
-  const history = [
-    ...new Set(services.flatMap((s) => s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x && !current.has(x)))),
-  ];
-  const before = running.found.length + running.failed.length;
-  const more = history.length ? await describeRefs(run, history, before, before + history.length) : { found: [], failed: [] };
-  const tds = { found: [...running.found, ...more.found], failed: [...running.failed, ...more.failed] };
-  const found = tds.found.map((td) => {
+async function readTaskDefinitions({ warn }: Run, services: readonly Service[], reader: TaskDefinitionReader): Promise<TaskDefinition[]> {
+  reader.add(services.flatMap((s) => s.deployments.map((d) => d.taskDefinition).filter((x): x is string => !!x)));
+  await reader.settled();
+  const found = reader.found.map((td) => {
     const m = mapTaskDefinition(td);
     for (const p of m.problems)
       warn({ code: "task-definition-unreadable", message: `${m.taskDefinition.family}:${m.taskDefinition.revision}: ${p}` });
     return m.taskDefinition;
   });
-  if (tds.failed.length) {
-    const first = tds.failed[0]!.error;
-    if (first instanceof AwsCallError && isFatal(first.failure)) throw first;
-    const failedRefs = new Set(tds.failed.map((f) => taskDefinitionRefOf(f.arn)));
+  if (reader.failed.length) {
+    const fatalError = reader.failed.find((f) => f.error instanceof AwsCallError && isFatal(f.error.failure));
+    if (fatalError) throw fatalError.error;
+    const first = reader.failed[0]!.error;
+    const failedRefs = new Set(reader.failed.map((f) => taskDefinitionRefOf(f.arn)));
     const affected = services.filter((s) => failedRefs.has(s.taskDefinition)).map((s) => `${s.cluster}/${s.name}`);
     const f = first instanceof AwsCallError ? first.failure : undefined;
     // Said during the run, not only counted in the summary.

@@ -70,11 +70,20 @@ export async function listServiceArns(aws: Aws, cluster: string): Promise<string
   });
 }
 
-export async function describeServices(aws: Aws, cluster: string, arns: readonly string[]): Promise<EcsService[]> {
-  const batches = await mapLimit(chunk(arns, 10), ECS_CONCURRENCY, (batch) =>
-    aws.call("ecs:DescribeServices", () => aws.ecs.send(new DescribeServicesCommand({ cluster, services: batch }))),
-  );
-  return batches.flatMap((r) => (r.services ?? []).filter((s) => s.status !== "INACTIVE"));
+/** DescribeServices ten at a time; `onBatch` sees each answer's services as it comes. */
+export async function describeServices(
+  aws: Aws,
+  cluster: string,
+  arns: readonly string[],
+  onBatch: (services: EcsService[]) => void = () => {},
+): Promise<EcsService[]> {
+  const batches = await mapLimit(chunk(arns, 10), ECS_CONCURRENCY, async (batch) => {
+    const r = await aws.call("ecs:DescribeServices", () => aws.ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
+    const services = (r.services ?? []).filter((s) => s.status !== "INACTIVE");
+    onBatch(services);
+    return services;
+  });
+  return batches.flat();
 }
 
 /** Service revisions (what a deployment set: task definition, monitoring…), 20 a call. */
@@ -85,27 +94,56 @@ export async function describeServiceRevisions(aws: Aws, arns: readonly string[]
   return batches.flatMap((r) => r.serviceRevisions ?? []);
 }
 
-/** Each task definition once, whatever number of services share it. Failures come back per ARN. */
-export async function describeTaskDefinitions(
-  aws: Aws,
-  arns: readonly string[],
-  onEach?: () => void,
-): Promise<{ found: EcsTaskDefinition[]; failed: Array<{ arn: string; error: unknown }> }> {
-  const found: EcsTaskDefinition[] = [];
-  const failed: Array<{ arn: string; error: unknown }> = [];
-  await mapLimit([...new Set(arns)], ECS_CONCURRENCY, async (arn) => {
-    try {
-      const r = await aws.call("ecs:DescribeTaskDefinition", () =>
-        aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })),
-      );
-      if (r.taskDefinition) found.push(r.taskDefinition);
-    } catch (error) {
-      failed.push({ arn, error });
-    } finally {
-      onEach?.();
+/**
+ * Each task definition once, whatever number of services share it, described as soon as it is known: refs
+ * are added while services are still being described (and later from deployment history), so the
+ * task-definition calls — the largest group at fleet scale — start with the first DescribeServices answer.
+ * At most ECS_CONCURRENCY in flight. Failures come back per ref.
+ */
+export class TaskDefinitionReader {
+  readonly found: EcsTaskDefinition[] = [];
+  readonly failed: Array<{ arn: string; error: unknown }> = [];
+  private readonly seen = new Set<string>();
+  private readonly pending: Array<Promise<void>> = [];
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  done = 0;
+
+  constructor(
+    private readonly aws: Aws,
+    private readonly onEach: (done: number, total: number) => void = () => {},
+  ) {}
+
+  /** Start describing the refs not seen before. */
+  add(refs: Iterable<string>): void {
+    for (const ref of refs) {
+      if (this.seen.has(ref)) continue;
+      this.seen.add(ref);
+      this.pending.push(this.describe(ref));
     }
-  });
-  return { found, failed };
+  }
+
+  /** Everything added so far, described (or failed). */
+  async settled(): Promise<void> {
+    for (let n = 0; n < this.pending.length; n = this.pending.length) await Promise.all(this.pending.slice(n));
+  }
+
+  private async describe(arn: string): Promise<void> {
+    if (this.active >= ECS_CONCURRENCY) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      const r = await this.aws.call("ecs:DescribeTaskDefinition", () =>
+        this.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })),
+      );
+      if (r.taskDefinition) this.found.push(r.taskDefinition);
+    } catch (error) {
+      this.failed.push({ arn, error });
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+      this.onEach(++this.done, this.seen.size);
+    }
+  }
 }
 
 export async function containerInstances(aws: Aws, cluster: string): Promise<EcsContainerInstance[]> {
