@@ -180,9 +180,10 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
   }
 }
 
-/** The CloudWatch period for this many services within the run's time budget (see planResolution). */
+/** The series this run reads (see fieldsFor). */
 const fieldsOf = (opts: CollectOptions) => fieldsFor(opts.memoryAverage ?? true);
 
+/** The CloudWatch period for this many services within the run's time budget (see planResolution). */
 const resolutionFor = (services: number, opts: CollectOptions) =>
   planResolution({
     services,
