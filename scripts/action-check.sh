@@ -43,11 +43,13 @@ read -r -d '' -a extra <<<"${INPUT_ARGS:-}"
 node "$cli" check "${files[@]}" "${evidence[@]}" "${extra[@]}" --format github --also "markdown=$out" --also "json=$json"
 code=$?
 mode=""
-if [ "$code" -le 1 ] && [ -f "$out" ]; then
+# check writes the comment whenever it could check anything (a file it could not read is reported in it,
+# with exit 2); with no comment (no evidence, a bad option) there is nothing to post.
+if [ -f "$out" ]; then
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out" >>"$GITHUB_STEP_SUMMARY"; fi
   case "${INPUT_COMMENT_WHEN:-always}" in
     always) ;;
-    failures) [ "$code" -eq 1 ] || mode="--update-only" ;;
+    failures) [ "$code" -ge 1 ] || mode="--update-only" ;;
     changes)
       # A cost change or any violation (warnings too) is worth a comment; a no-op change is not.
       node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.exit(r.totals.deltaMonthlyUsd !== 0 || r.totals.errors + r.totals.warnings > 0 ? 0 : 1)' "$json" || mode="--update-only"

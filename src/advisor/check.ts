@@ -5,6 +5,7 @@
 // definition already has is a warning, not a failure of this change.
 import {
   CHECK_SCHEMA_VERSION,
+  type CheckedFile,
   type CheckedService,
   type CheckedTaskDefinition,
   type CheckResult,
@@ -45,6 +46,8 @@ export interface CheckInput {
   generatedAt: string;
   toolVersion: string;
   sourceKind: Report["source"]["kind"];
+  /** Every file given, with those that could not be read (their proposals are not among `proposals`). */
+  files?: readonly CheckedFile[] | undefined;
 }
 
 /** Lookups every proposal needs, made once. */
@@ -225,6 +228,7 @@ function result(ev: Evidence, checked: CheckedTaskDefinition[]): CheckResult {
   const proposed = priced.reduce((a, s) => a + s.proposed.monthlyUsd!, 0);
   const violations = checked.flatMap((t) => t.violations);
   const errors = violations.filter((v) => v.severity === "error").length;
+  const fileErrors = (input.files ?? []).filter((f) => f.status === "error").length;
   return {
     schemaVersion: CHECK_SCHEMA_VERSION,
     kind: "ecs-advisor-check",
@@ -237,7 +241,7 @@ function result(ev: Evidence, checked: CheckedTaskDefinition[]): CheckResult {
       window: { start: snapshot.window.start, end: snapshot.window.end },
       prices: { source: prices.source, asOf: prices.asOf },
     },
-    verdict: errors > 0 ? "fail" : "pass",
+    verdict: fileErrors > 0 ? "error" : errors > 0 ? "fail" : "pass",
     totals: {
       taskDefinitions: checked.length,
       services: checked.flatMap((t) => t.services).length,
@@ -247,6 +251,7 @@ function result(ev: Evidence, checked: CheckedTaskDefinition[]): CheckResult {
       deltaPercent: current > 0 ? ((proposed - current) / current) * 100 : null,
       errors,
       warnings: violations.length - errors,
+      ...(input.files ? { fileErrors } : {}),
     },
     policy: {
       failOn: cp.failOn,
@@ -256,6 +261,7 @@ function result(ev: Evidence, checked: CheckedTaskDefinition[]): CheckResult {
       rules: ev.severities,
     },
     taskDefinitions: checked,
+    ...(input.files ? { files: [...input.files] } : {}),
     warnings: ev.warnings,
   };
 }

@@ -1,11 +1,10 @@
 // `ecs-advisor check`: proposed task definitions against the usage of the services that run them.
 // Output first, then the exit code: 0 pass · 1 a policy violation · 2 bad input or error.
-import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { advise } from "../advisor/advise.js";
 import { checkTaskDefinitions, DEFAULT_CHECK_POLICY, type CheckPolicy } from "../advisor/check.js";
 import { packageVersion } from "../collect/assets.js";
-import { readTaskDefinitionFile, type ProposedTaskDefinition } from "../collect/taskdef-file.js";
+import { readTaskDefinitionInputs, type ProposedTaskDefinition } from "../collect/taskdef-file.js";
 import { ExitWith, UserError } from "../errors.js";
 import { RULE_IDS, RULES } from "../advisor/check-rules.js";
 import { CATEGORIES } from "../model/check.js";
@@ -17,6 +16,7 @@ import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-option
 import { list, percent } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { wrap } from "../report/table.js";
+import { visible } from "../report/text.js";
 import { writeOutput } from "./sinks.js";
 import { loadSource } from "./source.js";
 
@@ -38,7 +38,7 @@ export function checkCommand(io: Io): Command {
     .description("check task-definition changes against real usage and cost (for CI): exit 0 pass, 1 violation, 2 error")
     .argument(
       "<taskdef...>",
-      "task definition files: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML)",
+      "task definition files or folders: register-task-definition JSON, describe-task-definition output, or CloudFormation (JSON/YAML); a bad file is reported and the others still checked",
     )
     .option("--demo", "check against the embedded demo fleet")
     .option("--snapshot <file>", "check against a snapshot file (from `ecs-advisor collect`)")
@@ -81,7 +81,8 @@ Examples:
   ecs-advisor check cdk.out/App.template.json --snapshot prod.json.gz --max-increase 10% --fail-on risk,cost
   ecs-advisor check api.json --snapshot prod.json.gz --format github --also markdown=comment.md --also json=result.json
 
-Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
+Exit codes: 0 pass · 1 policy violation · 2 bad input or error (a file that cannot be read is exit 2
+after every other file is checked and reported)`,
   );
   cmd.action(async (files: string[], local: CheckFlags, self: Command) => {
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
@@ -94,8 +95,12 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
       }
       return [m[1] as CheckFormat, m[2]!];
     });
-    // Read every task definition before any evidence: a bad file fails fast, with no AWS calls.
-    const proposals: ProposedTaskDefinition[] = files.flatMap((f) => readTaskDefinitionFile(resolve(io.cwd, f), f));
+    // Every file is read before any evidence, each on its own: a bad file is an error for that file (in
+    // every format, and exit 2 at the end), and the others are still checked.
+    const inputs = readTaskDefinitionInputs(files, io.cwd);
+    // Said at once on stderr as any error is (and in the result, whatever its format).
+    for (const e of inputs.errors) io.stderr.write(`ecs-advisor: ${visible(e.message)}\n${e.hint ? `  hint: ${visible(e.hint)}\n` : ""}`);
+    const proposals: ProposedTaskDefinition[] = inputs.proposals;
     const saved = flags.demo || flags.snapshot;
     const policy = policyFrom(flags);
     const source = await loadSource(
@@ -126,6 +131,7 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
       generatedAt: report.generatedAt,
       toolVersion: packageVersion(),
       sourceKind: source.kind,
+      files: inputs.files,
     });
     result.warnings.unshift(...report.warnings.filter((w) => w.code !== "unpriced-services"));
     const toStdout = flags.out === undefined || flags.out === "-";
@@ -138,6 +144,7 @@ Exit codes: 0 pass · 1 policy violation · 2 bad input or error`,
     writeOutput(io, text, flags.out, [...source.inputs, ...files]);
     // One evidence collection, several outputs (the GitHub Action writes annotations, the comment and JSON).
     for (const [format, file] of also) writeOutput(io, renderCheck(result, format, { color: false }), file, [...source.inputs, ...files]);
+    if (result.verdict === "error") throw new ExitWith(2);
     if (result.verdict === "fail") throw new ExitWith(1);
   });
   return cmd;

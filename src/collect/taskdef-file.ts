@@ -3,14 +3,15 @@
 // AWS::ECS::TaskDefinition resources in CloudFormation templates (JSON or YAML, e.g. `cdk synth`).
 // Values are read the ways ECS accepts them ("1024", "1 vCPU", "2GB", numbers), and every problem is
 // one line naming the file and, where the parser knows it, the line.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve as resolvePath } from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { UserError } from "../errors.js";
 import type { TaskDefinition } from "../model/snapshot.js";
 import { parseCpuUnits, parseMemoryMiB } from "../model/units.js";
 import { locateJsonError } from "./json-error.js";
 
-import type { ProposedTaskDefinition, TaskDefinitionFormat } from "../model/check.js";
+import type { CheckedFile, ProposedTaskDefinition, TaskDefinitionFormat } from "../model/check.js";
 
 export type { ProposedTaskDefinition, TaskDefinitionFormat };
 
@@ -44,6 +45,89 @@ const CFN_TAGS = ["Ref", "Condition", ...INTRINSICS].flatMap((t) => [
   { tag: `!${t}`, collection: "map" as const, resolve: (map: { toJSON(): unknown }) => ({ [longName(t)]: map.toJSON() }) },
 ]);
 
+/** A file of another kind (a package.json, a template without task definitions): skipped in a folder. */
+export class NotATaskDefinition extends UserError {}
+
+/** Files in a folder that may hold task definitions (its subfolders too, but not node_modules or dot-folders). */
+const CANDIDATE = /\.(json|ya?ml|template)$/i;
+
+function filesIn(dir: string, shown: string): Array<{ path: string; shown: string }> {
+  const out: Array<{ path: string; shown: string }> = [];
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith(".") || e.name === "node_modules") continue;
+    const path = join(dir, e.name);
+    const s = `${shown.replace(/\/$/, "")}/${e.name}`;
+    if (e.isDirectory()) out.push(...filesIn(path, s));
+    else if (e.isFile() && CANDIDATE.test(e.name)) out.push({ path, shown: s });
+  }
+  return out;
+}
+
+/** "file:12:5: not valid JSON…" → the line, column and message without the place. */
+function placeOf(message: string, shown: string): { line: number | null; column: number | null; message: string } {
+  if (!message.startsWith(`${shown}:`))
+    return { line: null, column: null, message: message.startsWith(shown) ? message.slice(shown.length).replace(/^[\s:]+/, "") : message };
+  const m = /^(\d+|\?)(?::(\d+))?: (.*)$/s.exec(message.slice(shown.length + 1));
+  if (!m) return { line: null, column: null, message };
+  return { line: m[1] === "?" ? null : Number(m[1]), column: m[2] ? Number(m[2]) : null, message: m[3]! };
+}
+
+/**
+ * Every file given (a folder: the task definitions in it), each read on its own: a bad file is an error
+ * for that file, never the end of the others. In a folder, files that are not task definitions are skipped.
+ */
+export function readTaskDefinitionInputs(
+  args: readonly string[],
+  cwd: string,
+): { proposals: ProposedTaskDefinition[]; files: CheckedFile[]; errors: UserError[] } {
+  const proposals: ProposedTaskDefinition[] = [];
+  const files: CheckedFile[] = [];
+  const errors: UserError[] = [];
+  const entry = (file: string, status: CheckedFile["status"], n: number, e?: UserError): CheckedFile => {
+    const place = e ? placeOf(e.message, file) : undefined;
+    return {
+      file,
+      status,
+      taskDefinitions: n,
+      message: place?.message ?? null,
+      hint: e?.hint ?? null,
+      line: place?.line ?? null,
+      column: place?.column ?? null,
+    };
+  };
+  for (const arg of args) {
+    const path = resolvePath(cwd, arg);
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      // readTaskDefinitionFile says what is wrong with a path that cannot be read
+    }
+    const inFolder = isDir;
+    for (const f of isDir ? filesIn(path, arg) : [{ path, shown: arg }]) {
+      try {
+        const read = readTaskDefinitionFile(f.path, f.shown);
+        proposals.push(...read);
+        files.push(entry(f.shown, "checked", read.length));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        const skipped = inFolder && e instanceof NotATaskDefinition;
+        if (!skipped) errors.push(e);
+        files.push(entry(f.shown, skipped ? "skipped" : "error", 0, e));
+      }
+    }
+    if (isDir && !files.some((f) => f.file.startsWith(`${arg.replace(/\/$/, "")}/`))) {
+      const e = new UserError(
+        `${arg}: no .json, .yaml or .yml files in this folder`,
+        "pass the task definition files, or the folder that holds them",
+      );
+      errors.push(e);
+      files.push(entry(arg, "error", 0, e));
+    }
+  }
+  return { proposals, files, errors };
+}
+
 /** @param shown the path as the user gave it, for messages */
 export function readTaskDefinitionFile(path: string, shown = path): ProposedTaskDefinition[] {
   let text: string;
@@ -54,7 +138,10 @@ export function readTaskDefinitionFile(path: string, shown = path): ProposedTask
     if (code === "ENOENT")
       throw new UserError(`task definition file not found: ${shown}`, "check the path (relative to the current directory)");
     if (code === "EISDIR")
-      throw new UserError(`${shown} is a directory, not a task definition file`, "pass the files themselves, e.g. infra/taskdefs/*.json");
+      throw new UserError(
+        `${shown} is a directory, not a task definition file`,
+        "pass the files themselves, or the folder to check every file in it",
+      );
     throw new UserError(`cannot read ${shown}: ${(e as Error).message}`, "check the file's permissions");
   }
   return parseTaskDefinitions(text, shown);
@@ -96,14 +183,14 @@ export function parseTaskDefinitions(text: string, file: string): ProposedTaskDe
     ctx.parameters = isObject(root.Parameters) ? root.Parameters : {};
     const found = Object.entries(root.Resources).filter(([, r]) => isObject(r) && r.Type === "AWS::ECS::TaskDefinition");
     if (found.length === 0) {
-      throw new UserError(
+      throw new NotATaskDefinition(
         `${file}: a CloudFormation template with no AWS::ECS::TaskDefinition resource`,
         "pass the template that defines the task definitions, or their register-task-definition JSON",
       );
     }
     return found.map(([id, r]) => fromCloudFormation(id, r as Record<string, Json>, ctx));
   }
-  throw new UserError(
+  throw new NotATaskDefinition(
     `${file} is not a task definition: no containerDefinitions, no {"taskDefinition": …}, no CloudFormation Resources`,
     HINT,
   );

@@ -112,6 +112,17 @@ export const checkedTaskDefinitionSchema = z.object({
 });
 export type CheckedTaskDefinition = z.infer<typeof checkedTaskDefinitionSchema>;
 
+export const checkedFileSchema = z.object({
+  file: z.string(),
+  status: z.enum(["checked", "skipped", "error"]),
+  taskDefinitions: z.number().describe("task definitions read from it"),
+  message: z.string().nullable().describe("what is wrong (error) or why it was skipped"),
+  hint: z.string().nullable().describe("what to do about it"),
+  line: z.number().nullable(),
+  column: z.number().nullable(),
+});
+export type CheckedFile = z.infer<typeof checkedFileSchema>;
+
 export const checkResultSchema = z.object({
   schemaVersion: z.literal(CHECK_SCHEMA_VERSION),
   kind: z.literal("ecs-advisor-check"),
@@ -126,7 +137,9 @@ export const checkResultSchema = z.object({
       prices: z.object({ source: z.string(), asOf: z.string() }),
     })
     .describe("where the usage and prices came from"),
-  verdict: z.enum(["pass", "fail"]).describe("fail when any violation has severity error (exit 1)"),
+  verdict: z
+    .enum(["pass", "fail", "error"])
+    .describe("error when a file could not be checked (exit 2); else fail when any violation has severity error (exit 1)"),
   totals: z.object({
     taskDefinitions: z.number(),
     services: z.number(),
@@ -136,6 +149,7 @@ export const checkResultSchema = z.object({
     deltaPercent: z.number().nullable().describe("null when nothing runs now"),
     errors: z.number(),
     warnings: z.number(),
+    fileErrors: z.number().optional().describe("files that could not be checked (each in `files`)"),
   }),
   policy: z.object({
     failOn: z.array(z.string()),
@@ -145,6 +159,12 @@ export const checkResultSchema = z.object({
     rules: z.record(z.string(), z.enum(SEVERITIES)).describe("the severity each rule ran with"),
   }),
   taskDefinitions: z.array(checkedTaskDefinitionSchema),
+  files: z
+    .array(checkedFileSchema)
+    .optional()
+    .describe(
+      "every file given, in order: checked, skipped (in a folder, not a task definition) or an error; every other file is still checked",
+    ),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;

@@ -1,7 +1,7 @@
 // `check` output: text for a terminal, markdown for a pull-request comment, JSON (the versioned
 // contract, schema/check-v1.schema.json), and GitHub workflow commands (annotations on the lines).
 // Each is a pure function of the CheckResult.
-import type { CheckedService, CheckResult, Violation } from "../model/check.js";
+import type { CheckedFile, CheckedService, CheckResult, Violation } from "../model/check.js";
 import { fmtDate, fmtPct, fmtUsd, fmtUsdDelta, plural } from "../model/format.js";
 import { paint } from "./ansi.js";
 import { roundDeep } from "./json.js";
@@ -68,11 +68,18 @@ export function costHeadline(r: CheckResult): string {
 
 function verdictLine(r: CheckResult): string {
   const t = r.totals;
-  const counts = [t.errors ? plural(t.errors, "error") : undefined, t.warnings ? plural(t.warnings, "warning") : undefined]
+  const counts = [
+    t.fileErrors ? `${plural(t.fileErrors, "file")} could not be checked` : undefined,
+    t.errors ? plural(t.errors, "error") : undefined,
+    t.warnings ? plural(t.warnings, "warning") : undefined,
+  ]
     .filter(Boolean)
     .join(", ");
-  return `${r.verdict === "fail" ? "failed" : "passed"}${counts ? `: ${counts}` : ""}`;
+  return `${r.verdict === "error" ? "incomplete" : r.verdict === "fail" ? "failed" : "passed"}${counts ? `: ${counts}` : ""}`;
 }
+
+const fileErrors = (r: CheckResult): CheckedFile[] => (r.files ?? []).filter((f) => f.status === "error");
+const filePlace = (f: CheckedFile) => `${f.file}${f.line !== null ? `:${f.line}${f.column !== null ? `:${f.column}` : ""}` : ""}`;
 
 const arrow = (from: number | null, to: number | null, rec: number | null | undefined, fmt: (n: number) => string = String) =>
   `${from === null ? "?" : fmt(from)} → ${to === null ? "?" : fmt(to)}${rec === undefined || rec === null ? "" : ` (rec. ${fmt(rec)})`}`;
@@ -85,7 +92,7 @@ function renderText(r: CheckResult, color: boolean): string {
   const p = paint(color);
   const lines: string[] = [];
   const head = `ecs-advisor check ${verdictLine(r)} · ${costHeadline(r)}`;
-  lines.push(p.bold(r.verdict === "fail" ? p.red(head) : p.green(head)));
+  lines.push(p.bold(r.verdict === "pass" ? p.green(head) : p.red(head)));
   lines.push(
     p.dim(
       `evidence: ${r.evidence.kind} ${r.evidence.region}, ${fmtDate(r.evidence.window.start)} → ${fmtDate(r.evidence.window.end)} · prices as of ${r.evidence.prices.asOf}`,
@@ -101,6 +108,11 @@ function renderText(r: CheckResult, color: boolean): string {
       lines.push(`          ${v.message}`);
     }
     if (td.violations.length === 0) lines.push(`  ${p.green("ok")}`);
+  }
+  for (const f of fileErrors(r)) {
+    lines.push("");
+    lines.push(`${p.bold(filePlace(f))}  ${p.red("error")}  ${f.message ?? ""}`);
+    if (f.hint) lines.push(`  hint: ${f.hint}`);
   }
   if (r.warnings.length) {
     lines.push("");
@@ -123,7 +135,7 @@ function serviceLine(s: CheckedService): string {
 /** Text from task definitions, files and AWS is escaped so it cannot break the table or inject markup. */
 function renderMarkdown(r: CheckResult): string {
   const out: string[] = [COMMENT_MARKER];
-  const icon = r.verdict === "fail" ? "❌" : "✅";
+  const icon = r.verdict === "pass" ? "✅" : "❌";
   out.push(`### ${icon} ecs-advisor check ${verdictLine(r)} · ${costHeadline(r)}`);
   out.push("");
   const services = r.totals.services;
@@ -155,6 +167,13 @@ function renderMarkdown(r: CheckResult): string {
           : "–"
       } |`,
     );
+  }
+  const bad = fileErrors(r);
+  if (bad.length) {
+    out.push("");
+    out.push("**Could not be checked**");
+    out.push("");
+    for (const f of bad) out.push(`- ❌ ${code(filePlace(f))} — ${md(f.message ?? "")}${f.hint ? ` (${md(f.hint)})` : ""}`);
   }
   const violations = r.taskDefinitions.flatMap((td) => td.violations);
   if (violations.length) {
@@ -212,6 +231,15 @@ function renderGithub(r: CheckResult): string {
     out.push(
       `::${v.severity} ${props.join(",")}::${escapeData(v.message + (v.existing ? " (already so today; not caused by this change)" : ""))}`,
     );
+  }
+  for (const f of fileErrors(r)) {
+    const props = [
+      `file=${escapeProperty(f.file)}`,
+      ...(f.line !== null ? [`line=${f.line}`] : []),
+      ...(f.column !== null ? [`col=${f.column}`] : []),
+      `title=${escapeProperty("ecs-advisor: cannot check this file")}`,
+    ];
+    out.push(`::error ${props.join(",")}::${escapeData(`${f.message ?? ""}${f.hint ? ` — ${f.hint}` : ""}`)}`);
   }
   for (const w of r.warnings) out.push(`::notice title=ecs-advisor::${escapeData(w.message)}`);
   out.push(`::notice title=ecs-advisor check::${escapeData(`${verdictLine(r)} · ${costHeadline(r)}`)}`);

@@ -135,17 +135,40 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
     expect(outputs(out)).toMatchObject({ "exit-code": "0", "comment-mode": "" });
   });
 
-  it("explicit files override the diff; bad input is exit 2 with no comment", async () => {
+  it("explicit files override the diff; a bad file among good ones is annotated, the rest checked, exit 2, and the comment posted", async () => {
     const { dir, env, out } = repo();
+    writeFileSync(join(dir, "broken.json"), '{"family": "x",, }');
     const r = await run(
       "bash",
       [join(ROOT, "scripts/action-check.sh")],
-      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json\nmissing.json" },
+      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json\nbroken.json\nmissing.json", INPUT_COMMENT_WHEN: "failures" },
       dir,
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/missing\.json/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toMatch(/^::error file=broken\.json,line=1,col=16,title=ecs-advisor%3A cannot check this file::not valid JSON: /m);
+    expect(r.stdout).toMatch(
+      /^::error file=missing\.json,title=ecs-advisor%3A cannot check this file::task definition file not found: missing\.json/m,
+    );
+    const o = outputs(out);
+    expect(o).toMatchObject({ "exit-code": "2", "comment-mode": "" });
+    const comment = readFileSync(o.comment!, "utf8");
+    expect(comment).toContain("### ❌ ecs-advisor check incomplete: 2 files could not be checked · monthly cost -$191.39 (-75%)");
+    expect(comment).toContain("- ❌ `broken.json:1:16` — not valid JSON");
+    expect(comment).toContain("`infra/taskdefs/cart-api-taskdef.json` cart-api");
+  });
+
+  it("with no evidence there is nothing to comment: exit 2 and no comment", async () => {
+    const { dir, env, out } = repo();
+    const r = await run(
+      "bash",
+      [join(ROOT, "scripts/action-check.sh")],
+      { ...env, INPUT_TASK_DEFINITIONS: "infra/taskdefs/cart-api-taskdef.json", INPUT_ARGS: "", INPUT_SNAPSHOT: "nowhere.json.gz" },
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/nowhere\.json\.gz/);
     expect(outputs(out)).toMatchObject({ "exit-code": "2", comment: "" });
   });
 

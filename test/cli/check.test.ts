@@ -1,5 +1,5 @@
 // `ecs-advisor check` as CI runs it, in-process through main(argv, io): real files, real exit codes.
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -146,7 +146,8 @@ describe("bad input: one line naming the file (and line), exit 2, no stack trace
   ])("%s", async (file, first) => {
     const r = await cli(["check", `${TD}/${file}`, "--demo"]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe("");
+    // The result says it too (in every format: see "keeps going past a bad file").
+    expect(r.stdout.split("\n")[0]).toBe("ecs-advisor check incomplete: 1 file could not be checked · no running service to price");
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines[0]).toBe(first);
     expect(lines).toHaveLength(2);
@@ -197,5 +198,70 @@ describe("check --also", () => {
     const r = await cli(["check", `${TD}/checkout-api-unchanged.json`, "--demo", "--also", "pdf=x.pdf"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe("ecs-advisor: --also pdf=x.pdf is not FORMAT=FILE");
+  });
+});
+
+describe("keeps going past a bad file (issue #15)", () => {
+  // A folder as a repository has it: two good task definitions (one in a subfolder), a malformed one, and
+  // files that are not task definitions at all (skipped in a folder, not errors).
+  function folder(): string {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-mixed-"));
+    copyFileSync(join(ROOT, TD, "cart-api-rightsized.json"), join(dir, "cart-api.json"));
+    writeFileSync(join(dir, "broken.json"), '{\n  "family": "cart-api",\n  "cpu": "256",,\n}\n');
+    writeFileSync(join(dir, "package.json"), '{"name": "infra", "version": "1.0.0"}\n');
+    mkdirSync(join(dir, "checkout"));
+    copyFileSync(join(ROOT, TD, "checkout-api-too-small.json"), join(dir, "checkout", "checkout-api.json"));
+    writeFileSync(join(dir, "notes.txt"), "not read: not .json or .yaml\n");
+    return dir;
+  }
+
+  it("checks every other file, says which could not be checked in JSON (per-file status), and exits 2 (the worst)", async () => {
+    const dir = folder();
+    const r = await cli(["check", dir, "--demo", "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `ecs-advisor: ${dir}/broken.json:3:16: not valid JSON: expected a property name in double quotes, found ","`,
+    );
+    const out = JSON.parse(r.stdout);
+    expect(checkResultSchema.safeParse(out).success).toBe(true);
+    expect(out.verdict).toBe("error");
+    expect(out.totals).toMatchObject({ taskDefinitions: 2, errors: 2, fileErrors: 1 });
+    expect(out.files.map((f: { file: string; status: string }) => [f.file.slice(dir.length + 1), f.status])).toEqual([
+      ["broken.json", "error"],
+      ["cart-api.json", "checked"],
+      ["checkout/checkout-api.json", "checked"],
+      ["package.json", "skipped"],
+    ]);
+    expect(out.files[0]).toMatchObject({
+      line: 3,
+      column: 16,
+      message: 'not valid JSON: expected a property name in double quotes, found ","',
+    });
+    expect(out.taskDefinitions.map((t: { name: string }) => t.name)).toEqual(["cart-api", "checkout-api"]);
+  });
+
+  it("markdown and GitHub annotations name the bad file too; text says it after the rest", async () => {
+    const dir = folder();
+    const md = await cli(["check", dir, "--demo", "--format", "markdown"]);
+    expect(md.code).toBe(2);
+    expect(md.stdout.split("\n")[1]).toBe(
+      "### ❌ ecs-advisor check incomplete: 1 file could not be checked, 2 errors · monthly cost -$348.53 (-64%)",
+    );
+    expect(md.stdout).toContain(`- ❌ \`${dir}/broken.json:3:16\` — not valid JSON: expected a property name in double quotes, found ","`);
+    const gh = await cli(["check", dir, "--demo", "--format", "github"]);
+    expect(gh.stdout).toContain(
+      `::error file=${dir}/broken.json,line=3,col=16,title=ecs-advisor%3A cannot check this file::not valid JSON`,
+    );
+    expect(gh.stdout).toMatch(/^::error file=.*checkout-api\.json,line=6,title=ecs-advisor memory-below-peak::/m);
+    const text = await cli(["check", dir, "--demo"]);
+    expect(text.stdout).toContain(`${dir}/broken.json:3:16  error  not valid JSON`);
+    expect(text.stdout).toContain("checkout-api.json  checkout-api (register-task-definition)");
+  });
+
+  it("a file named on its own that is not a task definition is an error, not skipped", async () => {
+    const dir = folder();
+    const r = await cli(["check", join(dir, "package.json"), join(dir, "cart-api.json"), "--demo", "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).files.map((f: { status: string }) => f.status)).toEqual(["error", "checked"]);
   });
 });
