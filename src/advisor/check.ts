@@ -161,10 +161,14 @@ function violation(rule: CheckRule, severity: "error" | "warning", f: Finding, p
 /** The services --service names, else those that run the proposal's family; none is a warning. */
 function matchServices(p: Proposal, ev: Evidence): Service[] {
   const { snapshot, services } = ev.input;
+  for (const note of p.notes ?? [])
+    ev.warnings.push({ code: "task-definition-note", message: `${p.file}${p.line ? `:${p.line}` : ""}: ${note}` });
+  // A template whose Family check cannot evaluate is matched by its logical ID (the name it goes by).
+  const family = p.family ?? (p.format === "cloudformation" && p.notes?.length ? p.name : undefined);
   const matched = services
     ? snapshot.services.filter((s) => services.includes(keyOf(s)))
-    : p.family
-      ? snapshot.services.filter((s) => familyOf(s.taskDefinition) === p.family)
+    : family
+      ? snapshot.services.filter((s) => familyOf(s.taskDefinition) === family)
       : [];
   if (matched.length === 0) {
     ev.warnings.push({

@@ -151,7 +151,9 @@ type Path = Array<string | number>;
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function parseTaskDefinitions(text: string, file: string): ProposedTaskDefinition[] {
+export function parseTaskDefinitions(input: string, file: string): ProposedTaskDefinition[] {
+  // A byte-order mark (editors on Windows write one) is not part of the document.
+  const text = input.replace(/^\uFEFF/, "");
   const looksJson = /\.json$/i.test(file) || /^\s*[{[]/.test(text);
   if (looksJson) {
     try {
@@ -171,7 +173,7 @@ export function parseTaskDefinitions(text: string, file: string): ProposedTaskDe
   }
   const root = doc.toJS({ maxAliasCount: 1000 }) as Json;
   const lineAt = (path: Path): number | undefined => lineOf(doc, lines, path);
-  const ctx: Ctx = { file, lineAt, parameters: {} };
+  const ctx: Ctx = { file, lineAt, parameters: {}, notes: [] };
 
   if (isObject(root) && isObject(root.taskDefinition) && Array.isArray(root.taskDefinition.containerDefinitions)) {
     return [fromApiShape(root.taskDefinition, ["taskDefinition"], "describe-task-definition", ctx)];
@@ -206,6 +208,8 @@ interface Ctx {
   file: string;
   lineAt: (path: Path) => number | undefined;
   parameters: Record<string, Json>;
+  /** What was read with a caveat (an unevaluated name, a templated family): said with the verdict. */
+  notes: string[];
 }
 
 /** The same fields under their API (camelCase) or CloudFormation (PascalCase) names. */
@@ -268,11 +272,32 @@ function fromCloudFormation(id: string, resource: Record<string, Json>, ctx: Ctx
   const at: Path = ["Resources", id, "Properties"];
   const props = isObject(resource.Properties) ? resource.Properties : undefined;
   if (!props) throw new UserError(`${ctx.file}:${ctx.lineAt(["Resources", id]) ?? "?"}: task definition ${id} has no Properties`, HINT);
-  const family = text(props.Family, [...at, "Family"], "Family", ctx);
-  const out = build(props, at, CFN, "cloudformation", family ?? id, family, 1, ctx);
+  // Only cpu and memory decide a verdict: they are read first, and only they refuse a definition.
+  const notes: string[] = [];
+  const family = lenient(
+    () => text(props.Family, [...at, "Family"], "Family", ctx),
+    (why) => {
+      notes.push(`${id}'s Family ${why}, so it is matched by its logical ID ${id} (or name the service with --service cluster/name)`);
+    },
+  );
+  const out = build(props, at, CFN, "cloudformation", family ?? id, family, 1, { ...ctx, notes });
   out.line = ctx.lineAt(["Resources", id]);
   return out;
 }
+
+/** A value check can do without: what it is, or undefined and why not (said as a note). */
+function lenient<T>(read: () => T, onUnresolved: (why: string) => void): T | undefined {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    const why = /: \S+ ((?:uses|is a Ref to) .*?)(?:, which.*)?$/.exec(e.message)?.[1];
+    onUnresolved(why ?? "cannot be read");
+    return undefined;
+  }
+}
+
+const TEMPLATED = /\{\{.*?\}\}|\$\{[^}]*\}|<%.*?%>|#\{[^}]*\}/;
 
 function build(
   td: Record<string, Json>,
@@ -284,6 +309,8 @@ function build(
   revision: number,
   ctx: Ctx,
 ): ProposedTaskDefinition {
+  const cpu = amount(td[n.cpu], [...at, n.cpu], n.cpu, "cpu", ctx);
+  const memory = amount(td[n.memory], [...at, n.memory], n.memory, "memory", ctx);
   const containersRaw = td[n.containers];
   if (!Array.isArray(containersRaw) || containersRaw.length === 0) {
     throw new UserError(
@@ -291,15 +318,34 @@ function build(
       "a task definition needs at least one container",
     );
   }
-  const cpu = amount(td[n.cpu], [...at, n.cpu], n.cpu, "cpu", ctx);
-  const memory = amount(td[n.memory], [...at, n.memory], n.memory, "memory", ctx);
+  if (family && TEMPLATED.test(family)) {
+    ctx.notes.push(
+      `${name}: the family ${JSON.stringify(family)} looks like a template placeholder that was not filled in; it is matched as written (render the template first, or name the service with --service cluster/name)`,
+    );
+  }
+  // The API takes a container's cpu and memory as numbers: a string there is refused at registration.
+  const apiShape = n === API;
   const containerLines: ProposedTaskDefinition["lines"]["containers"] = [];
   const containers = containersRaw.map((c: Json, i: number) => {
     const cAt: Path = [...at, n.containers, i];
     if (!isObject(c)) throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] is not an object`, HINT);
-    const cname = text(c[n.name], [...cAt, n.name], `${n.containers}[${i}].${n.name}`, ctx);
+    const cname =
+      lenient(
+        () => text(c[n.name], [...cAt, n.name], `${n.containers}[${i}].${n.name}`, ctx),
+        (why) => ctx.notes.push(`${name}: container ${i + 1}'s ${n.name} ${why}; it is called "container ${i + 1}" here`),
+      ) ?? (isObject(c[n.name]) ? `container ${i + 1}` : undefined);
     if (!cname)
       throw new UserError(`${ctx.file}:${ctx.lineAt(cAt) ?? "?"}: ${n.containers}[${i}] has no ${n.name}`, "every container needs a name");
+    if (apiShape) {
+      for (const key of [n.cpu, n.memory, n.memoryReservation]) {
+        if (typeof c[key] === "string") {
+          throw new UserError(
+            `${ctx.file}:${ctx.lineAt([...cAt, key]) ?? "?"}: ${cname}'s ${key} is the string ${JSON.stringify(c[key])}, which ECS refuses: a container's ${key} is a number`,
+            `write it without quotes, e.g. "${key}": ${Number.parseInt(String(c[key]), 10) || 256}`,
+          );
+        }
+      }
+    }
     containerLines.push({
       line: ctx.lineAt(cAt),
       cpu: ctx.lineAt([...cAt, n.cpu]),
@@ -363,6 +409,7 @@ function build(
       containers: containerLines,
     },
     taskDefinition,
+    ...(ctx.notes.length ? { notes: [...ctx.notes] } : {}),
   };
 }
 

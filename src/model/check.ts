@@ -29,6 +29,8 @@ export interface ProposedTaskDefinition {
     }>;
   };
   taskDefinition: TaskDefinition;
+  /** What was read with a caveat (an unevaluated Family or container name, a templated family). */
+  notes?: string[] | undefined;
 }
 
 /** The rules' ids, as the JSON schema knows them; the rules themselves are src/advisor/check-rules.ts. */

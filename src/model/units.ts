@@ -62,27 +62,35 @@ export function isWindowsFamily(os: string | undefined): boolean {
 }
 
 /**
- * Parse a cpu value the way ECS accepts it: a number of units ("1024", 1024) or vCPUs ("1 vCPU", "0.25 vcpu").
- * Returns undefined for anything else; callers turn that into a message naming their input.
+ * The forms ECS's RegisterTaskDefinition documents for task-level sizes: cpu "as an integer using CPU units
+ * (for example, 1024) or as a string using vCPUs (for example, 1 vCPU or 1 vcpu)"; memory "as an integer
+ * using MiB (for example, 1024) or as a string using GB (for example, 1GB or 1 GB)". Case and spaces are
+ * free; a decimal may start with its point (".25 vcpu", ".5 gb"); a plain number is a whole number of
+ * units or MiB. Other suffixes (MiB, GiB, MB) are not in the documented forms and are refused.
+ */
+const DECIMAL = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
+const CPU_FORM = new RegExp(String.raw`^\s*(?:(\d+)|${DECIMAL}\s*vcpus?)\s*$`, "i");
+const MEMORY_FORM = new RegExp(String.raw`^\s*(?:(\d+)|${DECIMAL}\s*gb)\s*$`, "i");
+
+/**
+ * Parse a cpu value the way ECS accepts it: a whole number of units ("1024", 1024) or vCPUs ("1 vCPU",
+ * "0.25 vcpu", ".25 VCPU"). Returns undefined for anything else; callers turn that into a message naming their input.
  */
 export function parseCpuUnits(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value : undefined;
   if (typeof value !== "string") return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(vcpus?)?\s*$/i.exec(value);
+  const m = CPU_FORM.exec(value);
   if (!m) return undefined;
-  const n = Number(m[1]);
-  const units = m[2] ? Math.round(n * CPU_UNITS_PER_VCPU) : n;
+  const units = m[1] !== undefined ? Number(m[1]) : Math.round(Number(m[2]) * CPU_UNITS_PER_VCPU);
   return units > 0 ? units : undefined;
 }
 
-/** Parse memory the way ECS accepts it: MiB ("2048", 2048) or GB/GiB ("2GB", "2 GB", "0.5 GiB" — ECS's GB is 1024 MiB). */
+/** Parse memory the way ECS accepts it: whole MiB ("2048", 2048) or GB ("2GB", "2 gb", ".5 GB"; ECS's GB is 1024 MiB). */
 export function parseMemoryMiB(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value : undefined;
   if (typeof value !== "string") return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(mib|mb|gib|gb)?\s*$/i.exec(value);
+  const m = MEMORY_FORM.exec(value);
   if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? "mib").toLowerCase();
-  const mib = unit === "gb" || unit === "gib" ? Math.round(n * MIB_PER_GIB) : n;
+  const mib = m[1] !== undefined ? Number(m[1]) : Math.round(Number(m[2]) * MIB_PER_GIB);
   return mib > 0 ? mib : undefined;
 }

@@ -27,29 +27,40 @@ describe("Fargate sizes", () => {
   });
 });
 
-describe("parsing cpu and memory the way ECS writes them", () => {
+describe("parsing cpu and memory the way ECS accepts them (RegisterTaskDefinition: units or vCPU, MiB or GB; issue #15)", () => {
   it.each([
     ["1024", 1024],
     [1024, 1024],
     ["1 vCPU", 1024],
+    ["1 vcpu", 1024],
     ["0.25 vcpu", 256],
+    [".25 vcpu", 256],
+    [".125 VCPU", 128],
     ["2vCPU", 2048],
+    ["  4   vCPU  ", 4096],
+    ["2 vcpus", 2048],
   ])("cpu %j → %i units", (v, units) => expect(parseCpuUnits(v)).toBe(units));
 
-  it.each(["", "abc", "-1", "0", "2 lightyears", null, {}])("cpu %j is rejected", (v) => {
-    expect(parseCpuUnits(v)).toBeUndefined();
-  });
+  it.each(["", "abc", "-1", "0", "0 vCPU", "2 lightyears", "512.5", "1. vCPU", ". vCPU", "1 cpu", "vCPU", null, {}])(
+    "cpu %j is rejected",
+    (v) => {
+      expect(parseCpuUnits(v)).toBeUndefined();
+    },
+  );
 
   it.each([
     ["2048", 2048],
     ["2GB", 2048],
     ["2 GB", 2048],
-    ["0.5 GiB", 512],
-    ["512 MiB", 512],
+    ["2 gb", 2048],
+    [".5 gb", 512],
+    ["0.5GB", 512],
+    [" 1 Gb ", 1024],
     [3072, 3072],
   ])("memory %j → %i MiB", (v, mib) => expect(parseMemoryMiB(v)).toBe(mib));
 
-  it.each(["2 lightyears", "GB", "-2GB", "0"])("memory %j is rejected", (v) => {
+  // Not among the documented forms: ECS documents MiB as a plain number and GB as the one suffix.
+  it.each(["2 lightyears", "GB", "-2GB", "0", "0 GB", "512 MiB", "0.5 GiB", "2048MB", "2048.5", "1.GB"])("memory %j is rejected", (v) => {
     expect(parseMemoryMiB(v)).toBeUndefined();
   });
 });
