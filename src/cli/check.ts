@@ -1,5 +1,6 @@
 // `ecs-advisor check`: proposed task definitions against the usage of the services that run them.
 // Output first, then the exit code: 0 pass · 1 a policy violation · 2 bad input or error.
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { advise } from "../advisor/advise.js";
 import { checkTaskDefinitions, DEFAULT_CHECK_POLICY, type CheckPolicy } from "../advisor/check.js";
@@ -31,6 +32,9 @@ interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
   overprovisioned?: number;
   requireEvidence?: boolean;
   config?: string;
+  family?: string;
+  cpu?: string;
+  memory?: string;
 }
 
 export function checkCommand(io: Io): Command {
@@ -64,7 +68,10 @@ export function checkCommand(io: Io): Command {
       percent("--overprovisioned", { min: 0, max: Number.POSITIVE_INFINITY }),
     )
     .option("--require-evidence", "fail a task definition no service in the evidence runs")
-    .option("--config <file>", "config file (default: .ecs-advisor.yml, .yaml or .json in the current directory)");
+    .option("--config <file>", "config file (default: .ecs-advisor.yml, .yaml or .json in the current directory)")
+    .option("--family <name>", "for a bare containerDefinitions array (Terraform's container_definitions file): the task's family")
+    .option("--cpu <units>", 'for a bare containerDefinitions array: the task-level cpu (e.g. 512 or "0.5 vCPU")')
+    .option("--memory <mib>", 'for a bare containerDefinitions array: the task-level memory (e.g. 1024 or "1 GB")');
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -97,7 +104,18 @@ after every other file is checked and reported)`,
     });
     // Every file is read before any evidence, each on its own: a bad file is an error for that file (in
     // every format, and exit 2 at the end), and the others are still checked.
-    const inputs = readTaskDefinitionInputs(files, io.cwd);
+    if ((flags.cpu !== undefined || flags.memory !== undefined) && flags.family === undefined) {
+      throw new UserError(
+        `--${flags.cpu !== undefined ? "cpu" : "memory"} sizes a bare containerDefinitions array, which also needs --family`,
+        "e.g. --family api --cpu 512 --memory 1024 (a task definition file has its own sizes)",
+      );
+    }
+    const mapped = config.check?.["task-definitions"] ?? {};
+    const given = flags.family ? { family: flags.family, cpu: flags.cpu, memory: flags.memory } : undefined;
+    const inputs = readTaskDefinitionInputs(files, io.cwd, (shown) => {
+      const key = Object.keys(mapped).find((k) => resolve(io.cwd, k) === resolve(io.cwd, shown));
+      return key ? mapped[key] : given;
+    });
     // Said at once on stderr as any error is (and in the result, whatever its format).
     for (const e of inputs.errors) io.stderr.write(`ecs-advisor: ${visible(e.message)}\n${e.hint ? `  hint: ${visible(e.hint)}\n` : ""}`);
     const proposals: ProposedTaskDefinition[] = inputs.proposals;

@@ -8,6 +8,8 @@
 //     require-evidence: false
 //     rules:
 //       cpu-below-need: warning      # error | warning | off
+//     task-definitions:              # what a bare containerDefinitions array lacks, by file (from here)
+//       infra/api/containers.json: { family: api, cpu: 512, memory: 1024 }
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
@@ -57,6 +59,16 @@ export const configSchema = z.strictObject({
       overprovisioned: percentValue.optional(),
       "require-evidence": z.boolean().optional(),
       rules: z.partialRecord(z.enum(CHECK_RULES), z.enum(SEVERITIES)).optional(),
+      "task-definitions": z
+        .record(
+          z.string(),
+          z.strictObject({
+            family: z.string(),
+            cpu: z.union([z.number(), z.string()]).optional(),
+            memory: z.union([z.number(), z.string()]).optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
 });

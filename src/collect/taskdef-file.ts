@@ -79,6 +79,7 @@ function placeOf(message: string, shown: string): { line: number | null; column:
 export function readTaskDefinitionInputs(
   args: readonly string[],
   cwd: string,
+  defaultsFor: (shown: string) => TaskDefaults | undefined = () => undefined,
 ): { proposals: ProposedTaskDefinition[]; files: CheckedFile[]; errors: UserError[] } {
   const proposals: ProposedTaskDefinition[] = [];
   const files: CheckedFile[] = [];
@@ -106,7 +107,7 @@ export function readTaskDefinitionInputs(
     const inFolder = isDir;
     for (const f of isDir ? filesIn(path, arg) : [{ path, shown: arg }]) {
       try {
-        const read = readTaskDefinitionFile(f.path, f.shown);
+        const read = readTaskDefinitionFile(f.path, f.shown, defaultsFor(f.shown));
         proposals.push(...read);
         files.push(entry(f.shown, "checked", read.length));
       } catch (e) {
@@ -128,8 +129,15 @@ export function readTaskDefinitionInputs(
   return { proposals, files, errors };
 }
 
+/** What a bare containerDefinitions array lacks: the task's family and size (--family/--cpu/--memory, or the config's mapping). */
+export interface TaskDefaults {
+  family?: string | undefined;
+  cpu?: string | number | undefined;
+  memory?: string | number | undefined;
+}
+
 /** @param shown the path as the user gave it, for messages */
-export function readTaskDefinitionFile(path: string, shown = path): ProposedTaskDefinition[] {
+export function readTaskDefinitionFile(path: string, shown = path, defaults?: TaskDefaults): ProposedTaskDefinition[] {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -144,14 +152,14 @@ export function readTaskDefinitionFile(path: string, shown = path): ProposedTask
       );
     throw new UserError(`cannot read ${shown}: ${(e as Error).message}`, "check the file's permissions");
   }
-  return parseTaskDefinitions(text, shown);
+  return parseTaskDefinitions(text, shown, defaults);
 }
 
 type Path = Array<string | number>;
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function parseTaskDefinitions(input: string, file: string): ProposedTaskDefinition[] {
+export function parseTaskDefinitions(input: string, file: string, defaults?: TaskDefaults): ProposedTaskDefinition[] {
   // A byte-order mark (editors on Windows write one) is not part of the document.
   const text = input.replace(/^\uFEFF/, "");
   const looksJson = /\.json$/i.test(file) || /^\s*[{[]/.test(text);
@@ -180,6 +188,29 @@ export function parseTaskDefinitions(input: string, file: string): ProposedTaskD
   }
   if (isObject(root) && Array.isArray(root.containerDefinitions)) {
     return [fromApiShape(root, [], "register-task-definition", ctx)];
+  }
+  if (isObject(root) && Array.isArray(root.resource_changes) && typeof root.format_version === "string") {
+    return fromTerraformPlan(root.resource_changes, ctx);
+  }
+  if (Array.isArray(root) && root.length > 0 && root.every((c) => isObject(c) && "name" in c)) {
+    if (!defaults?.family) {
+      throw new UserError(
+        `${file} is a bare containerDefinitions array (what Terraform's container_definitions = file(…) reads): it has no family or task size`,
+        "pass --family (and --cpu/--memory for the task size), or map the file in .ecs-advisor.yml under check.task-definitions",
+      );
+    }
+    const td = {
+      family: defaults.family,
+      ...(defaults.cpu !== undefined ? { cpu: String(defaults.cpu) } : {}),
+      ...(defaults.memory !== undefined ? { memory: String(defaults.memory) } : {}),
+      containerDefinitions: root,
+    };
+    const out = build(td, [], API, "container-definitions", defaults.family, defaults.family, 1, {
+      ...ctx,
+      // The containers are in the file; the task's fields came from the options.
+      lineAt: (path) => (path.length > 0 && path[0] === "containerDefinitions" ? ctx.lineAt(path.slice(1)) : undefined),
+    });
+    return [out];
   }
   if (isObject(root) && isObject(root.Resources)) {
     ctx.parameters = isObject(root.Parameters) ? root.Parameters : {};
@@ -266,6 +297,60 @@ function fromApiShape(td: Record<string, Json>, at: Path, format: TaskDefinition
   const family = text(td.family, [...at, "family"], "family", ctx);
   const revision = typeof td.revision === "number" && td.revision > 0 ? td.revision : 1;
   return build(td, at, API, format, family ?? fileStem(ctx.file), family, revision, ctx);
+}
+
+/**
+ * `terraform show -json` of a plan: each aws_ecs_task_definition being created or changed, judged as it will
+ * be after (`change.after`; container_definitions is the JSON string Terraform keeps). A plan gives no
+ * source lines: annotations point at the resource change in the plan file.
+ */
+function fromTerraformPlan(changes: Json[], ctx: Ctx): ProposedTaskDefinition[] {
+  const out: ProposedTaskDefinition[] = [];
+  changes.forEach((rc, i) => {
+    if (!isObject(rc) || rc.type !== "aws_ecs_task_definition" || !isObject(rc.change)) return;
+    const actions = Array.isArray(rc.change.actions) ? rc.change.actions : [];
+    if (!actions.includes("create") && !actions.includes("update")) return; // no-op, read, delete
+    const after = rc.change.after;
+    const address = typeof rc.address === "string" ? rc.address : `aws_ecs_task_definition.${String(rc.name)}`;
+    const line = ctx.lineAt(["resource_changes", i]);
+    const where = `${ctx.file}:${line ?? "?"}`;
+    if (!isObject(after)) throw new UserError(`${where}: ${address} has no planned values (change.after)`, HINT);
+    const unknown = isObject(rc.change.after_unknown) ? rc.change.after_unknown : {};
+    for (const field of ["cpu", "memory", "container_definitions"]) {
+      if (unknown[field] === true) {
+        throw new UserError(
+          `${where}: ${address}'s ${field} is known only after apply, so check cannot judge it`,
+          "give it a value the plan can show (a literal or a variable), not one computed from another resource",
+        );
+      }
+    }
+    let containers: Json;
+    try {
+      containers = JSON.parse(String(after.container_definitions ?? "[]"));
+    } catch {
+      throw new UserError(`${where}: ${address}'s container_definitions is not valid JSON`, HINT);
+    }
+    const platform = Array.isArray(after.runtime_platform) && isObject(after.runtime_platform[0]) ? after.runtime_platform[0] : {};
+    const storage = Array.isArray(after.ephemeral_storage) && isObject(after.ephemeral_storage[0]) ? after.ephemeral_storage[0] : {};
+    const td: Record<string, Json> = {
+      family: after.family,
+      cpu: after.cpu ?? undefined,
+      memory: after.memory ?? undefined,
+      containerDefinitions: containers,
+      requiresCompatibilities: after.requires_compatibilities,
+      networkMode: after.network_mode ?? undefined,
+      runtimePlatform: {
+        cpuArchitecture: platform.cpu_architecture ?? undefined,
+        operatingSystemFamily: platform.operating_system_family ?? undefined,
+      },
+      ...(typeof storage.size_in_gib === "number" ? { ephemeralStorage: { sizeInGiB: storage.size_in_gib } } : {}),
+    };
+    const family = typeof after.family === "string" ? after.family : undefined;
+    const proposal = build(td, [], API, "terraform-plan", family ?? address, family, 1, { ...ctx, lineAt: () => line });
+    proposal.line = line;
+    out.push(proposal);
+  });
+  return out;
 }
 
 function fromCloudFormation(id: string, resource: Record<string, Json>, ctx: Ctx): ProposedTaskDefinition {

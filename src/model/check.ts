@@ -5,7 +5,13 @@ import type { TaskDefinition } from "./snapshot.js";
 
 export const CHECK_SCHEMA_VERSION = 1;
 
-export const TASK_DEFINITION_FORMATS = ["register-task-definition", "describe-task-definition", "cloudformation"] as const;
+export const TASK_DEFINITION_FORMATS = [
+  "register-task-definition",
+  "describe-task-definition",
+  "cloudformation",
+  "terraform-plan",
+  "container-definitions",
+] as const;
 export type TaskDefinitionFormat = (typeof TASK_DEFINITION_FORMATS)[number];
 
 /** A task definition read from a file for `check`, with the lines of its sizes (for annotations). */
