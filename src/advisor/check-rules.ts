@@ -172,11 +172,21 @@ const containerLine = (p: Proposal, field: "cpu" | "memory") => p.lines.containe
 const cpuLine = (p: Proposal) => p.lines.cpu ?? containerLine(p, "cpu");
 const memoryLine = (p: Proposal) => p.lines.memory ?? containerLine(p, "memory");
 
+/** GPUs a task definition reserves, over its containers. */
+export const gpusOf = (td: TaskDefinition): number => td.containers.reduce((a, c) => a + (c.gpu ?? 0), 0);
+
 function invalidFargateSize({ proposal: p, td, windows, services, prices, policy }: RuleInput): Finding[] {
   const fargate = services.filter((s) => s.checked.launchType === "FARGATE");
   if (!(td.requiresCompatibilities ?? []).includes("FARGATE") && fargate.length === 0) return [];
   const out: Finding[] = [];
   const line = p.lines.cpu ?? p.lines.memory ?? p.line;
+  const gpus = gpusOf(td);
+  if (gpus > 0) {
+    out.push({
+      message: `${p.name} reserves ${gpus} GPU${gpus === 1 ? "" : "s"}, and Fargate runs no GPU tasks: it needs EC2 GPU instances`,
+      line,
+    });
+  }
   if (td.cpu === undefined || td.memory === undefined) {
     const lacks = td.cpu === undefined && td.memory === undefined ? "neither" : td.cpu === undefined ? "no cpu" : "no memory";
     out.push({ message: `Fargate needs task-level cpu and memory; ${p.name} sets ${lacks}`, line });
@@ -280,9 +290,11 @@ function cpuBelowNeed({ proposal: p, alloc, policy }: RuleInput, s: MatchedServi
 }
 
 /** Well above the recommendation; only a change that adds is this change's failure. */
-function overprovisioned({ proposal: p, alloc, checkPolicy }: RuleInput, s: MatchedService | undefined): Finding[] {
+function overprovisioned({ proposal: p, td, alloc, checkPolicy }: RuleInput, s: MatchedService | undefined): Finding[] {
   const rec = s?.finding.recommended;
   if (!s || !rec || (s.finding.confidence !== "high" && s.finding.confidence !== "medium")) return [];
+  // A GPU task's cpu and memory come with its GPU instance: never called over-provisioned on them alone.
+  if (gpusOf(td) > 0) return [];
   const limit = 1 + checkPolicy.overprovisionedPercent / 100;
   const over: string[] = [];
   let grew = false;

@@ -20,6 +20,7 @@ import { allocationOf, placementOf } from "./allocation.js";
 import {
   type CheckPolicy,
   type Finding,
+  gpusOf,
   type MatchedService,
   type Proposal,
   RULE_IDS,
@@ -49,6 +50,9 @@ export interface CheckInput {
   /** Every file given, with those that could not be read (their proposals are not among `proposals`). */
   files?: readonly CheckedFile[] | undefined;
 }
+
+/** EC2 instance families with NVIDIA GPUs (p3, p4d, p5, g4dn, g5, g6 …): where ECS places GPU tasks. */
+const GPU_INSTANCE = /^(p|g)\d/;
 
 /** Lookups every proposal needs, made once. */
 interface Evidence {
@@ -198,6 +202,23 @@ function matchedService(s: Service, p: Proposal, ev: Evidence): MatchedService {
       code: "no-usage",
       message: `${key}: ${f.reasons[0]?.message ?? "no usable metrics"}; only the static checks ran for it`,
     });
+  }
+  if (now && (now.cpuArchitecture ?? "X86_64") !== (td.cpuArchitecture ?? "X86_64")) {
+    ev.warnings.push({
+      code: "architecture-change",
+      message: `${key}: moves from ${now.cpuArchitecture ?? "X86_64"} to ${td.cpuArchitecture ?? "X86_64"} — every image must be built for ${td.cpuArchitecture ?? "X86_64"}; each side is priced at its own rates`,
+    });
+  }
+  const gpus = gpusOf(td);
+  if (gpus > 0 && placement.kind === "ec2") {
+    const hosts = ev.instances.get(s.cluster) ?? [];
+    if (hosts.length > 0 && !hosts.some((h) => GPU_INSTANCE.test(h.instanceType ?? ""))) {
+      const types = [...new Set(hosts.map((h) => h.instanceType ?? "?"))].sort().join(", ");
+      ev.warnings.push({
+        code: "no-gpu-capacity",
+        message: `${key}: ${p.name} reserves ${gpus} GPU${gpus === 1 ? "" : "s"}, but none of ${s.cluster}'s instances (${types}) has a GPU: its tasks could not be placed`,
+      });
+    }
   }
   const rec = f.recommended;
   const checked: CheckedService = {

@@ -259,6 +259,9 @@ interface Names {
   operatingSystemFamily: string;
   ephemeralStorage: string;
   sizeInGiB: string;
+  resourceRequirements: string;
+  type: string;
+  value: string;
 }
 const API: Names = {
   family: "family",
@@ -275,6 +278,9 @@ const API: Names = {
   operatingSystemFamily: "operatingSystemFamily",
   ephemeralStorage: "ephemeralStorage",
   sizeInGiB: "sizeInGiB",
+  resourceRequirements: "resourceRequirements",
+  type: "type",
+  value: "value",
 };
 const CFN: Names = {
   family: "Family",
@@ -291,6 +297,9 @@ const CFN: Names = {
   operatingSystemFamily: "OperatingSystemFamily",
   ephemeralStorage: "EphemeralStorage",
   sizeInGiB: "SizeInGiB",
+  resourceRequirements: "ResourceRequirements",
+  type: "Type",
+  value: "Value",
 };
 
 function fromApiShape(td: Record<string, Json>, at: Path, format: TaskDefinitionFormat, ctx: Ctx): ProposedTaskDefinition {
@@ -441,8 +450,12 @@ function build(
     const cmem = amount(c[n.memory], [...cAt, n.memory], `${cname}'s ${n.memory}`, "memory", ctx);
     const cres = amount(c[n.memoryReservation], [...cAt, n.memoryReservation], `${cname}'s ${n.memoryReservation}`, "memory", ctx);
     const essential = c[n.essential];
+    const reqs = Array.isArray(c[n.resourceRequirements]) ? (c[n.resourceRequirements] as Json[]) : [];
+    const gpuReq = reqs.find((r) => isObject(r) && String(r[n.type]).toUpperCase() === "GPU") as Record<string, Json> | undefined;
+    const gpu = gpuReq ? Number(gpuReq[n.value]) : undefined;
     return {
       name: cname,
+      ...(gpu !== undefined && Number.isInteger(gpu) && gpu > 0 ? { gpu } : {}),
       ...(ccpu !== undefined ? { cpu: ccpu } : {}),
       ...(cmem !== undefined ? { memory: cmem } : {}),
       ...(cres !== undefined ? { memoryReservation: cres } : {}),

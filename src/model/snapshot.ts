@@ -46,6 +46,7 @@ export const containerSchema = z.object({
   memory: z.number().positive().optional().describe("hard limit, MiB"),
   memoryReservation: z.number().positive().optional().describe("soft limit, MiB"),
   essential: z.boolean().optional(),
+  gpu: z.number().int().positive().optional().describe("GPUs the container reserves (resourceRequirements type GPU)"),
 });
 
 export const taskDefinitionSchema = z.object({

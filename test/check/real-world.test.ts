@@ -4,8 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { parseTaskDefinitions } from "../../src/collect/taskdef-file.js";
 import { UserError } from "../../src/errors.js";
-import { cli } from "../helpers/cli.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cli, ROOT } from "../helpers/cli.js";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -130,5 +130,70 @@ describe("files as editors and pipelines leave them", () => {
     expect(p!.notes).toEqual([
       '{{ must_env `ECS_SERVICE` }}: the family "{{ must_env `ECS_SERVICE` }}" looks like a template placeholder that was not filled in; it is matched as written (render the template first, or name the service with --service cluster/name)',
     ]);
+  });
+});
+
+describe("GPU tasks and architecture changes", () => {
+  const withChange = (file: string, change: (td: Record<string, unknown>) => void): string => {
+    const td = JSON.parse(readFileSync(join(ROOT, "fixtures/taskdefs", file), "utf8")) as Record<string, unknown>;
+    change(td);
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-rw-"));
+    writeFileSync(join(dir, file), JSON.stringify(td, null, 2));
+    return join(dir, file);
+  };
+  type Containers = Array<Record<string, unknown>>;
+
+  it("reads a container's GPU requirement", () => {
+    const text = `{"family": "train", "containerDefinitions": [{"name": "app", "image": "x", "memory": 4096, "resourceRequirements": [{"type": "GPU", "value": "2"}]}]}`;
+    expect(parseTaskDefinitions(text, "train.json")[0]!.taskDefinition.containers[0]!.gpu).toBe(2);
+  });
+
+  it("a GPU task on Fargate is refused as Fargate would refuse it", async () => {
+    const file = withChange("cart-api-rightsized.json", (td) => {
+      (td.containerDefinitions as Containers)[0]!.resourceRequirements = [{ type: "GPU", value: "1" }];
+    });
+    const r = await cli(["check", file, "--demo", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout).taskDefinitions[0].violations;
+    expect(v.map((x: { rule: string; message: string }) => [x.rule, x.message])).toContainEqual([
+      "invalid-fargate-size",
+      "cart-api reserves 1 GPU, and Fargate runs no GPU tasks: it needs EC2 GPU instances",
+    ]);
+  });
+
+  it("on EC2: checked against the cluster's instances (no GPU type there), and never called over-provisioned", async () => {
+    // api-gateway on core-ec2 (c5.2xlarge, m5.xlarge hosts), app given 16 GiB reserved — far above its need — and a GPU.
+    const file = withChange("api-gateway-ec2-sidecar.json", (td) => {
+      const app = (td.containerDefinitions as Containers)[0]!;
+      app.memory = 16384;
+      app.memoryReservation = 16384;
+      app.resourceRequirements = [{ type: "GPU", value: "1" }];
+    });
+    const r = await cli(["check", file, "--demo", "--format", "json"]);
+    const out = JSON.parse(r.stdout);
+    expect(out.taskDefinitions[0].violations.map((x: { rule: string }) => x.rule)).not.toContain("overprovisioned");
+    expect(out.warnings.find((w: { code: string }) => w.code === "no-gpu-capacity").message).toBe(
+      "core-ec2/api-gateway: api-gateway reserves 1 GPU, but none of core-ec2's instances (c5.2xlarge, m5.xlarge) has a GPU: its tasks could not be placed",
+    );
+    // The same file without the GPU is over-provisioned: the rule is skipped for the GPU, nothing else.
+    const plain = withChange("api-gateway-ec2-sidecar.json", (td) => {
+      Object.assign((td.containerDefinitions as Containers)[0]!, { memory: 16384, memoryReservation: 16384 });
+    });
+    const again = JSON.parse((await cli(["check", plain, "--demo", "--format", "json"])).stdout);
+    expect(again.taskDefinitions[0].violations.map((x: { rule: string }) => x.rule)).toContain("overprovisioned");
+  });
+
+  it("a move from x86 to ARM64 is named, and the proposal priced at ARM64's Fargate rates", async () => {
+    // cart-api 512 / 2 GB on 3 tasks at ARM64 rates: 3 × (0.5 × 0.03238 + 2 × 0.00356) × 730 = $51.05
+    // (at x86 rates it would be $63.79); today's $255.18 stays at x86 rates.
+    const file = withChange("cart-api-rightsized.json", (td) => {
+      td.runtimePlatform = { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" };
+    });
+    const out = JSON.parse((await cli(["check", file, "--demo", "--format", "json"])).stdout);
+    const s = out.taskDefinitions[0].services[0];
+    expect([s.current.monthlyUsd, s.proposed.monthlyUsd]).toEqual([255.18, 51.05]);
+    expect(out.warnings.find((w: { code: string }) => w.code === "architecture-change").message).toBe(
+      "shop-fargate/cart-api: moves from X86_64 to ARM64 — every image must be built for ARM64; each side is priced at its own rates",
+    );
   });
 });

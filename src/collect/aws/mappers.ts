@@ -101,6 +101,12 @@ export function cpuMetricResolution(s: ServiceRevision): number {
   return c?.resolutionSeconds === 20 ? 20 : 60;
 }
 
+/** GPUs a container reserves (resourceRequirements of type GPU; the value is a count as a string). */
+function gpuOf(reqs: ReadonlyArray<{ type?: string | undefined; value?: string | undefined }> | undefined): { gpu?: number } {
+  const n = Number(reqs?.find((r) => r.type === "GPU")?.value);
+  return Number.isInteger(n) && n > 0 ? { gpu: n } : {};
+}
+
 export function mapService(s: EcsService, clusterName: string): Service {
   const lt = s.launchType;
   return {
@@ -172,6 +178,7 @@ export function mapTaskDefinition(td: EcsTaskDefinition): MappedTaskDefinition {
         ...(c.memory !== undefined && c.memory > 0 ? { memory: c.memory } : {}),
         ...(c.memoryReservation !== undefined && c.memoryReservation > 0 ? { memoryReservation: c.memoryReservation } : {}),
         ...(c.essential !== undefined ? { essential: c.essential } : {}),
+        ...gpuOf(c.resourceRequirements),
       })),
     },
     problems,
