@@ -125,12 +125,17 @@ export class TaskDefinitionReader {
 
   /** Everything added so far, described (or failed). */
   async settled(): Promise<void> {
-    for (let n = 0; n < this.pending.length; n = this.pending.length) await Promise.all(this.pending.slice(n));
+    for (let n = 0; n < this.pending.length; ) {
+      const upTo = this.pending.length;
+      await Promise.all(this.pending.slice(n, upTo));
+      n = upTo;
+    }
   }
 
   private async describe(arn: string): Promise<void> {
+    // A slot is taken here, or handed over by the call that frees it (so never more than the limit).
     if (this.active >= ECS_CONCURRENCY) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
+    else this.active++;
     try {
       const r = await this.aws.call("ecs:DescribeTaskDefinition", () =>
         this.aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })),
@@ -139,8 +144,9 @@ export class TaskDefinitionReader {
     } catch (error) {
       this.failed.push({ arn, error });
     } finally {
-      this.active--;
-      this.queue.shift()?.();
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
       this.onEach(++this.done, this.seen.size);
     }
   }
