@@ -84,6 +84,31 @@ describe("the resolution planner", () => {
     expect(plan(10, 30).fetchPeriod).toBe(300);
   });
 
+  it("when describing the task definitions takes longer than the budget anyway, CloudWatch may take as long (issue #14)", () => {
+    // 20,000 services, 4 series (a live report): 5-minute data is 20,000 × 4 × 4,032 ÷ 356,400 = 905 s, over
+    // 10 minutes — but the 20,000 DescribeTaskDefinition calls take (20,000 − 25) ÷ 18 = 1,110 s whatever
+    // CloudWatch does (18.5 min, said as 18), so 5-minute data costs no time and hourly data would only lose detail.
+    const floorSeconds = apiBoundSeconds({ "ecs:DescribeTaskDefinition": 20_000 }).seconds;
+    expect(floorSeconds).toBeCloseTo(19_975 / 18, 6);
+    const p = planResolution({
+      services: 20_000,
+      series: 4,
+      lookbackSeconds: 14 * 86_400,
+      nowMs: now,
+      maxDurationSeconds: 600,
+      floorSeconds,
+    });
+    expect(p.fetchPeriod).toBe(300);
+    expect(p.boundSeconds).toBeCloseTo(905.05, 1);
+    expect(p.reason).toBe(
+      "CloudWatch read at 300-second periods, not 60: 20,000 services at 60 s would take about 75 min within GetMetricData's datapoint quota, over the 18 min that describing the task definitions takes anyway at ECS's request rate",
+    );
+    // Without that floor: hourly.
+    expect(
+      planResolution({ services: 20_000, series: 4, lookbackSeconds: 14 * 86_400, nowMs: now, maxDurationSeconds: 600 }).fetchPeriod,
+    ).toBe(3600);
+  });
+
   it("when even hourly data is over the budget it says so and uses hourly", () => {
     const p = plan(50_000, 14, 60);
     expect(p.fetchPeriod).toBe(3600);

@@ -31,7 +31,7 @@ import {
   TaskDefinitionReader,
 } from "./ecs.js";
 import { fatal, type AwsFailure } from "./errors.js";
-import { apiBoundSeconds, mapLimit } from "./limits.js";
+import { apiBoundSeconds, mapLimit, quotasWith } from "./limits.js";
 import {
   accountOf,
   containerInsightsOn,
@@ -188,6 +188,9 @@ const resolutionFor = (services: number, opts: CollectOptions) =>
   planResolution({
     services,
     series: fieldsOf(opts).length,
+    // Every service's task definition is described at ECS's rate whatever CloudWatch's period (more for
+    // deployments in the window): the least the run takes anyway.
+    floorSeconds: apiBoundSeconds({ "ecs:DescribeTaskDefinition": services }, quotasWith(opts.client.quotas)).seconds,
     lookbackSeconds: opts.lookbackSeconds,
     nowMs: opts.nowMs,
     maxDurationSeconds: opts.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS,

@@ -67,6 +67,11 @@ export function planResolution(x: {
   nowMs: number;
   maxDurationSeconds: number;
   series?: number;
+  /**
+   * The least time the rest of the run takes anyway (ECS's request rates for the task definitions): when it is
+   * over the budget, CloudWatch may take as long, since a coarser read would not end the run sooner.
+   */
+  floorSeconds?: number;
 }): { fetchPeriod: number; boundSeconds: number; reason: string | undefined } {
   const finest = fetchPeriodFor(x.lookbackSeconds);
   const startMs = x.nowMs - x.lookbackSeconds * 1000;
@@ -79,15 +84,20 @@ export function planResolution(x: {
       nowMs: x.nowMs,
     }).seconds;
   const periods = [60, 300, 3600].filter((p) => p >= finest);
-  const fits = periods.find((p) => bound(p) <= x.maxDurationSeconds);
+  const floor = x.floorSeconds ?? 0;
+  const limit = Math.max(x.maxDurationSeconds, floor);
+  const fits = periods.find((p) => bound(p) <= limit);
   const chosen = fits ?? 3600;
-  const budget = `${fmtMinutes(x.maxDurationSeconds)} budget (--max-duration)`;
+  const budget =
+    floor > x.maxDurationSeconds
+      ? `${fmtMinutes(floor)} that describing the task definitions takes anyway at ECS's request rate`
+      : `${fmtMinutes(x.maxDurationSeconds)} budget (--max-duration)`;
   const n = x.services.toLocaleString("en-US");
   const reason =
     chosen === finest
       ? undefined
       : fits === undefined
-        ? `CloudWatch read at 3600-second periods: ${n} services take about ${fmtMinutes(bound(3600))} within GetMetricData's datapoint quota, over the ${fmtMinutes(x.maxDurationSeconds)} budget even at 3600-second periods (raise --max-duration or narrow with --cluster)`
+        ? `CloudWatch read at 3600-second periods: ${n} services take about ${fmtMinutes(bound(3600))} within GetMetricData's datapoint quota, over the ${fmtMinutes(limit)} ${floor > x.maxDurationSeconds ? "the rest of the run takes" : "budget"} even at 3600-second periods (raise --max-duration or narrow with --cluster)`
         : `CloudWatch read at ${chosen}-second periods, not ${finest}: ${n} services at ${finest} s would take about ${fmtMinutes(bound(finest))} within GetMetricData's datapoint quota, over the ${budget}`;
   return { fetchPeriod: chosen, boundSeconds: bound(chosen), reason };
 }
