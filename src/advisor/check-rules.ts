@@ -308,7 +308,9 @@ function overprovisioned({ proposal: p, td, alloc, checkPolicy }: RuleInput, s: 
   }
   if (over.length === 0) return [];
   const proposed = s.checked.proposed.monthlyUsd;
-  const saves = rec.monthlyUsd !== null && proposed !== null ? proposed - rec.monthlyUsd : null;
+  // The recommendation as priced beside the proposal (at the proposal's architecture's rates).
+  const recMonthly = s.checked.recommended?.monthlyUsd ?? null;
+  const saves = recMonthly !== null && proposed !== null ? proposed - recMonthly : null;
   return [
     {
       message:

@@ -220,7 +220,13 @@ function matchedService(s: Service, p: Proposal, ev: Evidence): MatchedService {
       });
     }
   }
-  const rec = f.recommended;
+  // The recommendation beside the proposal is priced as the proposal is (its architecture's rates), so the
+  // two compare like for like when a change moves between x86 and ARM64.
+  const moved = now !== undefined && (now.cpuArchitecture ?? "X86_64") !== (td.cpuArchitecture ?? "X86_64");
+  const rec =
+    f.recommended && moved && typeof pricer === "function"
+      ? { ...f.recommended, monthlyUsd: pricer(f.recommended.cpu, f.recommended.memory) * HOURS_PER_MONTH * f.current.tasks }
+      : f.recommended;
   const checked: CheckedService = {
     cluster: s.cluster,
     service: s.name,

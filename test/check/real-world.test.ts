@@ -192,6 +192,8 @@ describe("GPU tasks and architecture changes", () => {
     const out = JSON.parse((await cli(["check", file, "--demo", "--format", "json"])).stdout);
     const s = out.taskDefinitions[0].services[0];
     expect([s.current.monthlyUsd, s.proposed.monthlyUsd]).toEqual([255.18, 51.05]);
+    // The recommendation beside it (512 / 2048) is priced at the same ARM64 rates, not x86's $63.79.
+    expect(s.recommended).toEqual({ cpu: 512, memory: 2048, monthlyUsd: 51.05 });
     expect(out.warnings.find((w: { code: string }) => w.code === "architecture-change").message).toBe(
       "shop-fargate/cart-api: moves from X86_64 to ARM64 — every image must be built for ARM64; each side is priced at its own rates",
     );
