@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI, EMPTY_HOME, ROOT, spawnCli, spawnProcess } from "../helpers/cli.js";
+import { syntheticEstate } from "../standin/estate.js";
+import { type Standin, startStandin } from "../standin/server.js";
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
@@ -108,5 +110,44 @@ describe("Ctrl-C during a live collection", () => {
     expect(r.signal === "SIGINT" || r.code === 130).toBe(true);
     noStack(r.stderr);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("a run that fails ends at once (issue #14)", () => {
+  let standin: Standin | undefined;
+  afterEach(async () => {
+    await standin?.stop();
+    standin = undefined;
+  });
+
+  it("a fatal error while CloudWatch is being read stops the rest: the process exits at once (it ran on for minutes)", async () => {
+    // 3,000 services: CloudWatch alone would take ~170 s at its quotas; DescribeServices fails for good.
+    standin = await startStandin(syntheticEstate(3000, Date.now(), "us-east-1"), {
+      fail: { "ecs:DescribeServices": "ClientException" },
+    });
+    const r = await spawnCli(
+      [
+        "collect",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        standin.url,
+        "--out",
+        join(mkdtempSync(join(tmpdir(), "ecs-advisor-fatal-")), "s.json"),
+      ],
+      {
+        env: {
+          AWS_ACCESS_KEY_ID: "a",
+          AWS_SECRET_ACCESS_KEY: "b",
+          ECS_ADVISOR_CACHE_DIR: mkdtempSync(join(tmpdir(), "ecs-advisor-prices-")),
+        },
+        timeoutMs: 20_000,
+      },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^ecs-advisor: permission denied: ecs:DescribeServices/m);
+    noStack(r.stderr);
+    // The process has ended: whatever it had asked CloudWatch for is all it ever will.
+    expect(standin.calls.get("cloudwatch:GetMetricData") ?? 0).toBeLessThan(200);
   });
 });

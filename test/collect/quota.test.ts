@@ -183,3 +183,19 @@ describe("task counts under 20-second metrics (issue #14)", () => {
     expect(samplesPerTask([NaN, NaN], 2)).toEqual({ divisor: 3, checked: false });
   });
 });
+
+describe("ending a run (issue #14)", () => {
+  it("cancel lets every waiter go at once and leaves no timer; later acquires do not wait", async () => {
+    const limiter = new RateLimiter(1, 1); // one a second: the third waiter would wait two seconds
+    await limiter.acquire();
+    const waiting = [limiter.acquire(), limiter.acquire()];
+    limiter.cancel();
+    await Promise.all(waiting);
+    await limiter.acquire();
+    const pacer = new Pacer(quotasWith({ "ecs-task-definition-read": { perSecond: 1, burst: 1 } }), 1);
+    await pacer.acquire("ecs:DescribeTaskDefinition");
+    const queued = pacer.acquire("ecs:DescribeTaskDefinition");
+    pacer.cancel();
+    await queued;
+  });
+});

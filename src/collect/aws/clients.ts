@@ -87,9 +87,15 @@ export class Aws {
     readonly pacer: Pacer = new Pacer(),
   ) {}
 
+  private closed = false;
+  /** Called when the run ends (other waits to cancel, e.g. GetMetricData's own buckets). */
+  readonly onClose: Array<() => void> = [];
+
   /** Make one call when its quota allows, counted under its IAM action; a failure becomes an AwsCallError with its kind. */
   async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
     await this.pacer.acquire(action);
+    // Once the run has ended (a fatal error, or done), work still queued makes no more calls.
+    if (this.closed) throw new AwsCallError({ kind: "other", action, message: "the run has ended" }, undefined);
     this.calls.set(action, (this.calls.get(action) ?? 0) + 1);
     const t0 = performance.now();
     try {
@@ -103,7 +109,11 @@ export class Aws {
     }
   }
 
+  /** End the run: queued calls fail at once instead of waiting for their quota, and the clients close. */
   destroy(): void {
+    this.closed = true;
+    this.pacer.cancel();
+    for (const f of this.onClose.splice(0)) f();
     for (const c of [this.ecs, this.cloudwatch, this.pricing, this.autoscaling]) c.destroy();
   }
 }

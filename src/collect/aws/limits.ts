@@ -20,13 +20,24 @@ export class RateLimiter {
     this.last = clock();
   }
 
+  private cancelled = false;
+
   /** Wait for `cost` tokens (a request: 1; a GetMetricData call: its datapoints), first come first served. */
   acquire(cost = 1): Promise<void> {
+    if (this.cancelled) return Promise.resolve();
     return new Promise((resolve) => {
       // A cost above the bucket could never be paid: it takes the whole bucket.
       this.queue.push({ cost: Math.min(cost, this.burst), resolve });
       this.drain();
     });
+  }
+
+  /** The run is over: every waiter goes on at once (to find the run closed), and no timer is left behind. */
+  cancel(): void {
+    this.cancelled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const w of this.queue.splice(0)) w.resolve();
   }
 
   private drain(): void {
@@ -119,9 +130,17 @@ export class Pacer {
     private readonly share = API_QUOTA_SHARE,
   ) {}
 
+  private cancelled = false;
+
+  /** See RateLimiter.cancel. */
+  cancel(): void {
+    this.cancelled = true;
+    for (const l of this.limiters.values()) l.cancel();
+  }
+
   acquire(action: string): Promise<void> {
     const group = quotaGroupOf(action);
-    if (!group) return Promise.resolve();
+    if (!group || this.cancelled) return Promise.resolve();
     let limiter = this.limiters.get(group);
     if (!limiter) {
       const q = this.quotas[group];

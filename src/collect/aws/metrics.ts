@@ -264,6 +264,10 @@ export async function fetchMetrics(
   // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
   const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
   const points = new RateLimiter(dps, dps);
+  aws.onClose.push(() => {
+    limiter.cancel();
+    points.cancel();
+  });
   const result = emptyResult();
   let done = 0;
   let stop = false;
