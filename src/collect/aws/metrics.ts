@@ -245,6 +245,19 @@ const allMissing = (a: Float32Array | undefined) => {
   return true;
 };
 
+/** GetMetricData's two buckets (calls, datapoints), cancelled when the run ends. */
+function cloudwatchBuckets(aws: Aws, w: MetricWindow, opts: FetchOptions): { limiter: RateLimiter; points: RateLimiter } {
+  const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
+  // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
+  const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
+  const points = new RateLimiter(dps, dps);
+  aws.onClose.push(() => {
+    limiter.cancel();
+    points.cancel();
+  });
+  return { limiter, points };
+}
+
 const emptyResult = (): MetricsResult => ({
   utilization: new Map(),
   incomplete: new Set(),
@@ -260,14 +273,7 @@ export async function fetchMetrics(
   opts: FetchOptions = {},
 ): Promise<MetricsResult> {
   const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
-  const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
-  // The datapoint quota: a call costs its queries × the window's periods; the bucket holds one second's worth.
-  const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
-  const points = new RateLimiter(dps, dps);
-  aws.onClose.push(() => {
-    limiter.cancel();
-    points.cancel();
-  });
+  const { limiter, points } = cloudwatchBuckets(aws, w, opts);
   const result = emptyResult();
   let done = 0;
   let stop = false;
