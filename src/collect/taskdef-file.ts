@@ -563,6 +563,12 @@ function amount(
   }
   if (numeric === 0) return 0;
   const parsed = kind === "cpu" ? parseCpuUnits(v) : parseMemoryMiB(v);
+  if (parsed === undefined && typeof v === "string" && TEMPLATED.test(v)) {
+    throw new UserError(
+      `${where}: ${field} ${shown} is a template placeholder that was not filled in, so check cannot judge it`,
+      "check the rendered task definition (the file your deploy tool registers), or give --family/--cpu/--memory",
+    );
+  }
   if (parsed === undefined) {
     throw new UserError(
       `${where}: ${field} ${shown} is not a ${kind} value ECS accepts`,

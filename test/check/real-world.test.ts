@@ -124,6 +124,13 @@ describe("files as editors and pipelines leave them", () => {
     expect(refusal(text, "api.json")).toBe("api.json:4: app's cpu is the string \"256\", which ECS refuses: a container's cpu is a number");
   });
 
+  it("a size that is still a template placeholder is refused as such, not as an unknown unit", () => {
+    const text = `{"family": "api", "cpu": "{{ .Values.cpu }}", "memory": "512", "containerDefinitions": [{"name": "app", "image": "x"}]}`;
+    expect(refusal(text, "api.json")).toBe(
+      'api.json:1: cpu "{{ .Values.cpu }}" is a template placeholder that was not filled in, so check cannot judge it',
+    );
+  });
+
   it("a family that is still a template placeholder is matched as written, with a note", () => {
     const text = `{"family": "{{ must_env \`ECS_SERVICE\` }}", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "app", "image": "x"}]}`;
     const [p] = parseTaskDefinitions(text, "ecspresso.json");
