@@ -35,7 +35,7 @@ export function addLiveOptions(cmd: Command): Command {
     .addOption(
       new Option(
         "--max-duration <time>",
-        "the time GetMetricData's quotas may take at most, e.g. 10m, 1h: a coarser CloudWatch period is read when the estate needs it (the report says so)",
+        "the time GetMetricData's quotas may take at most, e.g. 10m, 1h (or as long as describing the task definitions takes anyway): a coarser CloudWatch period is read when the estate needs it (the report says so)",
       )
         .argParser(runTime("--max-duration"))
         .default(DEFAULT_MAX_DURATION_SECONDS, "10m"),
