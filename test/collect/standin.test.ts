@@ -15,13 +15,13 @@ const run = ctx.run;
 
 describe("a 50-service estate over three clusters, with every List paged 3 at a time", () => {
   it("finds every service, reads the values the stand-in serves, and pages everything", async () => {
-    const { snapshot, calls } = await run(50, { pageCap: 3 }, FULL);
+    const { snapshot, calls } = await run(50, { pageCap: 3 }, WEEK);
     expect(snapshot.services).toHaveLength(50);
     expect(calls.get("ecs:ListClusters")).toBe(1);
     expect(calls.get("ecs:ListServices")).toBe(7 + 7 + 4); // 20, 20 and 10 services, 3 a page
     expect(calls.get("ecs:DescribeServices")).toBe(2 + 2 + 1); // ten at a time
     expect(calls.get("ecs:DescribeTaskDefinition")).toBe(50 + 5); // each once, plus the 5 earlier revisions in the window
-    expect(calls.get("cloudwatch:GetMetricData")).toBe(50); // 5 × 20,160 points fill a call
+    expect(calls.get("cloudwatch:GetMetricData")).toBe(25); // two services' 5 × 10,080 points fill a call (100,800)
     // Autoscaling: every 7th service (k = 0, 7, …, 49: 8 of them), 3 a page → 3 pages each.
     expect(calls.get("application-autoscaling:DescribeScalableTargets")).toBe(3);
     expect(calls.get("application-autoscaling:DescribeScalingPolicies")).toBe(3);
