@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSnapshotFile } from "../src/collect/file.js";
+// The stand-in's grouping of ECS actions (what it throttles on), not the collector's.
+import { ECS_GROUPS } from "../test/standin/server.js";
 
 const ROOT = join(fileURLToPath(import.meta.url), "..", "..");
 const CLI = join(ROOT, "dist", "cli", "main.js");
@@ -29,21 +31,6 @@ const POINTS_PER_CALL = 100_800;
  */
 const ECS_BURST = 50;
 const ECS_PER_SECOND = 20;
-const ECS_GROUPS: Record<string, string> = {
-  ListClusters: "cluster",
-  DescribeClusters: "cluster",
-  DescribeCapacityProviders: "capacity-provider",
-  ListServices: "service",
-  DescribeServices: "service",
-  ListServiceDeployments: "deployment",
-  DescribeServiceDeployments: "deployment",
-  DescribeServiceRevisions: "deployment",
-  DescribeTaskDefinition: "task-definition",
-  ListContainerInstances: "container-instance",
-  DescribeContainerInstances: "container-instance",
-  ListTasks: "task",
-  DescribeTasks: "task",
-};
 /** The least time ECS's buckets allow for these calls: the busiest group's calls beyond its burst at its rate. */
 function ecsBoundSeconds(calls: Record<string, number>): { seconds: number; group: string } {
   const byGroup = new Map<string, number>();

@@ -385,8 +385,7 @@ function lenient<T>(read: () => T, onUnresolved: (why: string) => void): T | und
     return read();
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    const why = /: \S+ ((?:uses|is a Ref to) .*?)(?:, which.*)?$/.exec(e.message)?.[1];
-    onUnresolved(why ?? "cannot be read");
+    onUnresolved(e instanceof Unresolved ? e.why : "cannot be read");
     return undefined;
   }
 }
@@ -514,20 +513,40 @@ function build(
 const fileStem = (file: string) => file.replace(/^.*[\\/]/, "").replace(/\.(json|ya?ml)$/i, "");
 
 /** A Ref to a template parameter becomes its Default; other intrinsics cannot be evaluated here. */
+/** A value check cannot evaluate; `why` says so without the place ("uses Fn::Sub"), for notes. */
+class Unresolved extends UserError {
+  constructor(
+    where: string,
+    field: string,
+    readonly why: string,
+    detail: string,
+    hint: string,
+  ) {
+    super(`${where}: ${field} ${why}, ${detail}`, hint);
+  }
+}
+
 function resolve(value: Json, path: Path, field: string, ctx: Ctx): Json {
   if (!isObject(value)) return value;
   const keys = Object.keys(value);
+  const where = `${ctx.file}:${ctx.lineAt(path) ?? "?"}`;
   if (keys.length === 1 && keys[0] === "Ref" && typeof value.Ref === "string") {
     const p = ctx.parameters[value.Ref];
     if (isObject(p) && p.Default !== undefined) return p.Default;
-    throw new UserError(
-      `${ctx.file}:${ctx.lineAt(path) ?? "?"}: ${field} is a Ref to ${value.Ref}, which has no Default to check`,
+    throw new Unresolved(
+      where,
+      field,
+      `is a Ref to ${value.Ref}`,
+      "which has no Default to check",
       "give the parameter a Default, or check the synthesized template (cdk synth) with literal values",
     );
   }
   if (keys.length === 1 && /^Fn::/.test(keys[0]!)) {
-    throw new UserError(
-      `${ctx.file}:${ctx.lineAt(path) ?? "?"}: ${field} uses ${keys[0]}, which check cannot evaluate`,
+    throw new Unresolved(
+      where,
+      field,
+      `uses ${keys[0]}`,
+      "which check cannot evaluate",
       "use a literal value or a Ref to a parameter with a Default",
     );
   }

@@ -53,7 +53,7 @@ export interface StandinOptions {
 }
 
 /** ECS's groups of read actions, as "Request throttling for the Amazon ECS API" names them (not the collector's table). */
-const ECS_GROUPS: Record<string, string> = {
+export const ECS_GROUPS: Record<string, string> = {
   ListClusters: "cluster",
   DescribeClusters: "cluster",
   DescribeCapacityProviders: "capacity-provider",
