@@ -40,6 +40,7 @@ export const SEVERITY: Record<ReasonCode, Reason["severity"]> = {
   "spot-single-task": "warning",
   "daemon-service": "info",
   "autoscaling-unknown": "warning",
+  "containers-need-more": "info",
 };
 
 export class Reasons {

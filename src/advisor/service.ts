@@ -5,7 +5,7 @@
 import type { ResourceEvidence, ServiceFinding } from "../model/report.js";
 import type { Service } from "../model/snapshot.js";
 import { autoscalingAdvice } from "./autoscale.js";
-import { fmtTasks, fmtUsdMonthly } from "../model/format.js";
+import { fmtCpu, fmtMiB, fmtTasks, fmtUsdMonthly } from "../model/format.js";
 import { monthly } from "./cost.js";
 import { describeStatistic, type Policy } from "./policy.js";
 import { Reasons, sortReasons } from "./reasons.js";
@@ -13,7 +13,9 @@ import { assessConfidence } from "./stages/confidence.js";
 import { type Advisable, type AdviseContext, canAdvise, commonEvidence, type Evidence, gatherEvidence } from "./stages/evidence.js";
 import { explain } from "./stages/explanation.js";
 import { sizeNeeds } from "./stages/need.js";
-import { propose } from "./stages/proposal.js";
+import { ec2Proposal, fargateProposal, type Proposal, propose, wanted } from "./stages/proposal.js";
+import type { Need } from "./stages/need.js";
+import { sizeContainers } from "./containers.js";
 
 export type { AdviseContext };
 
@@ -29,7 +31,7 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   if (!canAdvise(ev, ctx.policy, reasons)) return noAdvice(ev, ctx.policy, reasons);
   const trust = assessConfidence(ev, ctx, reasons);
   const need = sizeNeeds(ev, trust, ctx.policy, reasons);
-  const proposal = propose(ev, need, ctx, reasons);
+  const { proposal, containers } = sizeWithContainers(ev, need, propose(ev, need, ctx, reasons), ctx, reasons);
   const action = explain(ev, need, proposal, trust, reasons);
 
   const hourly = ev.price(proposal.cpu, proposal.memory);
@@ -51,8 +53,39 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
       hourlyUsdPerTask: { current: ev.currentHourly ?? null, recommended: hourly ?? null },
     },
     autoscaling: scaling,
+    containers,
     usage: ev.usage,
   };
+}
+
+/**
+ * Each container's size inside the task's. When the containers' own needs do not fit the proposed task, the
+ * task is proposed again at the size they need (never a task below its containers' sum).
+ */
+function sizeWithContainers(ev: Advisable, need: Need, proposal: Proposal, ctx: AdviseContext, reasons: Reasons) {
+  const input = {
+    td: ev.td,
+    current: { cpu: ev.alloc.cpu, memory: ev.alloc.memory },
+    usage: ev.service.utilization?.containers,
+    policy: ctx.policy,
+  };
+  const first = sizeContainers({ ...input, recommended: proposal });
+  const { minTask } = first;
+  if (minTask.cpu <= proposal.cpu && minTask.memory <= proposal.memory) return { proposal, containers: first.advice };
+  const want = wanted(ev, need);
+  const raisedWant = { cpu: Math.max(want.cpu, minTask.cpu), memory: Math.max(want.memory, minTask.memory) };
+  const scratch = new Reasons();
+  const raised =
+    ev.placement.kind === "fargate"
+      ? fargateProposal(ev, raisedWant, ctx, scratch)
+      : ec2Proposal(ev, raisedWant, need, ctx.policy, scratch);
+  for (const r of scratch.list) if (!reasons.has(r.code)) reasons.add(r.code, r.message);
+  const size = (p: { cpu: number; memory: number }) => `${fmtCpu(p.cpu, { unit: false })} cpu / ${fmtMiB(p.memory)}`;
+  reasons.add(
+    "containers-need-more",
+    `the containers' own needs (${size(minTask)} together) do not fit ${size(proposal)}: the task is sized to ${size(raised)} so no container goes below its peak`,
+  );
+  return { proposal: raised, containers: sizeContainers({ ...input, recommended: raised }).advice };
 }
 
 /** Autoscaling advice counted in tasks of the proposed size, with its reason; none for a DAEMON service. */
@@ -143,6 +176,7 @@ function noAdvice(ev: Evidence, policy: Policy, reasons: Reasons): ServiceFindin
       hourlyUsdPerTask: { current: ev.currentHourly ?? null, recommended: null },
     },
     autoscaling: null,
+    containers: null,
     usage: ev.usage,
   };
 }
@@ -179,6 +213,7 @@ function withoutTaskDefinition(service: Service, policy: Policy, reasons: Reason
       hourlyUsdPerTask: { current: null, recommended: null },
     },
     autoscaling: null,
+    containers: null,
     usage: null,
   };
 }

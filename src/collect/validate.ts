@@ -99,6 +99,21 @@ function withoutImpossible(u: Utilization, bounds: Record<SeriesKey, Bound>, dro
   return out;
 }
 
+/** Container-level usage below 0 cannot be (cpu units and MiB used): those points become gaps. */
+function withoutNegativeContainers(u: Utilization): { utilization: Utilization; bad: number } | undefined {
+  let bad = 0;
+  for (const c of u.containers ?? []) for (const v of [...c.cpuMaximum, ...c.memoryMaximum]) if (v < 0) bad++;
+  if (bad === 0) return undefined;
+  const fix = (a: Float32Array) => Float32Array.from(a, (v) => (v < 0 ? Number.NaN : v));
+  return {
+    utilization: {
+      ...u,
+      containers: u.containers!.map((c) => ({ ...c, cpuMaximum: fix(c.cpuMaximum), memoryMaximum: fix(c.memoryMaximum) })),
+    },
+    bad,
+  };
+}
+
 /** The snapshot with impossible utilization left out, and an issue for each service it touched. */
 export function validateUtilization(snapshot: Snapshot): { snapshot: Snapshot; issues: Issue[] } {
   const tds = new Map<string, TaskDefinition>();
@@ -108,10 +123,21 @@ export function validateUtilization(snapshot: Snapshot): { snapshot: Snapshot; i
   }
   const issues: Issue[] = [];
   let changed = false;
-  const services = snapshot.services.map((s) => {
+  const services = snapshot.services.map((service) => {
+    let s = service;
     if (!s.utilization) return s;
     const bounds = boundsFor(tds.get(s.taskDefinition));
-    const f = inspect(s.utilization, bounds);
+    const cleaned = withoutNegativeContainers(s.utilization);
+    if (cleaned) {
+      changed = true;
+      issues.push({
+        code: "invalid-metrics",
+        message: `${cleaned.bad} container-level value${cleaned.bad === 1 ? " was" : "s were"} below 0 and left out`,
+        services: [`${s.cluster}/${s.name}`],
+      });
+      s = { ...s, utilization: cleaned.utilization };
+    }
+    const f = inspect(s.utilization!, bounds);
     if (f.bad === 0 && !f.badSummary) return s;
     changed = true;
     const key = `${s.cluster}/${s.name}`;
@@ -131,7 +157,7 @@ export function validateUtilization(snapshot: Snapshot): { snapshot: Snapshot; i
         ? `${of} ${f.bad === 1 ? "was" : "were"} impossible (${why}) and ${f.bad === 1 ? "was" : "were"} left out`
         : "its exact summaries held impossible values and were left out; the stored series are used";
     issues.push({ code: "invalid-metrics", message, services: [key] });
-    return { ...s, utilization: withoutImpossible(s.utilization, bounds, f.badSummary) };
+    return { ...s, utilization: withoutImpossible(s.utilization!, bounds, f.badSummary) };
   });
   if (!changed) return { snapshot, issues };
   const out = { ...snapshot, services, issues: [...snapshot.issues, ...issues] };

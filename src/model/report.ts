@@ -49,6 +49,7 @@ export const REASON_CODES = [
   "spot-single-task",
   "daemon-service",
   "autoscaling-unknown",
+  "containers-need-more",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -139,6 +140,43 @@ export const usageSeriesSchema = z
 // In memory (the advisor's Report), a missing bucket is NaN rather than null — see advisor/usage.ts.
 export type UsageSeries = z.infer<typeof usageSeriesSchema>;
 
+const containerSizes = z.object({
+  cpu: z.number().nullable().describe("container cpu units (cpu shares); null = not set"),
+  memory: z.number().nullable().describe("hard limit, MiB; null = not set"),
+  memoryReservation: z.number().nullable().describe("soft limit, MiB; null = not set"),
+});
+
+export const containerAdviceSchema = z.object({
+  name: z.string(),
+  essential: z.boolean(),
+  basis: z
+    .enum(["measured", "unmeasured", "scaled", "none"])
+    .describe(
+      "measured: sized from its own metrics; unmeasured: no metrics of its own, keeps its values; scaled: no container metrics, scaled with the task; none: sets no sizes of its own",
+    ),
+  current: containerSizes,
+  recommended: containerSizes.describe("the same fields as now, sized (null stays null: nothing is added)"),
+  observed: z
+    .object({
+      cpuUnits: z.number().nullable().describe("the cpu statistic of the policy (e.g. p95 of per-period Maximum), cpu units"),
+      memoryPeakMiB: z.number().nullable().describe("highest per-period Maximum, MiB"),
+      memoryNeedMiB: z.number().nullable().describe("peak ÷ the memory target: no hard limit is set below it"),
+    })
+    .nullable()
+    .describe("null when the container has no metrics of its own"),
+  changed: z.boolean(),
+});
+export type ContainerAdvice = z.infer<typeof containerAdviceSchema>;
+
+export const containersAdviceSchema = z
+  .object({
+    basis: z.enum(["container-metrics", "scaled-with-task", "task-only"]),
+    message: z.string().describe("how the containers were sized, in one sentence"),
+    containers: z.array(containerAdviceSchema),
+  })
+  .describe("each container's cpu, memory and memoryReservation; added in 1.x, absent or null when there is no advice");
+export type ContainersAdvice = z.infer<typeof containersAdviceSchema>;
+
 export const serviceFindingSchema = z.object({
   cluster: z.string(),
   service: z.string(),
@@ -176,6 +214,7 @@ export const serviceFindingSchema = z.object({
     hourlyUsdPerTask: z.object({ current: z.number().nullable(), recommended: z.number().nullable() }),
   }),
   autoscaling: autoscalingAdviceSchema.nullable(),
+  containers: containersAdviceSchema.nullable().optional(),
   usage: usageSeriesSchema.nullable().describe("null when there are no metrics"),
 });
 export type ServiceFinding = z.infer<typeof serviceFindingSchema>;

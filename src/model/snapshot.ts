@@ -126,6 +126,18 @@ export const seriesSummarySchema = z.object({
 });
 export type SeriesSummary = z.output<typeof seriesSummarySchema>;
 
+/**
+ * One container's usage in absolute units, per period: the hottest task's container (Maximum over the
+ * service's tasks). From ECS/ContainerInsights ContainerCpuUtilized and ContainerMemoryUtilized with the
+ * dimensions {ClusterName, ServiceName, ContainerName}.
+ */
+export const containerUsageSchema = z.object({
+  name: z.string().min(1).describe("containerDefinitions[].name"),
+  cpuMaximum: seriesSchema.describe("ContainerCpuUtilized Maximum: cpu units the container used"),
+  memoryMaximum: seriesSchema.describe("ContainerMemoryUtilized Maximum: MiB the container used"),
+});
+export type ContainerUsage = z.output<typeof containerUsageSchema>;
+
 export const utilizationSchema = z
   .object({
     start: isoTime.describe("time of the first value"),
@@ -150,6 +162,10 @@ export const utilizationSchema = z
     memoryAverage: seriesSchema,
     memoryMaximum: seriesSchema,
     runningTasks: seriesSchema.describe("running tasks (CPUUtilization SampleCount at 60 s, or Container Insights)"),
+    containers: z
+      .array(containerUsageSchema)
+      .optional()
+      .describe("per-container usage (Container Insights with enhanced observability); added in 1.x, absent when not collected"),
   })
   .superRefine((u, ctx) => {
     const n = u.cpuAverage.length;
@@ -161,6 +177,16 @@ export const utilizationSchema = z
           message: `has ${u[key].length} values but cpuAverage has ${n}; every series must cover the same periods`,
         });
     }
+    (u.containers ?? []).forEach((c, i) => {
+      for (const key of ["cpuMaximum", "memoryMaximum"] as const) {
+        if (c[key].length !== n)
+          ctx.addIssue({
+            code: "custom",
+            path: ["containers", i, key],
+            message: `has ${c[key].length} values but cpuAverage has ${n}; every series must cover the same periods`,
+          });
+      }
+    });
   });
 
 export const serviceSchema = z.object({

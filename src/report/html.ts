@@ -12,7 +12,7 @@ import type { Report } from "../model/report.js";
 import { billLine, clusterMoney, ec2LeverNote, headline, leversLine, savingsPercent, sourceLine } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { RenderOptions } from "./options.js";
-import { autoscalingLine, hostSection } from "./table.js";
+import { autoscalingLine, containerRows, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
 import { html } from "./text.js";
 
@@ -41,6 +41,7 @@ function pageData(r: Report) {
       risk: s.reasons.some((x) => x.severity === "risk"),
       reasons: s.reasons.map((x) => ({ severity: x.severity, message: x.message })),
       autoscaling: autoscalingLine(s) ?? null,
+      containers: containerRows(s),
       // The task-count chart's levels, for services that autoscale or are advised to.
       scaling: s.autoscaling
         ? {
@@ -158,6 +159,9 @@ function open(r){
   td.appendChild(el("div",{"class":"muted"},s.taskDefinition+" · "+s.capacity+" · "+s.confidence+" confidence · cpu "+s.statistic.cpu+", memory "+s.statistic.memory));
   var ul=el("ul");s.reasons.forEach(function(x){var li=el("li",x.severity==="risk"?{"class":"bad"}:null,x.message);ul.appendChild(li)});
   if(s.autoscaling)ul.appendChild(el("li",null,s.autoscaling));td.appendChild(ul);
+  if(s.containers){var ct=el("table",{"class":"containers"}),hr=el("tr");["container","cpu","memory","reservation","basis"].forEach(function(h){hr.appendChild(el("th",null,h))});ct.appendChild(hr);
+    s.containers.rows.forEach(function(c){var cr=el("tr");[c.name,c.cpu,c.memory,c.reservation,c.note].forEach(function(v,i){cr.appendChild(el("td",i>0&&i<4?{"class":"num"}:null,v))});ct.appendChild(cr)});
+    td.appendChild(ct);td.appendChild(el("p",{"class":"muted"},s.containers.message))}
   if(s.usage){var g=el("div",{"class":"charts"}),kinds=s.scaling?["cpu","memory","tasks"]:["cpu","memory"];kinds.forEach(function(k){var box=el("div",{"class":"chart small"}),cv=el("canvas",{"data-chart":k+"-"+name(s)});box.appendChild(cv);g.appendChild(box)});td.appendChild(g);
     r.tr.after(tr);r.detail=tr;var cvs=g.querySelectorAll("canvas");r.charts=[usageChart(cvs[0],s,"cpu"),usageChart(cvs[1],s,"memory")];if(s.scaling)r.charts.push(tasksChart(cvs[2],s));}
   else{td.appendChild(el("p",{"class":"muted"},"No utilization data for this service."));r.tr.after(tr);r.detail=tr}

@@ -1,7 +1,7 @@
 // `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
 // bottom, 100 columns wide, colour only when asked.
 import type { ClusterFinding, ServiceFinding } from "../model/report.js";
-import { fmtDate, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
+import { fmtDate, fmtMiB, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
 import { billLine, clusterMoney, ec2LeverNote, leversLine } from "./digest.js";
 import { toShownReport } from "./json.js";
@@ -94,6 +94,42 @@ export function autoscalingLine(s: ServiceFinding): string | undefined {
     case "raise-target":
       return `autoscaling: raise the CPU target from ${fmtPct(a.evidence.targetPercent)} to ${fmtPct(pr.targetValue ?? 0)}${dollars}`;
   }
+}
+
+export interface ContainerRow {
+  name: string;
+  cpu: string;
+  memory: string;
+  reservation: string;
+  /** How it was sized, in a few words: "measured: peak 910 MiB", "no metrics of its own: kept". */
+  note: string;
+}
+
+/** Each container's sizes now → recommended, for the detail views; null when there is no container advice. */
+export function containerRows(s: ServiceFinding): { message: string; rows: ContainerRow[] } | null {
+  const a = s.containers;
+  if (!a) return null;
+  const arrow = (now: number | null, rec: number | null) =>
+    now === null ? "–" : rec === null || rec === now ? String(now) : `${now} → ${rec}`;
+  const rows = a.containers.map((c) => {
+    const o = c.observed;
+    const note =
+      c.basis === "measured"
+        ? `measured: ${[o?.cpuUnits != null ? `cpu ${o.cpuUnits}` : "", o?.memoryPeakMiB != null ? `peak ${fmtMiB(Math.round(o.memoryPeakMiB))}` : ""].filter(Boolean).join(", ")}`
+        : c.basis === "unmeasured"
+          ? "no metrics of its own: kept"
+          : c.basis === "scaled"
+            ? "scaled with the task"
+            : "shares the task's";
+    return {
+      name: c.name,
+      cpu: arrow(c.current.cpu, c.recommended.cpu),
+      memory: arrow(c.current.memory, c.recommended.memory),
+      reservation: arrow(c.current.memoryReservation, c.recommended.memoryReservation),
+      note,
+    };
+  });
+  return { message: a.message, rows };
 }
 
 /** What a packing keeps for availability, in a few words: "hosts in 3 zones, ≤ 50% of a service a host". */

@@ -97,6 +97,18 @@ describe("impossible utilization", () => {
     });
   });
 
+  it("a container's usage below 0: those points are gaps, with a warning; the container is sized from the rest", async () => {
+    const clean = await report(demoWith(() => {}));
+    const file = demoWith((s) => {
+      const app = (series(s, "cart-api") as unknown as { containers: Array<{ name: string; memoryMaximum: number[] }> }).containers[0]!;
+      app.memoryMaximum[7] = -5;
+      app.memoryMaximum[8] = -1e9;
+    });
+    const f = finding(await report(file), "cart-api");
+    expect(f.reasons.find((x) => x.code === "invalid-metrics")!.message).toBe("2 container-level values were below 0 and left out");
+    expect(f.containers!.containers[0]!.recommended).toEqual(finding(clean, "cart-api").containers!.containers[0]!.recommended);
+  });
+
   it("check reads the same evidence: impossible usage is no usage, not a verdict", async () => {
     const file = demoWith((s) => {
       const u = series(s, "checkout-api");

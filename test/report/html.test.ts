@@ -162,6 +162,21 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     });
     // media-upload: at its max of 6 all the time; the advice raises the max to 12 (min stays 2).
     expect(labels).toEqual(["running tasks (mean)", "max 6, min 2 now", "", "advised max 12, min 2", ""]);
+    await page.click("#services tbody tr.row >> nth=0");
+
+    // A service with container advice shows each container's sizes in its row's detail.
+    await page.fill("#filter", "cart-api");
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail table.containers");
+    const containerTable = await page.$$eval("tr.detail table.containers tr", (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("th,td"), (c) => c.textContent)),
+    );
+    expect(containerTable).toEqual([
+      ["container", "cpu", "memory", "reservation", "basis"],
+      ["app", "1536 → 248", "7680 → 1138", "6144 → 911", "measured: cpu 198.1, peak 910 MiB"],
+      ["envoy", "256 → 38", "1024 → 175", "512 → 88", "measured: cpu 29.8, peak 140 MiB"],
+      ["datadog-agent", "64", "512", "256", "no metrics of its own: kept"],
+    ]);
     await page.fill("#filter", "");
 
     expect(errors).toEqual([]);

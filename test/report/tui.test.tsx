@@ -114,6 +114,18 @@ describe("the terminal UI", () => {
     app.unmount();
   });
 
+  it("a service with containers: each container's sizes now → recommended, and how they were sized", async () => {
+    const { press, app } = await ui(report, 100, 40);
+    const f = await press("/", "c", "a", "r", "t", ENTER, ENTER);
+    expect(f).toContain("shop-fargate/cart-api");
+    expect(f).toMatch(/container +cpu +memory +reservation +basis/);
+    expect(f).toMatch(/app +1536 → 248 +7680 → 1138 +6144 → 911 +measured: cpu 198\.1, peak 910 MiB/);
+    expect(f).toMatch(/datadog-agent +64 +512 +256 +no metrics of its own: kept/);
+    expect(f).toContain("sized from each container's own metrics (Container Insights); datadog-agent has no metrics");
+    expect(f).toContain("cpu used by the hottest task (units)"); // the charts still fit
+    app.unmount();
+  });
+
   it("the cluster view shows the host scaling advice; ? shows the keys; q quits", async () => {
     const { press, app } = await ui(report, 100, 40);
     let f = await press("c");

@@ -9,7 +9,7 @@ import type { Report, ServiceFinding } from "../../model/report.js";
 import { paint } from "../ansi.js";
 import { forTerminal } from "../text.js";
 import { billLine, change, clusterMoney, ec2LeverNote, headline, leversLine, riskOf, savingsPercent, sourceLine } from "../digest.js";
-import { autoscalingLine, fitName, hostSection, truncate, wrap } from "../table.js";
+import { autoscalingLine, containerRows, fitName, hostSection, truncate, wrap } from "../table.js";
 import { textChart } from "./chart.js";
 import { isMissing } from "../../advisor/usage.js";
 
@@ -344,6 +344,15 @@ function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report;
     text: `${pad("recommended", 13)}${padL(rec ? String(rec.cpu) : "–", 12)}${padL(rec ? String(rec.memory) : "–", 12)}${padL(rec?.monthlyUsd == null ? "–" : fmtUsd(rec.monthlyUsd), 14)}${s.savingsMonthlyUsd !== null ? `   saves ${fmtUsdMonthly(s.savingsMonthlyUsd)}` : ""}`,
     color: s.savingsMonthlyUsd !== null && s.savingsMonthlyUsd > 0 ? "green" : undefined,
   });
+  const containers = containerRows(s);
+  if (containers) {
+    const nameW = Math.max(9, ...containers.rows.map((r) => r.name.length + 2));
+    lines.push({ text: `${pad("container", nameW)}${padL("cpu", 13)}${padL("memory", 14)}${padL("reservation", 14)}  basis`, bold: true });
+    for (const r of containers.rows) {
+      lines.push({ text: `${pad(r.name, nameW)}${padL(r.cpu, 13)}${padL(r.memory, 14)}${padL(r.reservation, 14)}  ${r.note}` });
+    }
+    lines.push({ text: wrap(containers.message, width - 2, 1)[0] ?? "", dim: true });
+  }
   // Every reason, wrapped to three lines; on a small terminal one line each, so the charts keep 3 rows.
   const u = s.usage;
   const scaling = autoscalingLine(s);
