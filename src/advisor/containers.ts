@@ -27,6 +27,11 @@ export interface ContainerSizingInput {
   recommended: { cpu: number; memory: number };
   usage: readonly ContainerUsage[] | undefined;
   policy: Policy;
+  /**
+   * Nothing of this resource may be made smaller (low confidence, a suspected leak, OOM kills): its
+   * container values are kept as they are.
+   */
+  blocked?: { cpu: boolean; memory: boolean } | undefined;
 }
 
 export interface ContainerSizing {
@@ -147,10 +152,11 @@ export function sizeContainers(input: ContainerSizingInput): ContainerSizing {
   const reserve = memoryReserves(ctx);
   const containers = td.containers.map((c, i) => containerAdvice(ctx, c, i, cpu, reserve));
   settle(containers, recommended, current, policy);
+  const blocked = keepBlocked(containers, input.blocked);
   return {
     advice: {
       basis: anyMeasured ? "container-metrics" : setsSizes ? "scaled-with-task" : "task-only",
-      message: adviceMessage(containers, anyMeasured, setsSizes, ctx.ratio),
+      message: adviceMessage(containers, anyMeasured, setsSizes, ctx.ratio) + blocked,
       containers,
     },
     minTask,
@@ -322,6 +328,24 @@ function settle(
     for (const c of containers) c.recommended = { ...c.current };
   }
   for (const c of containers) c.changed = fields.some((f) => moved(c, f));
+}
+
+/**
+ * A resource that may not be made smaller keeps its container values (the task's is kept too); returns what
+ * to add to the message.
+ */
+function keepBlocked(containers: ContainerAdvice[], blocked: ContainerSizingInput["blocked"]): string {
+  if (!blocked || (!blocked.cpu && !blocked.memory)) return "";
+  for (const c of containers) {
+    if (blocked.cpu) c.recommended.cpu = c.current.cpu;
+    if (blocked.memory) {
+      c.recommended.memory = c.current.memory;
+      c.recommended.memoryReservation = c.current.memoryReservation;
+    }
+    c.changed = (["cpu", "memory", "memoryReservation"] as const).some((f) => c.current[f] !== c.recommended[f]);
+  }
+  const what = blocked.cpu && blocked.memory ? "cpu and memory" : blocked.cpu ? "cpu" : "memory";
+  return `; nothing may be made smaller (see the reasons), so the containers keep their ${what} values`;
 }
 
 /** The container values of a task definition as the recommendation has them (for export and apply). */

@@ -31,7 +31,11 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
   if (!canAdvise(ev, ctx.policy, reasons)) return noAdvice(ev, ctx.policy, reasons);
   const trust = assessConfidence(ev, ctx, reasons);
   const need = sizeNeeds(ev, trust, ctx.policy, reasons);
-  const { proposal, containers } = sizeWithContainers(ev, need, propose(ev, need, ctx, reasons), ctx, reasons);
+  const blocked = {
+    cpu: need.blockAll || need.cpu.decision === "blocked",
+    memory: need.blockAll || need.memory.decision === "blocked" || trust.leak.suspected || ev.oom.kills > 0,
+  };
+  const { proposal, containers } = sizeWithContainers(ev, need, propose(ev, need, ctx, reasons), ctx, reasons, blocked);
   const action = explain(ev, need, proposal, trust, reasons);
 
   const hourly = ev.price(proposal.cpu, proposal.memory);
@@ -62,12 +66,20 @@ export function adviseService(service: Service, ctx: AdviseContext): ServiceFind
  * Each container's size inside the task's. When the containers' own needs do not fit the proposed task, the
  * task is proposed again at the size they need (never a task below its containers' sum).
  */
-function sizeWithContainers(ev: Advisable, need: Need, proposal: Proposal, ctx: AdviseContext, reasons: Reasons) {
+function sizeWithContainers(
+  ev: Advisable,
+  need: Need,
+  proposal: Proposal,
+  ctx: AdviseContext,
+  reasons: Reasons,
+  blocked: { cpu: boolean; memory: boolean },
+) {
   const input = {
     td: ev.td,
     current: { cpu: ev.alloc.cpu, memory: ev.alloc.memory },
     usage: ev.service.utilization?.containers,
     policy: ctx.policy,
+    blocked,
   };
   const first = sizeContainers({ ...input, recommended: proposal });
   const { minTask } = first;

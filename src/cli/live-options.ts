@@ -16,6 +16,7 @@ export interface LiveFlags {
   maxDuration: number;
   endpointUrl?: string;
   refreshPrices?: boolean;
+  containerMetrics?: boolean;
   debug?: boolean;
 }
 
@@ -41,7 +42,11 @@ export function addLiveOptions(cmd: Command): Command {
         .default(DEFAULT_MAX_DURATION_SECONDS, "10m"),
     )
     .option("--endpoint-url <url>", "send every AWS call to this endpoint (an emulator such as moto)")
-    .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again");
+    .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again")
+    .option(
+      "--no-container-metrics",
+      "do not read per-container usage (read by default for tasks with several containers in clusters with Container Insights' enhanced observability: 2 more series a container)",
+    );
 }
 
 /** Live options with a default that were typed on the command line (so --demo can say they do nothing). */
@@ -63,6 +68,7 @@ export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
     nowMs: io.now().getTime(),
     toolVersion: packageVersion(),
     refreshPrices: flags.refreshPrices,
+    containerMetrics: flags.containerMetrics !== false,
     ...(io.env.ECS_ADVISOR_CACHE_DIR ? { cacheDir: io.env.ECS_ADVISOR_CACHE_DIR } : {}),
     progress: terminalProgress(io.stderr),
     ...(flags.debug

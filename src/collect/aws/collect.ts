@@ -34,6 +34,7 @@ import { fatal, type AwsFailure } from "./errors.js";
 import { apiBoundSeconds, mapLimit, quotasWith } from "./limits.js";
 import {
   accountOf,
+  containerInsightsEnhanced,
   containerInsightsOn,
   cpuMetricResolution,
   mapAutoscaling,
@@ -47,6 +48,7 @@ import {
 } from "./mappers.js";
 import {
   DEFAULT_MAX_DURATION_SECONDS,
+  CONTAINER_FIELDS,
   FIELDS,
   fetchMetrics,
   fieldsFor,
@@ -79,6 +81,8 @@ export interface CollectOptions {
   valueBudget?: number | undefined;
   /** Read memory's Average too (default true; a live report whose policy sizes memory from maxima leaves it out). */
   memoryAverage?: boolean | undefined;
+  /** Read each container's usage where Container Insights' enhanced observability has it (default true). */
+  containerMetrics?: boolean | undefined;
   /** Each AWS call's action, duration and outcome (--debug). */
   trace?: ((action: string, ms: number, outcome: string) => void) | undefined;
 }
@@ -261,7 +265,7 @@ async function inOrder<T extends unknown[]>(run: Run, parts: { [K in keyof T]: (
 
 async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const run = startRun(aws, opts);
-  const { clusters, containerInsights } = await readClusters(run);
+  const { clusters, containerInsights, enhanced } = await readClusters(run);
   const listed = await listServices(run, clusters);
 
   // The window: the finest period that fits the time budget within GetMetricData's quotas; its storage
@@ -293,6 +297,7 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   ]);
   const taskDefinitions = await readTaskDefinitions(run, services, reader);
   await applyMetrics(run, services, await metricsRun, twentySecond);
+  if (opts.containerMetrics !== false) await readContainerMetrics(run, services, taskDefinitions, enhanced, window);
   const prices = await readPrices(run, instances);
   run.progress.done();
 
@@ -320,7 +325,12 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
 }
 
 /** The clusters asked for (or all of them) with their capacity providers, and where Container Insights is on. */
-async function readClusters({ aws, opts, progress, degrade }: Run): Promise<{ clusters: Cluster[]; containerInsights: Set<string> }> {
+async function readClusters({
+  aws,
+  opts,
+  progress,
+  degrade,
+}: Run): Promise<{ clusters: Cluster[]; containerInsights: Set<string>; enhanced: Set<string> }> {
   progress.update("listing clusters");
   const wanted = opts.clusters?.length ? [...opts.clusters] : (await listClusterArns(aws)).map(nameOf);
   const { clusters: ecsClusters, missing } = wanted.length ? await describeClusters(aws, wanted) : { clusters: [], missing: [] };
@@ -343,6 +353,7 @@ async function readClusters({ aws, opts, progress, degrade }: Run): Promise<{ cl
   return {
     clusters: ecsClusters.map((c) => mapCluster(c, providers)),
     containerInsights: new Set(ecsClusters.filter(containerInsightsOn).map((c) => c.clusterName ?? "")),
+    enhanced: new Set(ecsClusters.filter(containerInsightsEnhanced).map((c) => c.clusterName ?? "")),
   };
 }
 
@@ -449,6 +460,60 @@ function readMetrics(
   });
   running.catch(() => undefined);
   return running;
+}
+
+/**
+ * Each container's usage, for services with more than one container in clusters with Container Insights'
+ * enhanced observability (the only source of per-container numbers), read after the task definitions name
+ * the containers. A failure here costs the container-level advice only: a warning, never the run.
+ */
+async function readContainerMetrics(
+  run: Run,
+  services: readonly Service[],
+  taskDefinitions: readonly TaskDefinition[],
+  enhanced: ReadonlySet<string>,
+  window: ReturnType<typeof metricWindow>,
+): Promise<void> {
+  const { aws, opts, progress } = run;
+  const tds = new Map(taskDefinitions.map((td) => [`${td.family}:${td.revision}`, td]));
+  const targets: MetricTarget[] = [];
+  for (const s of services) {
+    const td = tds.get(s.taskDefinition);
+    if (!enhanced.has(s.cluster) || !s.utilization || !td || td.containers.length < 2) continue;
+    for (const c of td.containers)
+      targets.push({
+        key: `${s.cluster}/${s.name}#${c.name}`,
+        cluster: s.cluster,
+        service: s.name,
+        containerInsights: true,
+        container: c.name,
+      });
+  }
+  if (targets.length === 0) return;
+  const metrics = await fetchMetrics(aws, targets, window, {
+    tps: opts.cloudwatchTps,
+    datapointsPerSecond: opts.cloudwatchDps,
+    nowMs: opts.nowMs,
+    concurrency: opts.cloudwatchConcurrency,
+    fields: CONTAINER_FIELDS,
+    onCall: (done, total) => progress.update("reading container metrics", done, total),
+  });
+  for (const s of services) {
+    const td = tds.get(s.taskDefinition);
+    if (!s.utilization || !td) continue;
+    const found = td.containers.flatMap((c) => metrics.containers.get(`${s.cluster}/${s.name}#${c.name}`) ?? []);
+    const lost = td.containers.some((c) => metrics.incomplete.has(`${s.cluster}/${s.name}#${c.name}`));
+    // Partial container data would make a sidecar look unmeasured: all or none.
+    if (found.length && !lost) s.utilization.containers = found;
+  }
+  if (metrics.incomplete.size === 0) return;
+  const affected = [...new Set([...metrics.incomplete].map((k) => k.slice(0, k.indexOf("#"))))];
+  const what = `container-level metrics are missing for ${affected.length} service${affected.length === 1 ? "" : "s"} (their containers are scaled with the task)`;
+  run.warn({
+    code: metrics.failure?.kind ?? "incomplete",
+    message: metrics.failure ? degradeMessage(what, metrics.failure) : what,
+    services: affected,
+  });
 }
 
 /** The deployments inside the window of the services deployed in it, with the task definition each ran. */

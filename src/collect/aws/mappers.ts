@@ -75,6 +75,10 @@ export function mapCluster(c: EcsCluster, providers: ReadonlyMap<string, Capacit
   };
 }
 
+/** Container Insights with enhanced observability: per-container metrics (aws-facts §3). */
+export const containerInsightsEnhanced = (c: EcsCluster): boolean =>
+  (c.settings ?? []).some((s) => s.name === "containerInsights" && s.value === "enhanced");
+
 /** Container Insights on? (cluster setting `containerInsights` = enabled | enhanced) */
 export const containerInsightsOn = (c: EcsCluster): boolean =>
   (c.settings ?? []).some((s) => s.name === "containerInsights" && (s.value === "enabled" || s.value === "enhanced"));

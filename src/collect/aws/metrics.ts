@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { GetMetricDataCommand, type GetMetricDataCommandInput, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
-import type { Utilization } from "../../model/snapshot.js";
+import type { ContainerUsage, Utilization } from "../../model/snapshot.js";
 import { fold, summarize } from "../series.js";
 import { AwsCallError, type Aws } from "./clients.js";
 import { decodeMetricPage, type DecodedPage } from "./decode.js";
@@ -123,7 +123,10 @@ export function samplesPerTask(tasks: Float32Array | number[] | undefined, runni
 /** Calls in flight: each round trip carries up to ~1.5 MB, so enough must overlap to reach the TPS. */
 export const DEFAULT_CLOUDWATCH_CONCURRENCY = 16;
 
-export type Field = "cpuAverage" | "cpuMaximum" | "memoryAverage" | "memoryMaximum" | "runningTasks";
+export type Field = "cpuAverage" | "cpuMaximum" | "memoryAverage" | "memoryMaximum" | "runningTasks" | ContainerField;
+/** Per container (Container Insights with enhanced observability): cpu units and MiB used, Maximum over the tasks. */
+export type ContainerField = "containerCpu" | "containerMemory";
+export const CONTAINER_FIELDS: readonly Field[] = ["containerCpu", "containerMemory"];
 export const FIELDS: readonly Field[] = ["cpuAverage", "cpuMaximum", "memoryAverage", "memoryMaximum", "runningTasks"];
 /**
  * The series a run reads. Memory's Average is used only by a policy that sizes memory from the task average
@@ -139,6 +142,8 @@ export interface MetricTarget {
   service: string;
   /** Container Insights is on for the cluster: running tasks come from its RunningTaskCount. */
   containerInsights: boolean;
+  /** One container of the service (its ContainerName), read with CONTAINER_FIELDS. */
+  container?: string;
 }
 
 export interface MetricWindow {
@@ -177,6 +182,21 @@ function queryFor(t: MetricTarget, field: Field, id: string, period: number): Me
     { Name: "ClusterName", Value: t.cluster },
     { Name: "ServiceName", Value: t.service },
   ];
+  if (field === "containerCpu" || field === "containerMemory") {
+    return {
+      Id: id,
+      MetricStat: {
+        Metric: {
+          Namespace: "ECS/ContainerInsights",
+          MetricName: field === "containerCpu" ? "ContainerCpuUtilized" : "ContainerMemoryUtilized",
+          Dimensions: [...dims, { Name: "ContainerName", Value: t.container ?? "" }],
+        },
+        Period: period,
+        Stat: "Maximum",
+      },
+      ReturnData: true,
+    };
+  }
   if (field === "runningTasks" && t.containerInsights) {
     return {
       Id: id,
@@ -224,6 +244,8 @@ export interface MetricsResult {
   callsPlanned: number;
   /** Services whose task counts are CPUUtilization's SampleCount (not Container Insights' RunningTaskCount). */
   countedBySamples: Set<string>;
+  /** Container targets' usage, by target key, when CloudWatch had some. */
+  containers: Map<string, ContainerUsage>;
 }
 
 export interface FetchOptions {
@@ -264,6 +286,7 @@ const emptyResult = (): MetricsResult => ({
   failure: undefined,
   callsPlanned: 0,
   countedBySamples: new Set(),
+  containers: new Map(),
 });
 
 export async function fetchMetrics(
@@ -343,17 +366,14 @@ export async function fetchMetrics(
     });
   };
 
-  const keep = (t: MetricTarget, b: Buffers) => {
-    const u = reduce(b, w, t.containerInsights);
-    if (u) result.utilization.set(t.key, u);
-    if (u && !t.containerInsights) result.countedBySamples.add(t.key);
-  };
+  const keep = (t: MetricTarget, b: Buffers) => keepTarget(result, t, b, w);
   // Container Insights on but no RunningTaskCount (just turned on, or not published for the service): the
   // task count comes from CPUUtilization's SampleCount instead, in a second, small pass.
   const deferred = new Map<string, Buffers>();
   try {
     await pass(targets, opts.fields ?? FIELDS, (t, b) => {
-      if (t.containerInsights && allMissing(b.runningTasks) && !allMissing(b.cpuMaximum)) deferred.set(t.key, b);
+      if (t.container === undefined && t.containerInsights && allMissing(b.runningTasks) && !allMissing(b.cpuMaximum))
+        deferred.set(t.key, b);
       else keep(t, b);
     });
     if (deferred.size > 0) {
@@ -459,6 +479,27 @@ class PageDecoder {
   async close(): Promise<void> {
     await this.worker?.terminate();
   }
+}
+
+/** One target's series, reduced, into the result. */
+function keepTarget(result: MetricsResult, t: MetricTarget, b: Buffers, w: MetricWindow): void {
+  if (t.container !== undefined) {
+    const c = reduceContainer(t.container, b, w);
+    if (c) result.containers.set(t.key, c);
+    return;
+  }
+  const u = reduce(b, w, t.containerInsights);
+  if (u) result.utilization.set(t.key, u);
+  if (u && !t.containerInsights) result.countedBySamples.add(t.key);
+}
+
+/** A container's two series, folded by their maximum to the storage period; undefined when CloudWatch had none. */
+function reduceContainer(name: string, b: Buffers, w: MetricWindow): ContainerUsage | undefined {
+  if (allMissing(b.containerCpu) && allMissing(b.containerMemory)) return undefined;
+  const n = Math.round((w.endMs - w.startMs) / (w.fetchPeriod * 1000));
+  const get = (f: Field) => b[f] ?? new Float32Array(n).fill(Number.NaN);
+  const factor = w.storagePeriod / w.fetchPeriod;
+  return { name, cpuMaximum: fold(get("containerCpu"), factor, "max"), memoryMaximum: fold(get("containerMemory"), factor, "max") };
 }
 
 /** Five fetch-resolution series → the snapshot's Utilization (summaries kept when folded). */
