@@ -9,6 +9,7 @@ import { ExitWith, isUserError } from "../errors.js";
 import { calcCommand } from "./calc.js";
 import { checkCommand } from "./check.js";
 import { collectCommand } from "./collect.js";
+import { exportCommand } from "./export.js";
 import { visible } from "../report/text.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -28,6 +29,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(configure(reportCommand(io), io), { isDefault: false });
   program.addCommand(configure(collectCommand(io), io));
   program.addCommand(configure(checkCommand(io), io));
+  program.addCommand(configure(exportCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",

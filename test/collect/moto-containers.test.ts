@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { collectSnapshot } from "../../src/collect/aws/collect.js";
+import { describeDefinitions } from "../../src/collect/aws/definitions.js";
+import { buildExport } from "../../src/report/export.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { external } from "../helpers/external.js";
 import { CREDENTIALS, type Moto, motoAvailable, startMoto } from "../helpers/moto.js";
@@ -42,6 +44,7 @@ async function seed(url: string, nowMs: number): Promise<void> {
           cpu: "1024",
           memory: "2048",
           containerDefinitions: containers,
+          tags: [{ key: "team", value: "shop" }],
         }),
       );
     }
@@ -172,6 +175,39 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     ]);
     const other = r.services.find((s) => s.service === "other")!;
     expect(other.containers!.basis).toBe("scaled-with-task");
+  });
+
+  it("export: the current revision described (tags too), patched, and registered again as revision 2", async () => {
+    const client = { region: "us-east-1", endpointUrl: moto.url, credentials: CREDENTIALS, maxAttempts: 1 };
+    const got = await describeDefinitions(client, ["shop:1"]);
+    expect(got.failed).toEqual([]);
+    const current = got.definitions.get("shop:1")!;
+    expect(current.tags).toEqual([{ key: "team", value: "shop" }]);
+    expect(current).not.toHaveProperty("revision");
+    expect(current).not.toHaveProperty("taskDefinitionArn");
+    const report = advise({
+      snapshot: withContainers,
+      prices: withContainers.prices!,
+      policy: { ...DEFAULT_POLICY, minDataHours: 2, mediumConfidenceHours: 2.5, highConfidenceHours: 2.9 },
+      generatedAt: new Date(now).toISOString(),
+      sourceKind: "aws",
+      toolVersion: "test",
+    });
+    const plan = buildExport({ report, snapshot: withContainers, definitions: got.definitions });
+    const file = plan.files.find((f) => f.path === "mesh/shop/task-definition.json")!;
+    const ecs = new ECSClient({ region: "us-east-1", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      const r = await ecs.send(new RegisterTaskDefinitionCommand(JSON.parse(file.content)));
+      expect(r.taskDefinition!.revision).toBe(2);
+      expect([r.taskDefinition!.cpu, r.taskDefinition!.memory]).toEqual(["512", "1024"]);
+      expect(r.taskDefinition!.containerDefinitions!.map((c) => [c.name, c.image, c.cpu, c.memory, c.memoryReservation])).toEqual([
+        ["app", "app:1", 250, 750, 500],
+        ["envoy", "envoy:1", 50, undefined, 125],
+        ["log-router", "fluent-bit:1", 128, undefined, 128],
+      ]);
+    } finally {
+      ecs.destroy();
+    }
   });
 
   it("with data enough for advice but low confidence, the task and every container keep their sizes", () => {

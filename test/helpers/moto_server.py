@@ -1,4 +1,7 @@
-# moto_server for the tests: moto itself, with one change. Stock moto answers a GetMetricData MetricStat query
+# moto_server for the tests: moto itself, with two changes. (2, below) moto refuses an EC2 container that sets
+# only memoryReservation; ECS accepts it (aws-facts §2.2: "a container can grow past its reservation") and
+# real task definitions do it (a sidecar with a soft limit), so the rule here is ECS's documented one.
+# (1) Stock moto answers a GetMetricData MetricStat query
 # by scanning every stored datapoint once per period (a day of one-minute data for two services takes
 # seconds per call). Here each metric's datapoints are kept sorted by time, so a query looks only at its own
 # metric and window. What a query returns is what moto returns: periods from StartTime in steps of Period,
@@ -69,6 +72,24 @@ def get_metric_data(self, queries, start_time, end_time, scan_by="TimestampAscen
 
 
 models.CloudWatchBackend.get_metric_data = get_metric_data
+
+from moto.ecs import exceptions as ecs_exceptions  # noqa: E402
+from moto.ecs import models as ecs_models  # noqa: E402
+
+
+def validate_container_defs(memory, container_definitions, requires_compatibilities):
+    """ECS's rule: each container needs a name and an image, and without task-level memory, memory or
+    memoryReservation (either; moto wants `memory` for EC2)."""
+    for cd in container_definitions:
+        if "name" not in cd and "Name" not in cd:
+            raise ecs_exceptions.TaskDefinitionMissingPropertyError("name")
+        if "image" not in cd and "Image" not in cd:
+            raise ecs_exceptions.TaskDefinitionMissingPropertyError("image")
+        if not memory and not any(k in cd for k in ("memory", "Memory", "memoryReservation", "MemoryReservation")):
+            raise ecs_exceptions.TaskDefinitionMemoryError(cd["name"])
+
+
+ecs_models.EC2ContainerServiceBackend._validate_container_defs = staticmethod(validate_container_defs)
 
 from moto.server import main  # noqa: E402  (after the patch, so the server uses it)
 

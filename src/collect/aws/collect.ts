@@ -30,7 +30,7 @@ import {
   stoppedTasks,
   TaskDefinitionReader,
 } from "./ecs.js";
-import { fatal, type AwsFailure } from "./errors.js";
+import { fatal, isFatal, type AwsFailure } from "./errors.js";
 import { apiBoundSeconds, mapLimit, quotasWith } from "./limits.js";
 import {
   accountOf,
@@ -220,8 +220,6 @@ interface Run {
   /** Record an issue and say it on the terminal. */
   warn(issue: Issue): void;
 }
-
-const isFatal = (f: AwsFailure) => f.kind === "credentials" || f.kind === "network";
 
 function startRun(aws: Aws, opts: CollectOptions): Run {
   const progress = opts.progress ?? silentProgress;

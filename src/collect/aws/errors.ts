@@ -55,6 +55,9 @@ export function classify(error: unknown, action: string): AwsFailure {
 const firstLine = (s: string): string => s.split("\n")[0]!.trim();
 
 /** A failure that ends the run: credentials, network or permission on the calls everything needs. */
+/** Failures no later call can get past: no credentials, no network. */
+export const isFatal = (f: AwsFailure): boolean => f.kind === "credentials" || f.kind === "network";
+
 export function fatal(f: AwsFailure, ctx: { region: string; endpoint?: string | undefined }): UserError {
   switch (f.kind) {
     case "credentials":
