@@ -10,6 +10,7 @@ import { calcCommand } from "./calc.js";
 import { checkCommand } from "./check.js";
 import { collectCommand } from "./collect.js";
 import { exportCommand } from "./export.js";
+import { applyCommand } from "./apply.js";
 import { visible } from "../report/text.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(configure(collectCommand(io), io));
   program.addCommand(configure(checkCommand(io), io));
   program.addCommand(configure(exportCommand(io), io));
+  program.addCommand(configure(applyCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",

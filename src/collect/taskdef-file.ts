@@ -39,7 +39,7 @@ const INTRINSICS = [
   "ToJsonString",
 ];
 const longName = (tag: string) => (tag === "Ref" || tag === "Condition" ? tag : `Fn::${tag}`);
-const CFN_TAGS = ["Ref", "Condition", ...INTRINSICS].flatMap((t) => [
+export const CFN_TAGS = ["Ref", "Condition", ...INTRINSICS].flatMap((t) => [
   { tag: `!${t}`, resolve: (s: string) => ({ [longName(t)]: t === "GetAtt" ? s.split(".") : s }) },
   { tag: `!${t}`, collection: "seq" as const, resolve: (seq: { toJSON(): unknown }) => ({ [longName(t)]: seq.toJSON() }) },
   { tag: `!${t}`, collection: "map" as const, resolve: (map: { toJSON(): unknown }) => ({ [longName(t)]: map.toJSON() }) },
