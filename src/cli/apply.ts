@@ -9,6 +9,8 @@ import { packageVersion } from "../collect/assets.js";
 import { type FilePlan, planFile, unifiedDiff } from "../edit/apply.js";
 import { ExitWith, UserError } from "../errors.js";
 import { writeFileAtomically } from "../write-file.js";
+import { applySummary } from "../edit/summary.js";
+import { writeOutput } from "./sinks.js";
 import { generatedAt, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
@@ -18,6 +20,7 @@ interface ApplyFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
   snapshot?: string;
   write?: boolean;
+  summary?: string;
 }
 
 const EDITABLE = /\.(json|ya?ml|template|tf)$/i;
@@ -29,7 +32,8 @@ export function applyCommand(io: Io): Command {
     .argument("<paths...>", "task definition files or folders (.json, .yaml, .yml, .template, .tf)")
     .option("--demo", "advise on the embedded demo fleet (no AWS account needed)")
     .option("--snapshot <file>", "advise on a snapshot file")
-    .option("--write", "change the files (without it, only the diff is printed)");
+    .option("--write", "change the files (without it, only the diff is printed)")
+    .option("--summary <file>", "also write what changed as JSON: files, services, changes, savings, notes (for scripts and the Action)");
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -92,6 +96,8 @@ Exit codes: 0 done (notes on stderr) · 2 bad input (a file that cannot be read 
         ? `nothing to change in ${plans.length} file${plans.length === 1 ? "" : "s"}\n`
         : `${flags.write ? "wrote" : "would write"} ${n} change${n === 1 ? "" : "s"} to ${changed.length} file${changed.length === 1 ? "" : "s"}${flags.write ? "" : " (--write to apply them)"}\n`,
     );
+    if (flags.summary)
+      writeOutput(io, `${JSON.stringify(applySummary(plans, report, flags.write === true), null, 2)}\n`, flags.summary, source.inputs);
     if (failed > 0) throw new ExitWith(2);
   });
   return cmd;

@@ -1,0 +1,218 @@
+// The GitHub Action's right-sizing mode: run `apply --write` on the repository's task definitions, commit the
+// result to one branch, and open — or, on later runs, update — one pull request with the diff, the evidence
+// per service and `check`'s verdict, as Dependabot does for versions. Used by action.yml (mode: right-size):
+//
+//   node dist/cli/right-size-pr.js
+//
+// Environment: INPUT_TASK_DEFINITIONS (files or folders, space or newline separated), INPUT_SNAPSHOT (a
+// snapshot file; empty: collect live with the job's credentials), INPUT_ARGS (more arguments for apply and
+// check, e.g. "--demo" or "--region eu-west-1 --target-cpu 70"), INPUT_BRANCH (default
+// ecs-advisor/right-size), INPUT_BASE (default: the branch checked out), INPUT_REPORT_URL (linked from the
+// pull request), and GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL as GitHub sets them. The token goes only
+// in the Authorization header and is never printed. The branch is pushed to `origin` with the checkout's
+// credentials (actions/checkout keeps them), so the job needs contents: write and pull-requests: write.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ApplySummary } from "../edit/summary.js";
+import { fmtUsd, fmtUsdMonthly } from "../model/format.js";
+import { COMMENT_MARKER } from "../report/check.js";
+
+export const PR_MARKER = "<!-- ecs-advisor-right-size -->";
+/** GitHub refuses a pull request body over 65,536 characters. */
+const MAX_BODY = 60_000;
+
+export interface PrEnv {
+  [name: string]: string | undefined;
+}
+
+export interface PrResult {
+  action: "created" | "updated" | "nothing" | "failed";
+  message: string;
+  number?: number;
+}
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "main.js");
+
+/** Split the task-definitions input as the check mode does: spaces or new lines. */
+const splitList = (s: string | undefined) => (s ?? "").split(/\s+/).filter(Boolean);
+
+export async function rightSizePr(env: PrEnv, cwd: string, fetchImpl: typeof fetch = fetch): Promise<PrResult> {
+  const paths = splitList(env.INPUT_TASK_DEFINITIONS);
+  if (paths.length === 0) return { action: "failed", message: "task-definitions is empty: name the files or folders to right-size" };
+  const branch = env.INPUT_BRANCH || "ecs-advisor/right-size";
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes(".."))
+    return { action: "failed", message: `branch ${branch} is not a branch name` };
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=ecs-advisor", "-c", "user.email=ecs-advisor@users.noreply.github.com", ...args], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120_000,
+    }).trim();
+  const base = env.INPUT_BASE || git("rev-parse", "--abbrev-ref", "HEAD");
+  const tmp = mkdtempSync(join(tmpdir(), "ecs-advisor-pr-"));
+  const source = [...(env.INPUT_SNAPSHOT ? ["--snapshot", env.INPUT_SNAPSHOT] : []), ...splitList(env.INPUT_ARGS)];
+
+  // The branch starts again from the base on every run: the pull request always shows today's advice.
+  git("checkout", "-q", "-B", branch, `${base}`);
+  const summaryFile = join(tmp, "apply.json");
+  const apply = spawnSync(process.execPath, [CLI, "apply", ...paths, ...source, "--write", "--summary", summaryFile], {
+    cwd,
+    encoding: "utf8",
+    timeout: 30 * 60_000,
+    env: { ...process.env, ...env, GITHUB_TOKEN: "" },
+  });
+  process.stderr.write(apply.stderr ?? "");
+  if (apply.status !== 0 && apply.status !== 2) return { action: "failed", message: `apply failed (exit ${apply.status})` };
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as ApplySummary;
+  if (summary.files.length === 0) {
+    git("checkout", "-q", base);
+    return { action: "nothing", message: "nothing to right-size: every task definition is at the advice (or left alone, see the notes)" };
+  }
+
+  // check's verdict on what it can read (not .tf: it reads Terraform plans, which a plan step makes).
+  const checkable = summary.files.filter((f) => !/\.tf$/i.test(f));
+  let verdict = "`check` was not run: the changed files are Terraform `.tf` files (check reads `terraform show -json` plans)";
+  if (checkable.length) {
+    const check = spawnSync(process.execPath, [CLI, "check", ...checkable, ...source, "--format", "markdown"], {
+      cwd,
+      encoding: "utf8",
+      timeout: 30 * 60_000,
+      env: { ...process.env, ...env, GITHUB_TOKEN: "" },
+    });
+    verdict = (check.stdout ?? "").replace(COMMENT_MARKER, "").trim() || `check ended with exit ${check.status}`;
+  }
+
+  const n = summary.services.length;
+  const title = `Right-size ${n} ECS service${n === 1 ? "" : "s"}: ${savingsText(summary.savingsMonthlyUsd)}`;
+  git("add", "--", ...summary.files);
+  git("commit", "-q", "-m", title, "-m", summary.services.map((s) => `${s.service}: ${s.changes.join(", ")}`).join("\n"));
+  git("push", "-q", "--force", "origin", `${branch}:refs/heads/${branch}`);
+  git("checkout", "-q", base);
+  return upsertPullRequest({ title, body: prBody(summary, verdict, env.INPUT_REPORT_URL), branch, base }, env, fetchImpl);
+}
+
+function savingsText(usd: number): string {
+  const whole = Math.round(usd);
+  return whole >= 0 ? `−${fmtUsd(whole).replace(/\.00$/, "")}/mo` : `+${fmtUsd(-whole).replace(/\.00$/, "")}/mo`;
+}
+
+/** The pull request's description: the changes, the evidence per service, check's verdict, the report link. */
+export function prBody(summary: ApplySummary, verdict: string, reportUrl: string | undefined): string {
+  const md = (s: string) => s.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+  const lines = [
+    PR_MARKER,
+    `ecs-advisor set these task definitions' sizes to what their services use. Only the size values changed; review the diff, and merge to deploy it the way the files are deployed. Each run starts this branch again from the base, so this pull request always holds the latest advice.`,
+    "",
+    "| service | change | confidence | now | after | saves |",
+    "|---|---|---|---|---|---|",
+    ...summary.services.map(
+      (s) =>
+        `| ${md(s.service)} | ${md(s.changes.join(", "))} | ${s.confidence} | ${s.current.monthlyUsd === null ? "–" : fmtUsdMonthly(s.current.monthlyUsd)} | ${s.recommended?.monthlyUsd == null ? "–" : fmtUsdMonthly(s.recommended.monthlyUsd)} | ${s.savingsMonthlyUsd === null ? "–" : fmtUsdMonthly(s.savingsMonthlyUsd)} |`,
+    ),
+    "",
+    `**Together: ${fmtUsdMonthly(summary.savingsMonthlyUsd)} less** (the report's right-sizing figures, each service once).${reportUrl ? ` [The full report](${reportUrl}).` : ""}`,
+    "",
+    "### Evidence",
+    "",
+    ...summary.services.flatMap((s) => [
+      `<details><summary>${escapeHtml(s.service)} (${s.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(", ")})</summary>`,
+      "",
+      ...s.reasons.map((r) => `- ${r.severity === "risk" ? "**risk**: " : r.severity === "warning" ? "warning: " : ""}${md(r.message)}`),
+      "",
+      "</details>",
+    ]),
+    "",
+    "### ecs-advisor check on the changed files",
+    "",
+    verdict,
+  ];
+  if (summary.notes.length) {
+    lines.push("", "### Left as they are", "", ...summary.notes.map((n) => `- \`${md(n.file)}\`: ${md(n.note)}`));
+  }
+  const body = lines.join("\n");
+  return body.length <= MAX_BODY ? body : `${body.slice(0, MAX_BODY)}\n\n… (cut to fit GitHub's limit; the full evidence is in the report)`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** One pull request from the branch: found (open, same head) and updated, or created. */
+export async function upsertPullRequest(
+  pr: { title: string; body: string; branch: string; base: string },
+  env: PrEnv,
+  fetchImpl: typeof fetch,
+): Promise<PrResult> {
+  const token = env.GITHUB_TOKEN;
+  const repo = env.GITHUB_REPOSITORY;
+  const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  if (!token) return { action: "failed", message: `no GITHUB_TOKEN: the branch ${pr.branch} was pushed, but no pull request was opened` };
+  if (!repo || !/^[^/]+\/[^/]+$/.test(repo))
+    return { action: "failed", message: "GITHUB_REPOSITORY is not owner/name: no pull request was opened" };
+  const owner = repo.split("/")[0]!;
+  const headers = {
+    authorization: `Bearer ${token}`,
+    accept: "application/vnd.github+json",
+    "x-github-api-version": "2022-11-28",
+    "content-type": "application/json",
+    "user-agent": "ecs-advisor",
+  };
+  const call = async (method: string, path: string, payload?: unknown) => {
+    const res = await fetchImpl(`${api}${path}`, {
+      method,
+      headers,
+      ...(payload ? { body: JSON.stringify(payload) } : {}),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!res.ok) throw new Error(`${method} ${path.replace(/\?.*$/, "")} answered ${res.status}`);
+    return res.json() as Promise<unknown>;
+  };
+  try {
+    const open = (await call(
+      "GET",
+      `/repos/${repo}/pulls?state=open&head=${encodeURIComponent(`${owner}:${pr.branch}`)}&per_page=100`,
+    )) as Array<{
+      number: number;
+    }>;
+    const existing = open[0];
+    if (existing) {
+      await call("PATCH", `/repos/${repo}/pulls/${existing.number}`, { title: pr.title, body: pr.body });
+      return { action: "updated", message: `updated pull request #${existing.number}: ${pr.title}`, number: existing.number };
+    }
+    const created = (await call("POST", `/repos/${repo}/pulls`, { title: pr.title, head: pr.branch, base: pr.base, body: pr.body })) as {
+      number: number;
+    };
+    return { action: "created", message: `opened pull request #${created.number}: ${pr.title}`, number: created.number };
+  } catch (e) {
+    const why = (e as Error).name === "TimeoutError" ? "GitHub did not answer within 15 s" : (e as Error).message;
+    return { action: "failed", message: `the branch ${pr.branch} was pushed, but the pull request was not opened or updated: ${why}` };
+  }
+}
+
+const isMain = (() => {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (isMain) {
+  let r: PrResult;
+  try {
+    r = await rightSizePr(process.env, process.cwd());
+  } catch (e) {
+    // git's own message (a push refused, say), one line; never a stack trace.
+    const err = e as { stderr?: string; message: string };
+    r = { action: "failed", message: (err.stderr || err.message).trim().split("\n").at(-1) ?? "failed" };
+  }
+  process.stdout.write(r.action === "failed" ? `::error title=ecs-advisor::${r.message}\n` : `${r.message}\n`);
+  const out = process.env.GITHUB_OUTPUT;
+  if (out) {
+    const { appendFileSync } = await import("node:fs");
+    appendFileSync(out, `pull-request=${r.number ?? ""}\nresult=${r.action}\n`);
+  }
+  process.exitCode = r.action === "failed" ? 1 : 0;
+}
