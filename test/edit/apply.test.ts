@@ -31,6 +31,7 @@ describe("apply, each format against the demo's advice (golden diffs)", () => {
   it.each([
     ["register JSON", "cart-api.json", "apply-cart-api.json.diff"],
     ["CloudFormation YAML: comments, short tags, a !Ref parameter used once", "stack.cfn.yaml", "apply-stack.cfn.yaml.diff"],
+    ["CloudFormation JSON (cdk synth): a {\"Ref\"} parameter, container-level sizes", "cdk.template.json", "apply-cdk.template.json.diff"],
     ["Terraform: literals, a variable's default, jsonencode containers, a JSON heredoc", "services.tf", "apply-services.tf.diff"],
   ])("%s", (_, name, golden) => {
     const file = `${FIX}/${name}`;
@@ -191,13 +192,13 @@ describe("apply on the command line", () => {
     const dry = await cli(["apply", dir, "--demo"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`--- a/${dir}/cart-api.json`);
-    expect(dry.stderr).toBe("would write 25 changes to 3 files (--write to apply them)\n");
+    expect(dry.stderr).toBe("would write 29 changes to 4 files (--write to apply them)\n");
     for (const [f, text] of Object.entries(before)) expect(readFileSync(join(dir, f), "utf8")).toBe(text); // nothing written
 
     const mode = statSync(join(dir, "services.tf")).mode;
     const wet = await cli(["apply", dir, "--demo", "--write"]);
     expect(wet.code).toBe(0);
-    expect(wet.stderr).toBe("wrote 25 changes to 3 files\n");
+    expect(wet.stderr).toBe("wrote 29 changes to 4 files\n");
     expect(wet.stdout).toBe(dry.stdout);
     const plan = planFile(`${FIX}/services.tf`, before["services.tf"]!, demoReport());
     expect(readFileSync(join(dir, "services.tf"), "utf8")).toBe(plan.after);
@@ -207,7 +208,7 @@ describe("apply on the command line", () => {
 
     const again = await cli(["apply", dir, "--demo"]);
     expect(again.stdout).toBe("");
-    expect(again.stderr).toBe("nothing to change in 3 files\n");
+    expect(again.stderr).toBe("nothing to change in 4 files\n");
   });
 
   it("a file it cannot read is named, never touched, and the run ends with exit 2 after the others", async () => {
