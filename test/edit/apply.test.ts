@@ -31,7 +31,7 @@ describe("apply, each format against the demo's advice (golden diffs)", () => {
   it.each([
     ["register JSON", "cart-api.json", "apply-cart-api.json.diff"],
     ["CloudFormation YAML: comments, short tags, a !Ref parameter used once", "stack.cfn.yaml", "apply-stack.cfn.yaml.diff"],
-    ["CloudFormation JSON (cdk synth): a {\"Ref\"} parameter, container-level sizes", "cdk.template.json", "apply-cdk.template.json.diff"],
+    ['CloudFormation JSON (cdk synth): a {"Ref"} parameter, container-level sizes', "cdk.template.json", "apply-cdk.template.json.diff"],
     ["Terraform: literals, a variable's default, jsonencode containers, a JSON heredoc", "services.tf", "apply-services.tf.diff"],
   ])("%s", (_, name, golden) => {
     const file = `${FIX}/${name}`;
