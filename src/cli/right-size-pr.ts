@@ -11,14 +11,16 @@
 // pull request), and GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL as GitHub sets them. The token goes only
 // in the Authorization header and is never printed. The branch is pushed to `origin` with the checkout's
 // credentials (actions/checkout keeps them), so the job needs contents: write and pull-requests: write.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApplySummary } from "../edit/summary.js";
 import { fmtUsd, fmtUsdMonthly } from "../model/format.js";
 import { COMMENT_MARKER } from "../report/check.js";
+import { type Io, processIo } from "./io.js";
+import { main } from "./main.js";
 
 export const PR_MARKER = "<!-- ecs-advisor-right-size -->";
 /** GitHub refuses a pull request body over 65,536 characters. */
@@ -34,7 +36,25 @@ export interface PrResult {
   number?: number;
 }
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "main.js");
+/**
+ * apply and check, run in this process (one start, one load of the evidence): their output captured, the
+ * environment theirs without the token.
+ */
+async function run(argv: string[], cwd: string, env: PrEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const { GITHUB_TOKEN: _token, ...rest } = { ...process.env, ...env };
+  const io: Io = {
+    ...processIo(),
+    stdin: { isTTY: false },
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env: rest,
+    cwd,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
 
 /** Split the task-definitions input as the check mode does: spaces or new lines. */
 const splitList = (s: string | undefined) => (s ?? "").split(/\s+/).filter(Boolean);
@@ -59,14 +79,9 @@ export async function rightSizePr(env: PrEnv, cwd: string, fetchImpl: typeof fet
   // The branch starts again from the base on every run: the pull request always shows today's advice.
   git("checkout", "-q", "-B", branch, `${base}`);
   const summaryFile = join(tmp, "apply.json");
-  const apply = spawnSync(process.execPath, [CLI, "apply", ...paths, ...source, "--write", "--summary", summaryFile], {
-    cwd,
-    encoding: "utf8",
-    timeout: 30 * 60_000,
-    env: { ...process.env, ...env, GITHUB_TOKEN: "" },
-  });
-  process.stderr.write(apply.stderr ?? "");
-  if (apply.status !== 0 && apply.status !== 2) return { action: "failed", message: `apply failed (exit ${apply.status})` };
+  const apply = await run(["apply", ...paths, ...source, "--write", "--summary", summaryFile], cwd, env);
+  process.stderr.write(apply.stderr);
+  if (apply.code !== 0 && apply.code !== 2) return { action: "failed", message: `apply failed (exit ${apply.code})` };
   const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as ApplySummary;
   if (summary.files.length === 0) {
     git("checkout", "-q", base);
@@ -77,13 +92,8 @@ export async function rightSizePr(env: PrEnv, cwd: string, fetchImpl: typeof fet
   const checkable = summary.files.filter((f) => !/\.tf$/i.test(f));
   let verdict = "`check` was not run: the changed files are Terraform `.tf` files (check reads `terraform show -json` plans)";
   if (checkable.length) {
-    const check = spawnSync(process.execPath, [CLI, "check", ...checkable, ...source, "--format", "markdown"], {
-      cwd,
-      encoding: "utf8",
-      timeout: 30 * 60_000,
-      env: { ...process.env, ...env, GITHUB_TOKEN: "" },
-    });
-    verdict = (check.stdout ?? "").replace(COMMENT_MARKER, "").trim() || `check ended with exit ${check.status}`;
+    const check = await run(["check", ...checkable, ...source, "--format", "markdown"], cwd, env);
+    verdict = check.stdout.replace(COMMENT_MARKER, "").trim() || `check ended with exit ${check.code}`;
   }
 
   const n = summary.services.length;
