@@ -29,7 +29,7 @@ import { buildExport, registerInputOf, safeSegment } from "../../src/report/expo
 import { cli } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { external } from "../helpers/external.js";
-import { CREDENTIALS, type Moto, motoAvailable, startMoto } from "../helpers/moto.js";
+import { CREDENTIALS, type Moto, motoAvailable, sharedMoto } from "../helpers/moto.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-export-"));
 const read = (...p: string[]) => readFileSync(join(...p), "utf8");
@@ -227,8 +227,9 @@ describe.skipIf(SKIP)("every file export writes for the demo is accepted by ECS 
   const out = join(dir, "demo"); // what the first describe wrote (written again if it ran alone)
 
   beforeAll(async () => {
-    moto = (await startMoto())!;
-    const cfg = { region: "us-east-1", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 };
+    moto = (await sharedMoto())!;
+    // us-west-2: this file's region on the shared moto_server.
+    const cfg = { region: "us-west-2", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 };
     ecs = new ECSClient(cfg);
     aas = new ApplicationAutoScalingClient(cfg);
     if (!existsSync(join(out, "commands.sh"))) expect((await cli(["export", "--demo", "--out", out])).code).toBe(0);

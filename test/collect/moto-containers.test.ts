@@ -13,10 +13,12 @@ import { describeDefinitions } from "../../src/collect/aws/definitions.js";
 import { buildExport } from "../../src/report/export.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { external } from "../helpers/external.js";
-import { CREDENTIALS, type Moto, motoAvailable, startMoto } from "../helpers/moto.js";
+import { CREDENTIALS, type Moto, motoAvailable, sharedMoto } from "../helpers/moto.js";
 
 const SKIP = external("MOTO", motoAvailable(), "moto (python3 -m pip install 'moto[server]'; MOTO_PYTHON names another Python)").skip;
 const HOURS = 4;
+/** This file's region on the shared moto_server. */
+const REGION = "eu-west-1";
 
 /**
  * One Fargate service, 1024 / 2048, in a cluster with enhanced observability: app, envoy and log-router.
@@ -24,7 +26,7 @@ const HOURS = 4;
  * log-router publishes nothing (a sidecar without metrics of its own).
  */
 async function seed(url: string, nowMs: number): Promise<void> {
-  const cfg = { region: "us-east-1", endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 };
+  const cfg = { region: REGION, endpoint: url, credentials: CREDENTIALS, maxAttempts: 1 };
   const ecs = new ECSClient(cfg);
   const cw = new CloudWatchClient({ ...cfg, disableRequestCompression: true });
   try {
@@ -120,11 +122,11 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    moto = (await startMoto())!;
+    moto = (await sharedMoto())!;
     await seed(moto.url, now);
     const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-moto-containers-"));
     const opts = {
-      client: { region: "us-east-1", endpointUrl: moto.url, credentials: CREDENTIALS, maxAttempts: 1 },
+      client: { region: REGION, endpointUrl: moto.url, credentials: CREDENTIALS, maxAttempts: 1 },
       lookbackSeconds: 3 * 3600,
       nowMs: now,
       toolVersion: "test",
@@ -178,7 +180,7 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
   });
 
   it("export: the current revision described (tags too), patched, and registered again as revision 2", async () => {
-    const client = { region: "us-east-1", endpointUrl: moto.url, credentials: CREDENTIALS, maxAttempts: 1 };
+    const client = { region: REGION, endpointUrl: moto.url, credentials: CREDENTIALS, maxAttempts: 1 };
     const got = await describeDefinitions(client, ["shop:1"]);
     expect(got.failed).toEqual([]);
     const current = got.definitions.get("shop:1")!;
@@ -195,7 +197,7 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     });
     const plan = buildExport({ report, snapshot: withContainers, definitions: got.definitions });
     const file = plan.files.find((f) => f.path === "mesh/shop/task-definition.json")!;
-    const ecs = new ECSClient({ region: "us-east-1", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
+    const ecs = new ECSClient({ region: REGION, endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
     try {
       const r = await ecs.send(new RegisterTaskDefinitionCommand(JSON.parse(file.content)));
       expect(r.taskDefinition!.revision).toBe(2);

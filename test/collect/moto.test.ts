@@ -12,7 +12,7 @@ import type { Snapshot } from "../../src/model/snapshot.js";
 import { cli, spawnCli } from "../helpers/cli.js";
 import { external } from "../helpers/external.js";
 import { type Fault, startFaultProxy } from "../helpers/fault-proxy.js";
-import { CREDENTIALS, SEED, motoAvailable, seedEstate, startMoto, type Moto } from "../helpers/moto.js";
+import { CREDENTIALS, SEED, motoAvailable, seedEstate, sharedMoto, type Moto } from "../helpers/moto.js";
 
 const SKIP = external("MOTO", motoAvailable(), "moto (python3 -m pip install 'moto[server]'; MOTO_PYTHON names another Python)").skip;
 
@@ -24,7 +24,7 @@ describe.skipIf(SKIP)("collect against moto_server", () => {
   const now = Date.now();
 
   beforeAll(async () => {
-    moto = (await startMoto())!;
+    moto = (await sharedMoto())!; // us-east-1 is this file's region
     await seedEstate(moto.url, now);
     dir = mkdtempSync(join(tmpdir(), "ecs-advisor-moto-"));
     env = {

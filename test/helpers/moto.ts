@@ -106,6 +106,17 @@ export async function startMoto(): Promise<Moto | undefined> {
   };
 }
 
+let shared: Promise<Moto | undefined> | undefined;
+
+/**
+ * One moto_server for every test file a worker runs (moto takes ~2.5 s of CPU to start): each file keeps to
+ * a region of its own, so their estates never meet. Its `stop` does nothing; the server ends with the worker.
+ */
+export function sharedMoto(): Promise<Moto | undefined> {
+  shared ??= startMoto().then((m) => m && { url: m.url, stop: async () => {} });
+  return shared;
+}
+
 export const SEED = {
   hours: 26,
   /** Fargate web API: 1024/2048, 2 tasks, CPU 20 % on average, hottest task 30 %; memory 40 %/45 %. */
