@@ -331,21 +331,27 @@ function settle(
 }
 
 /**
- * A resource that may not be made smaller keeps its container values (the task's is kept too); returns what
- * to add to the message.
+ * A resource that may not be made smaller (the task's is not either): no container value of it goes down;
+ * one may go up (an OOM kill raises the task, and its containers with it). Returns what to add to the message.
  */
 function keepBlocked(containers: ContainerAdvice[], blocked: ContainerSizingInput["blocked"]): string {
   if (!blocked || (!blocked.cpu && !blocked.memory)) return "";
+  const fields = [...(blocked.cpu ? (["cpu"] as const) : []), ...(blocked.memory ? (["memory", "memoryReservation"] as const) : [])];
+  let held = false;
   for (const c of containers) {
-    if (blocked.cpu) c.recommended.cpu = c.current.cpu;
-    if (blocked.memory) {
-      c.recommended.memory = c.current.memory;
-      c.recommended.memoryReservation = c.current.memoryReservation;
+    for (const f of fields) {
+      const now = c.current[f];
+      const rec = c.recommended[f];
+      if (now !== null && rec !== null && rec < now) {
+        c.recommended[f] = now;
+        held = true;
+      }
     }
     c.changed = (["cpu", "memory", "memoryReservation"] as const).some((f) => c.current[f] !== c.recommended[f]);
   }
+  if (!held) return "";
   const what = blocked.cpu && blocked.memory ? "cpu and memory" : blocked.cpu ? "cpu" : "memory";
-  return `; nothing may be made smaller (see the reasons), so the containers keep their ${what} values`;
+  return `; nothing may be made smaller (see the reasons), so no container's ${what} goes down`;
 }
 
 /** The container values of a task definition as the recommendation has them (for export and apply). */

@@ -110,7 +110,8 @@ export function buildExport(input: ExportInput): ExportPlan {
         plan.skipped.push({ service: key, reason: `its task definition ${f.taskDefinition} could not be read` });
       } else {
         const patched = patchDefinition(current, f);
-        const problem = patched.problem ?? unfit(patched.input, f);
+        const problem =
+          patched.problem ?? unfit(patched.input, f) ?? (patched.change === "" ? "nothing in its task definition changes" : undefined);
         if (problem) plan.skipped.push({ service: key, reason: problem });
         else {
           change = patched.change;

@@ -225,7 +225,7 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     expect(f.confidence).toBe("low");
     expect(f.containers!.containers.every((c) => !c.changed)).toBe(true);
     expect(f.containers!.message).toMatch(
-      /nothing may be made smaller \(see the reasons\), so the containers keep their cpu and memory values$/,
+      /nothing may be made smaller \(see the reasons\), so no container's cpu and memory goes down$/,
     );
   });
 });

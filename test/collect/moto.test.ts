@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { collectSnapshot } from "../../src/collect/aws/collect.js";
 import { readSnapshotFile } from "../../src/collect/file.js";
 import type { Report } from "../../src/model/report.js";
@@ -121,6 +122,25 @@ describe.skipIf(SKIP)("collect against moto_server", () => {
     const worker = report.services.find((s) => s.service === "worker")!;
     expect(worker.evidence.cpu.observedPercent).toBe(SEED.worker.cpuMax);
     expect(worker.reasons.map((r) => r.code)).toContain("oom-kills");
+
+    // export from that snapshot: the changed service's task definition described from AWS (moto), patched,
+    // and accepted by ECS as the next revision. The worker was OOM-killed: its memory goes up.
+    const changes = join(dir, "changes");
+    const exported = await spawnCli(["export", "--snapshot", out, "--endpoint-url", moto.url, "--out", changes], { env });
+    expect(exported.code, exported.stderr).toBe(0);
+    const workerTd = JSON.parse(readFileSync(join(changes, "batch", "worker", "task-definition.json"), "utf8"));
+    expect(workerTd.containerDefinitions[0].image).toBe("busybox"); // as registered, not made up
+    expect(workerTd.containerDefinitions[0].memory).toBe(worker.containers!.containers[0]!.recommended.memory);
+    // Container-level only: the container's limit is the task's memory, 1024 → 1248 (OOM bump, 32 MiB steps).
+    expect(worker.recommended!.memory).toBe(1248);
+    expect(workerTd.containerDefinitions[0].memory).toBe(1248);
+    const ecs = new ECSClient({ region: "us-east-1", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      const registered = await ecs.send(new RegisterTaskDefinitionCommand(workerTd));
+      expect(registered.taskDefinition!.revision).toBe(2);
+    } finally {
+      ecs.destroy();
+    }
 
     const live = await spawnCli(["report", "--endpoint-url", moto.url, "--region", "us-east-1", "--lookback", "30h", "--format", "json"], {
       env,
