@@ -60,6 +60,10 @@ describe("a snapshot that cannot be true is refused with one line", () => {
   });
 });
 
+/** The demo as it is, through the same path (once for the file). */
+let clean: Promise<Report> | undefined;
+const cleanReport = () => (clean ??= report(demoWith(() => {})));
+
 describe("impossible utilization", () => {
   it("all-negative CPU: no advice, and a reason that says why (not 'needs -1280 units')", async () => {
     const file = demoWith((s) => {
@@ -79,7 +83,7 @@ describe("impossible utilization", () => {
   });
 
   it("one memory point of 1e12 %: dropped with a warning; the advice and the fleet's dollars are as without it", async () => {
-    const clean = await report(demoWith(() => {}));
+    const clean = await cleanReport();
     const file = demoWith((s) => {
       series(s, "cart-api").memoryMaximum![100] = 1e12;
     });
@@ -98,7 +102,7 @@ describe("impossible utilization", () => {
   });
 
   it("a container's usage below 0: those points are gaps, with a warning; the container is sized from the rest", async () => {
-    const clean = await report(demoWith(() => {}));
+    const clean = await cleanReport();
     const file = demoWith((s) => {
       const app = (series(s, "cart-api") as unknown as { containers: Array<{ name: string; memoryMaximum: number[] }> }).containers[0]!;
       app.memoryMaximum[7] = -5;
