@@ -224,8 +224,6 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     const f = r.services.find((s) => s.service === "shop")!;
     expect(f.confidence).toBe("low");
     expect(f.containers!.containers.every((c) => !c.changed)).toBe(true);
-    expect(f.containers!.message).toMatch(
-      /nothing may be made smaller \(see the reasons\), so no container's cpu and memory goes down$/,
-    );
+    expect(f.containers!.message).toMatch(/nothing may be made smaller \(see the reasons\), so no container's cpu and memory goes down$/);
   });
 });
