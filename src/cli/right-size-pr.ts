@@ -85,7 +85,7 @@ export async function rightSizePr(env: PrEnv, cwd: string, fetchImpl: typeof fet
   const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as ApplySummary;
   if (summary.files.length === 0) {
     git("checkout", "-q", base);
-    return { action: "nothing", message: "nothing to right-size: every task definition is at the advice (or left alone, see the notes)" };
+    return closeStale(branch, env, fetchImpl);
   }
 
   // check's verdict on what it can read (not .tf: it reads Terraform plans, which a plan step makes).
@@ -149,18 +149,33 @@ export function prBody(summary: ApplySummary, verdict: string, reportUrl: string
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** One pull request from the branch: found (open, same head) and updated, or created. */
-export async function upsertPullRequest(
-  pr: { title: string; body: string; branch: string; base: string },
-  env: PrEnv,
-  fetchImpl: typeof fetch,
-): Promise<PrResult> {
+/**
+ * Nothing left to change: a pull request still open from the branch holds advice that no longer applies, so
+ * it is closed with a comment saying why (as Dependabot closes one it supersedes). No token: nothing to do.
+ */
+async function closeStale(branch: string, env: PrEnv, fetchImpl: typeof fetch): Promise<PrResult> {
+  const nothing = "nothing to right-size: every task definition is at the advice (or left alone, see the notes)";
+  const gh = github(env, fetchImpl);
+  if (!gh) return { action: "nothing", message: nothing };
+  try {
+    const open = await gh.openFrom(branch);
+    if (!open) return { action: "nothing", message: nothing };
+    await gh.call("POST", `/repos/${gh.repo}/issues/${open.number}/comments`, {
+      body: "ecs-advisor: the task definitions are at the advice now (or the advice changed), so this pull request is no longer needed. Closing it; the next run opens a new one if there is something to change.",
+    });
+    await gh.call("PATCH", `/repos/${gh.repo}/pulls/${open.number}`, { state: "closed" });
+    return { action: "nothing", message: `${nothing}; closed pull request #${open.number}, which no longer applies`, number: open.number };
+  } catch (e) {
+    return { action: "failed", message: `nothing to right-size, but the stale pull request could not be closed: ${(e as Error).message}` };
+  }
+}
+
+/** The pulls API with the job's token; undefined without a token or a repository name. */
+function github(env: PrEnv, fetchImpl: typeof fetch) {
   const token = env.GITHUB_TOKEN;
   const repo = env.GITHUB_REPOSITORY;
+  if (!token || !repo || !/^[^/]+\/[^/]+$/.test(repo)) return undefined;
   const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
-  if (!token) return { action: "failed", message: `no GITHUB_TOKEN: the branch ${pr.branch} was pushed, but no pull request was opened` };
-  if (!repo || !/^[^/]+\/[^/]+$/.test(repo))
-    return { action: "failed", message: "GITHUB_REPOSITORY is not owner/name: no pull request was opened" };
   const owner = repo.split("/")[0]!;
   const headers = {
     authorization: `Bearer ${token}`,
@@ -179,19 +194,37 @@ export async function upsertPullRequest(
     if (!res.ok) throw new Error(`${method} ${path.replace(/\?.*$/, "")} answered ${res.status}`);
     return res.json() as Promise<unknown>;
   };
+  const openFrom = async (branch: string) =>
+    (
+      (await call("GET", `/repos/${repo}/pulls?state=open&head=${encodeURIComponent(`${owner}:${branch}`)}&per_page=100`)) as Array<{
+        number: number;
+      }>
+    )[0];
+  return { repo, call, openFrom };
+}
+
+/** One pull request from the branch: found (open, same head) and updated, or created. */
+export async function upsertPullRequest(
+  pr: { title: string; body: string; branch: string; base: string },
+  env: PrEnv,
+  fetchImpl: typeof fetch,
+): Promise<PrResult> {
+  if (!env.GITHUB_TOKEN)
+    return { action: "failed", message: `no GITHUB_TOKEN: the branch ${pr.branch} was pushed, but no pull request was opened` };
+  const gh = github(env, fetchImpl);
+  if (!gh) return { action: "failed", message: "GITHUB_REPOSITORY is not owner/name: no pull request was opened" };
   try {
-    const open = (await call(
-      "GET",
-      `/repos/${repo}/pulls?state=open&head=${encodeURIComponent(`${owner}:${pr.branch}`)}&per_page=100`,
-    )) as Array<{
-      number: number;
-    }>;
-    const existing = open[0];
+    const existing = await gh.openFrom(pr.branch);
     if (existing) {
-      await call("PATCH", `/repos/${repo}/pulls/${existing.number}`, { title: pr.title, body: pr.body });
+      await gh.call("PATCH", `/repos/${gh.repo}/pulls/${existing.number}`, { title: pr.title, body: pr.body });
       return { action: "updated", message: `updated pull request #${existing.number}: ${pr.title}`, number: existing.number };
     }
-    const created = (await call("POST", `/repos/${repo}/pulls`, { title: pr.title, head: pr.branch, base: pr.base, body: pr.body })) as {
+    const created = (await gh.call("POST", `/repos/${gh.repo}/pulls`, {
+      title: pr.title,
+      head: pr.branch,
+      base: pr.base,
+      body: pr.body,
+    })) as {
       number: number;
     };
     return { action: "created", message: `opened pull request #${created.number}: ${pr.title}`, number: created.number };

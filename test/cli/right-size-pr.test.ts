@@ -26,7 +26,7 @@ interface Pull {
   body: string;
   head: string;
   base: string;
-  state: "open";
+  state: "open" | "closed";
 }
 
 /** GitHub's pulls API, as much as the script uses: list by head, create, update. */
@@ -57,6 +57,7 @@ function githubStandIn() {
         pulls.push(pull);
         return send(201, pull);
       }
+      if (req.method === "POST" && /^\/repos\/acme\/shop\/issues\/\d+\/comments$/.test(url.pathname)) return send(201, { id: 1 });
       const m = /^\/repos\/acme\/shop\/pulls\/(\d+)$/.exec(url.pathname);
       if (req.method === "PATCH" && m) {
         const pull = pulls.find((p) => p.number === Number(m[1]));
@@ -158,13 +159,26 @@ describe("the right-sizing pull request (action.yml mode: right-size)", () => {
     expect(git(work, "merge-base", "origin/main", "origin/ecs-advisor/right-size")).toBe(git(work, "rev-parse", "origin/main"));
   }, 60_000);
 
-  it("nothing to change: no commit, no pull request call", async () => {
+  it("nothing left to change: no commit, and the pull request still open is closed with a comment saying why", async () => {
     const before = gh.requests.length;
     git(work, "checkout", "-q", "ecs-advisor/right-size");
     git(work, "checkout", "-q", "-B", "main");
+    const head = git(work, "rev-parse", "origin/ecs-advisor/right-size");
     const r = await runScript();
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("nothing to right-size: every task definition is at the advice (or left alone, see the notes)\n");
-    expect(gh.requests.length).toBe(before);
+    expect(r.stdout).toBe(
+      "nothing to right-size: every task definition is at the advice (or left alone, see the notes); closed pull request #1, which no longer applies\n",
+    );
+    expect(gh.requests.slice(before).map((q) => `${q.method} ${q.url.replace(/\?.*/, "")}`)).toEqual([
+      "GET /repos/acme/shop/pulls",
+      "POST /repos/acme/shop/issues/1/comments",
+      "PATCH /repos/acme/shop/pulls/1",
+    ]);
+    expect(gh.pulls[0]!.state).toBe("closed");
+    git(work, "fetch", "-q", "origin");
+    expect(git(work, "rev-parse", "origin/ecs-advisor/right-size")).toBe(head); // nothing pushed
+    // And again: no pull request open, nothing to call but the one look.
+    const again = await runScript();
+    expect(again.stdout).toBe("nothing to right-size: every task definition is at the advice (or left alone, see the notes)\n");
   }, 60_000);
 });
