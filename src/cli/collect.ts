@@ -83,6 +83,11 @@ export function renderPlan(p: CollectionPlan): string {
     `CloudWatch  ${p.fetchPeriod}-second periods: ${int(p.getMetricDataCalls)} GetMetricData calls, ${int(p.datapoints)} datapoints`,
     `            at least ${time(p.boundSeconds)} within GetMetricData's quotas (45 calls and ${p.lookbackSeconds > 3 * 3600 ? "356,400" : "162,000"} datapoints a second, 90 % of them; bound by ${p.limitedBy})`,
     ...(p.reason ? [`            ${p.reason}`] : []),
+    ...(p.enhancedServices
+      ? [
+          `            + per-container usage for ${int(p.enhancedServices)} service${p.enhancedServices === 1 ? "" : "s"} in clusters with enhanced observability: two series a container of each task with several (read after the task definitions, not counted above; --no-container-metrics leaves them out)`,
+        ]
+      : []),
     `ECS         about ${int(p.describeTaskDefinitionCalls)} DescribeTaskDefinition calls to come, more for services deployed in the window`,
     `            at least ${time(p.ecsBoundSeconds)} within ECS's request rates (18 a second for each group of actions, 90 % of 20${p.ecsLimitedBy ? `; bound by ${p.ecsLimitedBy}` : ""})`,
     `            (this plan made ${int(p.callsMade)} List and Describe calls; nothing was collected)`,

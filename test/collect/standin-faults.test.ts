@@ -81,6 +81,27 @@ describe("collect --plan (issue #14)", () => {
     expect(text).toContain(
       "at least 2 s within ECS's request rates (18 a second for each group of actions, 90 % of 20; bound by ecs-task-definition-read)",
     );
+    expect(plan.enhancedServices).toBe(0);
+    expect(text).not.toContain("per-container usage");
+  });
+
+  it("says when per-container usage will add to CloudWatch's share (enhanced observability)", async () => {
+    const estate = syntheticEstate(10, NOW, "us-east-1", 5); // two clusters of 5
+    estate.clusters[1]!.enhancedObservability = true;
+    ctx.standin = await startStandin(estate, {});
+    const opts = {
+      client: { region: "us-east-1", endpointUrl: ctx.standin.url, credentials: { accessKeyId: "a", secretAccessKey: "b" } },
+      lookbackSeconds: 14 * DAY,
+      nowMs: NOW,
+      toolVersion: "test",
+    };
+    const plan = await planCollection(opts);
+    const inSecond = estate.clusters[1]!.services.length;
+    expect(plan.enhancedServices).toBe(inSecond);
+    expect(renderPlan(plan)).toContain(
+      `+ per-container usage for ${inSecond} services in clusters with enhanced observability: two series a container of each task with several`,
+    );
+    expect((await planCollection({ ...opts, containerMetrics: false })).enhancedServices).toBe(0);
   });
 });
 

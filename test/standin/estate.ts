@@ -29,6 +29,8 @@ export interface StandinCluster {
   /** EC2 hosts (instance type) for EC2 clusters. */
   instances: string[];
   containerInsights?: boolean;
+  /** Container Insights with enhanced observability (per-container metrics); implies containerInsights. */
+  enhancedObservability?: boolean;
   /** Container Insights is on but publishes no RunningTaskCount (a cluster where it was just turned on). */
   runningTaskCountMissing?: boolean;
 }

@@ -275,7 +275,9 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
             status: "ACTIVE",
             capacityProviders: c.fargate ? ["FARGATE", "FARGATE_SPOT"] : [`${c.name}-asg`],
             defaultCapacityProviderStrategy: [],
-            settings: [{ name: "containerInsights", value: c.containerInsights ? "enabled" : "disabled" }],
+            settings: [
+              { name: "containerInsights", value: c.enhancedObservability ? "enhanced" : c.containerInsights ? "enabled" : "disabled" },
+            ],
           })),
         failures: names.filter((_, k) => !found[k]).map((n) => ({ arn: n, reason: "MISSING" })),
       };

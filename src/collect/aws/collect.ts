@@ -129,6 +129,11 @@ export interface CollectionPlan {
   /** The least time ECS's request rates allow for the whole run's ECS calls, and the group of actions that decides it. */
   ecsBoundSeconds: number;
   ecsLimitedBy: string | undefined;
+  /**
+   * Services in clusters with Container Insights' enhanced observability: those whose tasks have several
+   * containers add two series a container (read after the task definitions; not in the figures above).
+   */
+  enhancedServices: number;
 }
 
 /**
@@ -139,7 +144,7 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
   const aws = given ?? (await makeAws(opts.client));
   try {
     const run = startRun(aws, opts);
-    const { clusters } = await readClusters(run);
+    const { clusters, enhanced } = await readClusters(run);
     const services = await readServices(run, clusters);
     const plan = resolutionFor(services.length, opts);
     const bound = quotaBoundSeconds({
@@ -175,6 +180,7 @@ export async function planCollection(opts: CollectOptions, given?: Aws): Promise
       describeTaskDefinitionCalls: taskDefinitions,
       ecsBoundSeconds: ecs.seconds,
       ecsLimitedBy: ecs.group,
+      enhancedServices: opts.containerMetrics === false ? 0 : services.filter((x) => enhanced.has(x.cluster)).length,
     };
   } catch (e) {
     if (e instanceof AwsCallError) throw fatal(e.failure, { region: aws.region, endpoint: aws.endpoint });
