@@ -11,6 +11,7 @@ import { ExitWith, UserError } from "../errors.js";
 import { writeFileAtomically } from "../write-file.js";
 import { applySummary } from "../edit/summary.js";
 import { writeOutput } from "./sinks.js";
+import { visible } from "../report/text.js";
 import { generatedAt, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
@@ -76,12 +77,12 @@ Exit codes: 0 done (notes on stderr) · 2 bad input (a file that cannot be read 
         if (!(e instanceof UserError)) throw e;
         // In a folder, files of other kinds (package.json, a template without task definitions) are not ours.
         if (!named && /is not a task definition|Terraform plan|bare containerDefinitions/.test(e.message)) continue;
-        io.stderr.write(`skipped: ${e.message}\n`);
+        io.stderr.write(`skipped: ${visible(e.message)}\n`);
         if (!/is not a task definition|Terraform plan|bare containerDefinitions/.test(e.message)) failed++;
         continue;
       }
       plans.push(plan);
-      for (const n of plan.notes) io.stderr.write(`note: ${shown}: ${n}\n`);
+      for (const n of plan.notes) io.stderr.write(`note: ${visible(shown)}: ${visible(n)}\n`);
       io.stdout.write(unifiedDiff(shown, plan.before, plan.after));
       if (flags.write && plan.after !== plan.before) {
         const mode = statSync(path).mode & 0o7777;

@@ -13,6 +13,7 @@ import type { Report } from "../model/report.js";
 import { taskDefinitionRef } from "../model/snapshot.js";
 import { buildExport, type ExportPlan, type RegisterInput, sizeChanges } from "../report/export.js";
 import { generatedAt, type Io } from "./io.js";
+import { visible } from "../report/text.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { type LoadedSource, loadSaved, loadSource } from "./source.js";
@@ -66,7 +67,7 @@ Exit codes: 0 written (services left out are warned about) · 2 bad input or err
     refuseExisting(out, flags.out, flags.force === true);
     const policy = policyFrom(flags);
     const source = await sourceFor(flags, self, io);
-    for (const w of source.warnings) io.stderr.write(`warning: ${w.message}\n`);
+    for (const w of source.warnings) io.stderr.write(`warning: ${visible(w.message)}\n`);
     const report = advise({
       snapshot: source.snapshot,
       prices: source.prices,
@@ -79,7 +80,7 @@ Exit codes: 0 written (services left out are warned about) · 2 bad input or err
     const definitions = await definitionsFor(flags, source, report, io);
     const plan = buildExport({ report, snapshot: source.snapshot, definitions, minConfidence: flags.minConfidence });
     writeFolder(out, flags.out, plan);
-    for (const s of plan.skipped) io.stderr.write(`warning: ${s.service} left out: ${s.reason}\n`);
+    for (const s of plan.skipped) io.stderr.write(`warning: ${visible(s.service)} left out: ${visible(s.reason)}\n`);
     const n = plan.services.length;
     io.stdout.write(
       `wrote ${plan.files.length} files to ${flags.out}: ${n} service${n === 1 ? "" : "s"}, ${plan.clusters.length} capacity provider${plan.clusters.length === 1 ? "" : "s"}${plan.skipped.length ? `, ${plan.skipped.length} left out` : ""} · ${join(flags.out, "README.md")} says the order; nothing was applied\n`,
@@ -131,7 +132,7 @@ async function definitionsFor(flags: ExportFlags, source: LoadedSource, report: 
   const got = await describeDefinitions(client, refs);
   if (got.tagsUnread)
     io.stderr.write("warning: task definition tags could not be read (ecs:ListTagsForResource): the new revisions carry none\n");
-  for (const f of got.failed) io.stderr.write(`warning: ${f.ref} could not be described: ${f.message}\n`);
+  for (const f of got.failed) io.stderr.write(`warning: ${visible(f.ref)} could not be described: ${visible(f.message)}\n`);
   return got.definitions;
 }
 
