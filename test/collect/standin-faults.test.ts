@@ -23,6 +23,20 @@ describe("the datapoint quota (issue #14)", () => {
     expect(ctx.standin.throttled).toBe(0);
     expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(20);
   });
+  it("a call that reaches AWS late does not meet the next one there over the quota (a 0.3 s delay)", async () => {
+    // Calls of 100,800, 100,800 and 86,400 datapoints (35 queries × 2,880 minutes). With a bucket of one
+    // second's worth (135,000) the second call went 0.49 s after the first; the first, held 0.3 s on the way,
+    // left AWS's bucket 49,200 + 0.19 s × 150,000 = 78,000 < 100,800: throttled (flaky on a loaded CI
+    // machine). Half a second's worth, at least one call (100,800): the second goes at 0.75 s → 116,000.
+    const { snapshot } = await run(
+      20,
+      { cloudwatchDps: 150_000, delayFirst: { "cloudwatch:GetMetricData": 300 } },
+      { cloudwatchDps: 135_000 },
+      1,
+    );
+    expect(ctx.standin.throttled).toBe(0);
+    expect(snapshot.services.filter((s) => s.utilization)).toHaveLength(20);
+  });
   it("without that pacing the same quota throttles it (what main did)", async () => {
     // 40 services: 576,000 datapoints asked at once; only a stall of over 2.8 s between calls would let them through.
     const { snapshot } = await run(40, { cloudwatchDps: 150_000 }, { cloudwatchDps: 1e12 }, 1);

@@ -14,6 +14,8 @@ const PRICING_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "f
 export interface StandinOptions {
   /** Added to every response, uniformly between the two (ms). */
   latencyMs?: [number, number];
+  /** The first request of an action is held this long before it is handled (it reaches AWS late), in ms. */
+  delayFirst?: Record<string, number>;
   /**
    * Added to a GetMetricData response per 1,000 datapoints it carries (ms): transfer time grows with the
    * answer. An assumption, not a measurement of AWS (none can be made from here): the benchmark uses 0.1,
@@ -583,8 +585,9 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     const action = `${service}:${op}`;
     calls.set(action, (calls.get(action) ?? 0) + 1);
     const [lo, hi] = opts.latencyMs ?? [0, 0];
-    if (hi > 0) await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
     const nth = calls.get(action)!;
+    const late = nth === 1 ? (opts.delayFirst?.[action] ?? 0) : 0;
+    if (hi > 0 || late > 0) await new Promise((r) => setTimeout(r, late + lo + Math.random() * (hi - lo)));
     if (nth <= (opts.reset?.[action] ?? 0)) {
       req.socket.destroy();
       return;
