@@ -2,7 +2,7 @@
 // Application Auto Scaling, update-capacity-provider), with a README saying the order. Writes a folder, whole
 // or not at all; never applies anything.
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Command, Option } from "commander";
 import { advise } from "../advisor/advise.js";
@@ -144,7 +144,9 @@ function writeFolder(out: string, label: string, plan: ExportPlan): void {
     mkdirSync(tmp, { recursive: true });
     for (const f of plan.files) {
       const path = resolve(tmp, f.path);
-      if (!path.startsWith(`${tmp}/`)) throw new Error(`refusing to write outside the folder: ${f.path}`);
+      const inside = relative(tmp, path);
+      if (inside === "" || inside.startsWith("..") || isAbsolute(inside))
+        throw new Error(`refusing to write outside the folder: ${f.path}`);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, f.content, { flag: "wx", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
     }

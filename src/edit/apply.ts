@@ -178,7 +178,8 @@ export function unifiedDiff(file: string, before: string, after: string): string
   const b = after.split("\n");
   if (a.length !== b.length) throw new Error("apply changes values, never lines");
   const changed = a.map((l, i) => l !== b[i]);
-  const out = [`--- a/${file}`, `+++ b/${file}`];
+  const shown = file.replace(/^\/+/, "");
+  const out = [`--- a/${shown}`, `+++ b/${shown}`];
   let i = 0;
   while (i < a.length) {
     if (!changed[i]) {
