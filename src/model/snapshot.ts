@@ -25,7 +25,10 @@ export const seriesSchema = z
   .custom<ReadonlyArray<number | null>>(
     (v) => {
       if (!Array.isArray(v)) return false;
-      for (const x of v) if (x !== null && (typeof x !== "number" || !Number.isFinite(x))) return false;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && (typeof x !== "number" || x - x !== 0)) return false; // x - x is NaN for ±Infinity and NaN
+      }
       return true;
     },
     { error: "expected an array of numbers (null for a missing datapoint)" },
