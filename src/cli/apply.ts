@@ -4,18 +4,16 @@
 import { chmodSync, type lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { Command } from "commander";
-import { advise } from "../advisor/advise.js";
-import { packageVersion } from "../collect/assets.js";
 import { type FilePlan, planFile, unifiedDiff } from "../edit/apply.js";
 import { ExitWith, UserError } from "../errors.js";
 import { writeFileAtomically } from "../write-file.js";
 import { applySummary } from "../edit/summary.js";
 import { writeOutput } from "./sinks.js";
 import { visible } from "../report/text.js";
-import { generatedAt, type Io } from "./io.js";
+import type { Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
-import { loadSource } from "./source.js";
+import { adviseSource, loadSource } from "./source.js";
 
 interface ApplyFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -57,15 +55,7 @@ Exit codes: 0 done (notes on stderr) · 2 bad input (a file that cannot be read 
   cmd.action(async (paths: string[], flags: ApplyFlags, self: Command) => {
     const policy = policyFrom(flags);
     const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
-    const report = advise({
-      snapshot: source.snapshot,
-      prices: source.prices,
-      policy,
-      generatedAt: generatedAt(io),
-      sourceKind: source.kind,
-      toolVersion: packageVersion(),
-      warnings: source.warnings,
-    });
+    const report = adviseSource(source, policy, io);
     const files = paths.flatMap((p) => filesAt(p, io.cwd));
     let failed = 0;
     const plans: FilePlan[] = [];

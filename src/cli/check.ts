@@ -2,7 +2,6 @@
 // Output first, then the exit code: 0 pass · 1 a policy violation · 2 bad input or error.
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { advise } from "../advisor/advise.js";
 import { checkTaskDefinitions, DEFAULT_CHECK_POLICY, type CheckPolicy } from "../advisor/check.js";
 import { packageVersion } from "../collect/assets.js";
 import { readTaskDefinitionInputs, type ProposedTaskDefinition } from "../collect/taskdef-file.js";
@@ -12,14 +11,14 @@ import { CATEGORIES } from "../model/check.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { CHECK_FORMATS, renderCheck, type CheckFormat } from "../report/check.js";
 import { loadConfig, parseIncrease, type Config } from "./config.js";
-import { generatedAt, wantsColor, type Io } from "./io.js";
+import { wantsColor, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { list, percent } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { wrap } from "../report/table.js";
 import { visible } from "../report/text.js";
 import { writeOutput } from "./sinks.js";
-import { loadSource } from "./source.js";
+import { adviseSource, loadSource } from "./source.js";
 
 interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -129,15 +128,7 @@ after every other file is checked and reported)`,
       },
       io,
     );
-    const report = advise({
-      snapshot: source.snapshot,
-      prices: source.prices,
-      policy,
-      generatedAt: generatedAt(io),
-      sourceKind: source.kind,
-      toolVersion: packageVersion(),
-      warnings: source.warnings,
-    });
+    const report = adviseSource(source, policy, io);
     const result = checkTaskDefinitions({
       proposals,
       snapshot: source.snapshot,

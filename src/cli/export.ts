@@ -5,18 +5,16 @@ import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } 
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Command, Option } from "commander";
-import { advise } from "../advisor/advise.js";
-import { packageVersion } from "../collect/assets.js";
 import { demoDefinition } from "../collect/demo-definitions.js";
 import { UserError } from "../errors.js";
 import type { Report } from "../model/report.js";
 import { taskDefinitionRef } from "../model/snapshot.js";
 import { buildExport, type ExportPlan, type RegisterInput, sizeChanges } from "../report/export.js";
-import { generatedAt, type Io } from "./io.js";
+import type { Io } from "./io.js";
 import { visible } from "../report/text.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
-import { type LoadedSource, loadSaved, loadSource } from "./source.js";
+import { adviseSource, type LoadedSource, loadSaved, loadSource } from "./source.js";
 
 interface ExportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -68,15 +66,7 @@ Exit codes: 0 written (services left out are warned about) · 2 bad input or err
     const policy = policyFrom(flags);
     const source = await sourceFor(flags, self, io);
     for (const w of source.warnings) io.stderr.write(`warning: ${visible(w.message)}\n`);
-    const report = advise({
-      snapshot: source.snapshot,
-      prices: source.prices,
-      policy,
-      generatedAt: generatedAt(io),
-      sourceKind: source.kind,
-      toolVersion: packageVersion(),
-      warnings: source.warnings,
-    });
+    const report = adviseSource(source, policy, io);
     const definitions = await definitionsFor(flags, source, report, io);
     const plan = buildExport({ report, snapshot: source.snapshot, definitions, minConfidence: flags.minConfidence });
     writeFolder(out, flags.out, plan);

@@ -14,6 +14,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { COMMENT_MARKER } from "../report/check.js";
+import { githubCall, repositoryOf, whyFailed } from "./github.js";
 
 export interface CommentEnv {
   [name: string]: string | undefined;
@@ -31,31 +32,13 @@ export async function upsertComment(
   opts: { updateOnly?: boolean } = {},
 ): Promise<CommentResult> {
   const token = env.GITHUB_TOKEN;
-  const repo = env.GITHUB_REPOSITORY;
-  const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const repo = repositoryOf(env);
   const pr = env.PR_NUMBER ?? prFromEvent(env.GITHUB_EVENT_PATH);
   if (!token) return { action: "skipped", message: "no GITHUB_TOKEN: the comment was not posted" };
-  if (!repo || !/^[^/]+\/[^/]+$/.test(repo))
-    return { action: "skipped", message: "GITHUB_REPOSITORY is not owner/name: the comment was not posted" };
+  if (!repo) return { action: "skipped", message: "GITHUB_REPOSITORY is not owner/name: the comment was not posted" };
   if (!pr || !/^\d+$/.test(pr)) return { action: "skipped", message: "not a pull request (no PR number): the comment was not posted" };
   const text = body.includes(COMMENT_MARKER) ? body : `${COMMENT_MARKER}\n${body}`;
-  const headers = {
-    authorization: `Bearer ${token}`,
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    "content-type": "application/json",
-    "user-agent": "ecs-advisor",
-  };
-  const call = async (method: string, path: string, payload?: unknown) => {
-    const res = await fetchImpl(`${api}${path}`, {
-      method,
-      headers,
-      ...(payload ? { body: JSON.stringify(payload) } : {}),
-      signal: AbortSignal.timeout(15_000),
-    });
-    if (!res.ok) throw new HttpError(method, path, res.status);
-    return res.json() as Promise<unknown>;
-  };
+  const call = githubCall(token, env, fetchImpl);
   try {
     let existing: number | undefined;
     for (let page = 1; page <= 50 && existing === undefined; page++) {
@@ -75,23 +58,7 @@ export async function upsertComment(
     await call("POST", `/repos/${repo}/issues/${pr}/comments`, { body: text });
     return { action: "created", message: `commented on pull request #${pr}` };
   } catch (e) {
-    const why =
-      e instanceof HttpError
-        ? `${e.method} ${e.path.replace(/\?.*$/, "")} answered ${e.status}${e.status === 403 ? " (a read-only token, as on pull requests from forks?)" : ""}`
-        : (e as Error).name === "TimeoutError"
-          ? "GitHub did not answer within 15 s"
-          : `could not reach ${api}`;
-    return { action: "failed", message: `the pull-request comment was not posted: ${why}` };
-  }
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-  ) {
-    super(`${method} ${path}: ${status}`);
+    return { action: "failed", message: `the pull-request comment was not posted: ${whyFailed(e, env)}` };
   }
 }
 

@@ -3,18 +3,16 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
-import { advise } from "../advisor/advise.js";
-import { packageVersion } from "../collect/assets.js";
 import { UserError } from "../errors.js";
 import { FORMAT_DESCRIPTIONS, FORMAT_NAMES, REPORTERS, type FormatName } from "../report/index.js";
 import { slackPayload } from "../report/slack.js";
-import { generatedAt, wantsColor, type Io } from "./io.js";
+import { wantsColor, type Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { httpUrl } from "./parse.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
 import { writeOutput } from "./sinks.js";
 import { postToSlack, webhookUrl } from "./slack-webhook.js";
-import { loadSource } from "./source.js";
+import { adviseSource, loadSource } from "./source.js";
 
 interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -122,15 +120,7 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const policy = policyFrom(flags);
     const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
-    const report = advise({
-      snapshot: source.snapshot,
-      prices: source.prices,
-      policy,
-      generatedAt: generatedAt(io),
-      sourceKind: source.kind,
-      toolVersion: packageVersion(),
-      warnings: source.warnings,
-    });
+    const report = adviseSource(source, policy, io);
     if (tui) {
       const { runTui } = await import("../report/tui/run.js");
       await runTui(report);

@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import type { ApplySummary } from "../edit/summary.js";
 import { fmtUsd, fmtUsdMonthly } from "../model/format.js";
 import { COMMENT_MARKER } from "../report/check.js";
+import { githubCall, repositoryOf, whyFailed } from "./github.js";
 import { type Io, processIo } from "./io.js";
 import { main } from "./main.js";
 
@@ -166,34 +167,16 @@ async function closeStale(branch: string, env: PrEnv, fetchImpl: typeof fetch): 
     await gh.call("PATCH", `/repos/${gh.repo}/pulls/${open.number}`, { state: "closed" });
     return { action: "nothing", message: `${nothing}; closed pull request #${open.number}, which no longer applies`, number: open.number };
   } catch (e) {
-    return { action: "failed", message: `nothing to right-size, but the stale pull request could not be closed: ${(e as Error).message}` };
+    return { action: "failed", message: `nothing to right-size, but the stale pull request could not be closed: ${whyFailed(e, env)}` };
   }
 }
 
 /** The pulls API with the job's token; undefined without a token or a repository name. */
 function github(env: PrEnv, fetchImpl: typeof fetch) {
-  const token = env.GITHUB_TOKEN;
-  const repo = env.GITHUB_REPOSITORY;
-  if (!token || !repo || !/^[^/]+\/[^/]+$/.test(repo)) return undefined;
-  const api = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  const repo = repositoryOf(env);
+  if (!env.GITHUB_TOKEN || !repo) return undefined;
+  const call = githubCall(env.GITHUB_TOKEN, env, fetchImpl);
   const owner = repo.split("/")[0]!;
-  const headers = {
-    authorization: `Bearer ${token}`,
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    "content-type": "application/json",
-    "user-agent": "ecs-advisor",
-  };
-  const call = async (method: string, path: string, payload?: unknown) => {
-    const res = await fetchImpl(`${api}${path}`, {
-      method,
-      headers,
-      ...(payload ? { body: JSON.stringify(payload) } : {}),
-      signal: AbortSignal.timeout(15_000),
-    });
-    if (!res.ok) throw new Error(`${method} ${path.replace(/\?.*$/, "")} answered ${res.status}`);
-    return res.json() as Promise<unknown>;
-  };
   const openFrom = async (branch: string) =>
     (
       (await call("GET", `/repos/${repo}/pulls?state=open&head=${encodeURIComponent(`${owner}:${branch}`)}&per_page=100`)) as Array<{
@@ -229,8 +212,10 @@ export async function upsertPullRequest(
     };
     return { action: "created", message: `opened pull request #${created.number}: ${pr.title}`, number: created.number };
   } catch (e) {
-    const why = (e as Error).name === "TimeoutError" ? "GitHub did not answer within 15 s" : (e as Error).message;
-    return { action: "failed", message: `the branch ${pr.branch} was pushed, but the pull request was not opened or updated: ${why}` };
+    return {
+      action: "failed",
+      message: `the branch ${pr.branch} was pushed, but the pull request was not opened or updated: ${whyFailed(e, env)}`,
+    };
   }
 }
 

@@ -9,7 +9,10 @@ import { readSnapshotFile } from "../collect/file.js";
 import { bundledPrices } from "../collect/pricebook.js";
 import { validateUtilization } from "../collect/validate.js";
 import { resolve } from "node:path";
-import type { Io } from "./io.js";
+import { advise } from "../advisor/advise.js";
+import type { Policy } from "../advisor/policy.js";
+import { packageVersion } from "../collect/assets.js";
+import { generatedAt, type Io } from "./io.js";
 import { collectOptionsFrom, type LiveFlags } from "./live-options.js";
 
 export interface SourceOptions extends Partial<LiveFlags> {
@@ -53,6 +56,19 @@ export async function loadSource(opts: SourceOptions, io?: Io): Promise<LoadedSo
   const { collectSnapshot } = await import("../collect/aws/collect.js");
   const collectOptions = { ...collectOptionsFrom(opts as LiveFlags, io), memoryAverage: opts.memoryAverage ?? true };
   return withPrices((await collectSnapshot(collectOptions)).snapshot, "aws", []);
+}
+
+/** The advice on a loaded source, as every command makes it: the run's clock, the tool's version, the source's warnings. */
+export function adviseSource(source: LoadedSource, policy: Policy, io: Io): Report {
+  return advise({
+    snapshot: source.snapshot,
+    prices: source.prices,
+    policy,
+    generatedAt: generatedAt(io),
+    sourceKind: source.kind,
+    toolVersion: packageVersion(),
+    warnings: source.warnings,
+  });
 }
 
 /** The demo fleet or a snapshot file (a relative path is from `cwd`). */

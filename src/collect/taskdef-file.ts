@@ -244,7 +244,7 @@ interface Ctx {
 }
 
 /** The same fields under their API (camelCase) or CloudFormation (PascalCase) names. */
-interface Names {
+export interface Names {
   family: string;
   cpu: string;
   memory: string;
@@ -263,7 +263,7 @@ interface Names {
   type: string;
   value: string;
 }
-const API: Names = {
+export const API: Names = {
   family: "family",
   cpu: "cpu",
   memory: "memory",
@@ -282,7 +282,7 @@ const API: Names = {
   type: "type",
   value: "value",
 };
-const CFN: Names = {
+export const CFN: Names = {
   family: "Family",
   cpu: "Cpu",
   memory: "Memory",

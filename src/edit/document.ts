@@ -2,28 +2,11 @@
 // by their place in the document (the `yaml` package's nodes keep their source ranges), so only the values
 // change: comments, key order, quoting and short tags stay as written.
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, visit } from "yaml";
-import { CFN_TAGS } from "../collect/taskdef-file.js";
+import { API, CFN, CFN_TAGS, type Names } from "../collect/taskdef-file.js";
 import { UserError } from "../errors.js";
 import { type FoundTaskDefinition, numberOf, type SizeField, type SizeSlot } from "./slots.js";
 
 type Path = Array<string | number>;
-const API = {
-  family: "family",
-  cpu: "cpu",
-  memory: "memory",
-  containers: "containerDefinitions",
-  name: "name",
-  memoryReservation: "memoryReservation",
-};
-const CFN = {
-  family: "Family",
-  cpu: "Cpu",
-  memory: "Memory",
-  containers: "ContainerDefinitions",
-  name: "Name",
-  memoryReservation: "MemoryReservation",
-};
-type Names = typeof API;
 
 /** The task definitions in a JSON or YAML file; a file of another kind is refused with why. */
 export function locateInDocument(text: string, file: string): FoundTaskDefinition[] {

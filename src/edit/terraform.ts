@@ -198,25 +198,15 @@ function valueSlot(src: string, t: Token[], a: Attribute, field: SizeField, cont
   }
   // var.name: its default, when nothing else in the file uses it.
   if (toks.length === 3 && first!.text === "var" && toks[1]!.text === "." && toks[2]!.kind === "ident") {
-    const v = vars.get(toks[2]!.text);
-    if (!v?.value)
-      return {
-        ...base,
-        start: first!.start,
-        end: toks[2]!.end,
-        value: undefined,
-        style: { kind: "number" },
-        unwritable: `${what} is var.${toks[2]!.text}, with no literal default in this file`,
-      };
-    if (v.uses !== 1)
-      return {
-        ...base,
-        start: first!.start,
-        end: toks[2]!.end,
-        value: undefined,
-        style: { kind: "number" },
-        unwritable: `${what} is var.${toks[2]!.text}, which ${v.uses} places use: change it where it is set`,
-      };
+    const name = toks[2]!.text;
+    const v = vars.get(name);
+    const why = !v?.value
+      ? `${what} is var.${name}, with no literal default in this file`
+      : v.uses !== 1
+        ? `${what} is var.${name}, which ${v.uses} places use: change it where it is set`
+        : undefined;
+    if (why || !v?.value)
+      return { ...base, start: first!.start, end: toks[2]!.end, value: undefined, style: { kind: "number" }, unwritable: why };
     const d = v.value;
     return {
       ...base,

@@ -1,7 +1,6 @@
 // The GitHub Action as far as it can run off GitHub: action.yml is valid and names files that exist,
 // its shell step finds a pull request's changed task definitions in a real git repository and runs the
 // built CLI, and the comment poster talks to a loopback stand-in for the GitHub REST API.
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,15 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { git } from "../helpers/git.js";
 import { ROOT, spawnProcess } from "../helpers/cli.js";
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 30_000,
-  });
 
 /** A process with its output, killed after 30 s (a hang fails the test, not the CI run). */
 const run = (cmd: string, args: string[], env: Record<string, string>, cwd: string) =>

@@ -1,6 +1,5 @@
 // The Action's right-sizing mode, off GitHub: a real git repository with an origin, the built script, and a
 // loopback stand-in for GitHub's pull-request API. One run opens the pull request; the next updates it.
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,17 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFile } from "../../src/edit/apply.js";
+import { git } from "../helpers/git.js";
 import { ROOT, SOURCE_DATE_EPOCH, spawnProcess } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 
 const TOKEN = "ghs_secret-token-never-printed";
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 30_000,
-  }).trim();
 
 interface Pull {
   number: number;

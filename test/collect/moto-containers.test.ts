@@ -140,6 +140,17 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     await moto?.stop();
   });
 
+  // Three hours of one-minute data (kept short to keep the suite fast): the policy asks for advice from 2
+  // hours and medium confidence from 2.5, as a team may; the default would give no advice at all.
+  const adviseShort = () =>
+    advise({
+      snapshot: withContainers,
+      prices: withContainers.prices!,
+      policy: { ...DEFAULT_POLICY, minDataHours: 2, mediumConfidenceHours: 2.5, highConfidenceHours: 2.9 },
+      generatedAt: new Date(now).toISOString(),
+      sourceKind: "aws",
+      toolVersion: "test",
+    });
   const svc = (s: Snapshot, name: string) => s.services.find((x) => x.name === name)!;
 
   it("reads ContainerCpuUtilized and ContainerMemoryUtilized by ContainerName where observability is enhanced", () => {
@@ -157,16 +168,7 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     // Task: CPU p95 25 % of 1024 = 256 ÷ 0.8 = 320; memory peak 40 % of 2048 = 819.2 ÷ 0.8 = 1024 → Fargate 512 / 1024.
     // app: cpu 200 ÷ 0.8 = 250; limit 600 ÷ 0.8 = 750; reservation 750 × 1024/1536 = 500. envoy: 40 ÷ 0.8 = 50, 100 ÷ 0.8 = 125.
     // log-router keeps 128 / 128. Together 428 cpu ≤ 512 and 753 MiB reserved ≤ 1024; no limit above the task.
-    // Three hours of one-minute data (kept short to keep the suite fast): the policy asks for advice from 2
-    // hours and medium confidence from 2.5, as a team may; the default would give no advice at all.
-    const r = advise({
-      snapshot: withContainers,
-      prices: withContainers.prices!,
-      policy: { ...DEFAULT_POLICY, minDataHours: 2, mediumConfidenceHours: 2.5, highConfidenceHours: 2.9 },
-      generatedAt: new Date(now).toISOString(),
-      sourceKind: "aws",
-      toolVersion: "test",
-    });
+    const r = adviseShort();
     const f = r.services.find((s) => s.service === "shop")!;
     expect(f.recommended).toMatchObject({ cpu: 512, memory: 1024 });
     expect(f.containers!.basis).toBe("container-metrics");
@@ -187,14 +189,7 @@ describe.skipIf(SKIP)("per-container usage against moto_server", () => {
     expect(current.tags).toEqual([{ key: "team", value: "shop" }]);
     expect(current).not.toHaveProperty("revision");
     expect(current).not.toHaveProperty("taskDefinitionArn");
-    const report = advise({
-      snapshot: withContainers,
-      prices: withContainers.prices!,
-      policy: { ...DEFAULT_POLICY, minDataHours: 2, mediumConfidenceHours: 2.5, highConfidenceHours: 2.9 },
-      generatedAt: new Date(now).toISOString(),
-      sourceKind: "aws",
-      toolVersion: "test",
-    });
+    const report = adviseShort();
     const plan = buildExport({ report, snapshot: withContainers, definitions: got.definitions });
     const file = plan.files.find((f) => f.path === "mesh/shop/task-definition.json")!;
     const ecs = new ECSClient({ region: REGION, endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
