@@ -6,6 +6,7 @@ import { join, relative, resolve } from "node:path";
 import { Command } from "commander";
 import { type FilePlan, planFile, unifiedDiff } from "../edit/apply.js";
 import { ExitWith, UserError } from "../errors.js";
+import { NotATaskDefinition } from "../collect/taskdef-file.js";
 import { writeFileAtomically } from "../write-file.js";
 import { applySummary } from "../edit/summary.js";
 import { writeOutput } from "./sinks.js";
@@ -66,9 +67,10 @@ Exit codes: 0 done (notes on stderr) · 2 bad input (a file that cannot be read 
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         // In a folder, files of other kinds (package.json, a template without task definitions) are not ours.
-        if (!named && /is not a task definition|Terraform plan|bare containerDefinitions/.test(e.message)) continue;
+        const notOurs = e instanceof NotATaskDefinition;
+        if (!named && notOurs) continue;
         io.stderr.write(`skipped: ${visible(e.message)}\n`);
-        if (!/is not a task definition|Terraform plan|bare containerDefinitions/.test(e.message)) failed++;
+        if (!notOurs) failed++;
         continue;
       }
       plans.push(plan);
@@ -102,6 +104,10 @@ function filesAt(path: string, cwd: string): Array<{ path: string; shown: string
     s = statSync(full);
   } catch {
     throw new UserError(`${path}: no such file or folder`, "give task definition files or the folders that hold them");
+  }
+  if (!s.isDirectory() && !s.isFile()) {
+    // A FIFO or a device would block the read or never be written back whole.
+    throw new UserError(`${path} is not a regular file or a folder`, "give task definition files or the folders that hold them");
   }
   if (!s.isDirectory()) return [{ path: full, shown: path, named: true }];
   const out: Array<{ path: string; shown: string; named: boolean }> = [];

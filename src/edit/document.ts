@@ -2,7 +2,7 @@
 // by their place in the document (the `yaml` package's nodes keep their source ranges), so only the values
 // change: comments, key order, quoting and short tags stay as written.
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, visit } from "yaml";
-import { API, CFN, CFN_TAGS, type Names } from "../collect/taskdef-file.js";
+import { API, CFN, CFN_TAGS, type Names, NotATaskDefinition } from "../collect/taskdef-file.js";
 import { UserError } from "../errors.js";
 import { type FoundTaskDefinition, numberOf, type SizeField, type SizeSlot } from "./slots.js";
 
@@ -20,13 +20,13 @@ export function locateInDocument(text: string, file: string): FoundTaskDefinitio
   if (has(["taskDefinition", "containerDefinitions"])) return [found(ctx, ["taskDefinition"], API, undefined)];
   if (has(["containerDefinitions"])) return [found(ctx, [], API, undefined)];
   if (has(["resource_changes"]) && has(["format_version"])) {
-    throw new UserError(
+    throw new NotATaskDefinition(
       `${file} is a Terraform plan: it is made from your .tf files`,
       "apply the .tf files that define the task definitions",
     );
   }
   if (isSeq(root)) {
-    throw new UserError(
+    throw new NotATaskDefinition(
       `${file} is a bare containerDefinitions array: it names no family to match a service with`,
       "apply the file that names the family (the .tf file or the template that reads this one)",
     );
@@ -41,7 +41,7 @@ export function locateInDocument(text: string, file: string): FoundTaskDefinitio
     }
     if (out.length) return out;
   }
-  throw new UserError(
+  throw new NotATaskDefinition(
     `${file} is not a task definition this tool can edit`,
     "apply register-task-definition JSON, CloudFormation templates or Terraform .tf files",
   );

@@ -1,6 +1,7 @@
 // `ecs-advisor apply`: the advice written into a repository's task definitions, each format round-tripped:
 // the only bytes that change are the size values (golden diffs), and a file it cannot match or read is never
 // touched.
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -209,6 +210,17 @@ describe("apply on the command line", () => {
     const again = await cli(["apply", dir, "--demo"]);
     expect(again.stdout).toBe("");
     expect(again.stderr).toBe("nothing to change in 4 files\n");
+  });
+
+  it("a FIFO named as a task definition is refused at once (a read would wait forever): one line, exit 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-apply-fifo-"));
+    const fifo = join(dir, "td.json");
+    execFileSync("mkfifo", [fifo], { timeout: 10_000 });
+    const r = await cli(["apply", fifo, "--demo"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `ecs-advisor: ${fifo} is not a regular file or a folder\n  hint: give task definition files or the folders that hold them\n`,
+    );
   });
 
   it("a file it cannot read is named, never touched, and the run ends with exit 2 after the others", async () => {
