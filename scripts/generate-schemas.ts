@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { checkResultSchema } from "../src/model/check.js";
 import { reportSchema } from "../src/model/report.js";
-import { snapshotSchema } from "../src/model/snapshot.js";
+import { estateSchema, snapshotSchema } from "../src/model/snapshot.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,6 +31,12 @@ export function generateSchemas(): Record<string, string> {
       snapshotSchema,
       "https://github.com/ecs-advisor/ecs-advisor/schema/snapshot-v1.schema.json",
       "ecs-advisor snapshot, schemaVersion 1",
+      "input",
+    ),
+    "schema/snapshot-v2.schema.json": toSchema(
+      estateSchema,
+      "https://github.com/ecs-advisor/ecs-advisor/schema/snapshot-v2.schema.json",
+      "ecs-advisor snapshot of many account-regions, schemaVersion 2 (each part a schemaVersion 1 snapshot)",
       "input",
     ),
     "schema/report-v1.schema.json": toSchema(

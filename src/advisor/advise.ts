@@ -55,7 +55,9 @@ export function advise(input: AdviseInput): Report {
   const warnings: Report["warnings"] = [...(input.warnings ?? [])];
   for (const issue of snapshot.issues) if (!issue.services?.length) warnings.push({ code: issue.code, message: issue.message });
 
-  const unsorted = snapshot.services.map((s) => adviseService(s, ctx));
+  const account = snapshot.source.accountId ?? null;
+  const region = snapshot.source.region;
+  const unsorted = snapshot.services.map((s) => ({ account, region, ...adviseService(s, ctx) }));
   const services = [...unsorted].sort(bySavings);
   const inCluster = new Map<string, ClusterService[]>();
   snapshot.services.forEach((s, k) => {
@@ -66,6 +68,8 @@ export function advise(input: AdviseInput): Report {
   const clusterFindings = clusterSummaries(snapshot, services, instancesByCluster, ec2Units, prices).map((c) =>
     withBill(
       {
+        account,
+        region,
         ...c,
         ...(hostScaling(
           inCluster.get(c.cluster) ?? [],
@@ -85,28 +89,16 @@ export function advise(input: AdviseInput): Report {
 
   warnings.push(...fewTypes(clusterFindings));
   warnings.push(...spotAssumed(services, prices, policy));
-  let current = 0;
-  let recommended = 0;
-  for (const s of services) {
-    if (s.current.monthlyUsd === null) continue;
-    current += s.current.monthlyUsd;
-    recommended += s.recommended?.monthlyUsd ?? s.current.monthlyUsd;
-  }
-  const unpriced = services.filter((s) => s.current.monthlyUsd === null).length;
-  if (unpriced > 0) {
-    warnings.push({
-      code: "unpriced-services",
-      message: `${unpriced} service${unpriced === 1 ? " has" : "s have"} no price and ${unpriced === 1 ? "is" : "are"} left out of the totals`,
-    });
-  }
-
+  const totals = totalsOf(services, clusterFindings, warnings);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     generatedAt: input.generatedAt,
     tool: { name: "ecs-advisor", version: input.toolVersion },
     source: {
       kind: input.sourceKind,
-      region: snapshot.source.region,
+      region,
+      accounts: account === null ? [] : [account],
+      regions: [region],
       collectedAt: snapshot.collectedAt,
       ...(snapshot.source.description ? { description: snapshot.source.description } : {}),
       window: {
@@ -119,23 +111,11 @@ export function advise(input: AdviseInput): Report {
       prices: { source: prices.source, asOf: prices.asOf, region: prices.region, currency: prices.currency },
     },
     policy: policy as unknown as Record<string, unknown>,
-    totals: {
-      currentMonthlyUsd: current,
-      recommendedMonthlyUsd: recommended,
-      savingsMonthlyUsd: current - recommended,
-      services: services.length,
-      withAdvice: services.filter((s) => s.recommended !== null).length,
-      changes: services.filter((s) => s.action === "downsize" || s.action === "upsize" || s.action === "resize").length,
-      risks: services.filter((s) => s.reasons.some((r) => r.severity === "risk")).length,
-      unpricedServices: unpriced,
-      ec2UnreservedMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.ec2?.unreservedMonthlyUsd ?? 0), 0),
-      autoscalingSavingsMonthlyUsd: services.reduce((a, s) => a + (s.autoscaling?.savingsMonthlyUsd ?? 0), 0),
-      ec2PackingSavingsMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.packing?.savingsMonthlyUsd ?? 0), 0),
-      ...billTotals(services, clusterFindings),
-    },
+    totals,
     services,
     clusters: clusterFindings,
     warnings,
+    scopes: [collectedScope(account, region, snapshot.collectedAt, totals, prices)],
   };
 }
 
@@ -172,7 +152,68 @@ function fewTypes(clusters: readonly ClusterFinding[]): Report["warnings"] {
 }
 
 /** Biggest savings first; cost increases (risks being fixed) after the zero-savings rows; no price last. */
-function bySavings(a: ServiceFinding, b: ServiceFinding): number {
+/** The report's totals (and the warning when some services have no price). */
+function totalsOf(
+  services: readonly ServiceFinding[],
+  clusterFindings: Report["clusters"],
+  warnings: Report["warnings"],
+): Report["totals"] {
+  let current = 0;
+  let recommended = 0;
+  for (const s of services) {
+    if (s.current.monthlyUsd === null) continue;
+    current += s.current.monthlyUsd;
+    recommended += s.recommended?.monthlyUsd ?? s.current.monthlyUsd;
+  }
+  const unpriced = services.filter((s) => s.current.monthlyUsd === null).length;
+  if (unpriced > 0) {
+    warnings.push({
+      code: "unpriced-services",
+      message: `${unpriced} service${unpriced === 1 ? " has" : "s have"} no price and ${unpriced === 1 ? "is" : "are"} left out of the totals`,
+    });
+  }
+
+  return {
+    currentMonthlyUsd: current,
+    recommendedMonthlyUsd: recommended,
+    savingsMonthlyUsd: current - recommended,
+    services: services.length,
+    withAdvice: services.filter((s) => s.recommended !== null).length,
+    changes: services.filter((s) => s.action === "downsize" || s.action === "upsize" || s.action === "resize").length,
+    risks: services.filter((s) => s.reasons.some((r) => r.severity === "risk")).length,
+    unpricedServices: unpriced,
+    ec2UnreservedMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.ec2?.unreservedMonthlyUsd ?? 0), 0),
+    autoscalingSavingsMonthlyUsd: services.reduce((a, s) => a + (s.autoscaling?.savingsMonthlyUsd ?? 0), 0),
+    ec2PackingSavingsMonthlyUsd: clusterFindings.reduce((a, c) => a + (c.packing?.savingsMonthlyUsd ?? 0), 0),
+    ...billTotals(services, clusterFindings),
+  };
+}
+
+/** The report's one account-region: what the formats and a many-account merge read. */
+function collectedScope(
+  account: string | null,
+  region: string,
+  collectedAt: string,
+  totals: Report["totals"],
+  prices: Prices,
+): NonNullable<Report["scopes"]>[number] {
+  return {
+    account,
+    region,
+    status: "collected",
+    gap: null,
+    collectedAt,
+    services: totals.services,
+    changes: totals.changes,
+    risks: totals.risks,
+    nowMonthlyUsd: totals.nowMonthlyUsd,
+    realisableSavingsMonthlyUsd: totals.realisableSavingsMonthlyUsd,
+    afterMonthlyUsd: totals.afterMonthlyUsd,
+    prices: { source: prices.source, asOf: prices.asOf, region: prices.region },
+  };
+}
+
+export function bySavings(a: ServiceFinding, b: ServiceFinding): number {
   const sa = a.savingsMonthlyUsd ?? Number.NEGATIVE_INFINITY;
   const sb = b.savingsMonthlyUsd ?? Number.NEGATIVE_INFINITY;
   if (sa !== sb) return sb - sa;

@@ -14,7 +14,7 @@ import { visible } from "../report/text.js";
 import type { Io } from "./io.js";
 import { addLiveOptions, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
-import { adviseSource, loadSource } from "./source.js";
+import { adviseSource, loadSource, oneScope } from "./source.js";
 
 interface ApplyFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -55,7 +55,10 @@ Exit codes: 0 done (notes on stderr) · 2 bad input (a file that cannot be read 
   );
   cmd.action(async (paths: string[], flags: ApplyFlags, self: Command) => {
     const policy = policyFrom(flags);
-    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
+    const source = oneScope(
+      await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io),
+      "apply",
+    );
     const report = adviseSource(source, policy, io);
     const files = paths.flatMap((p) => filesAt(p, io.cwd));
     let failed = 0;

@@ -18,7 +18,7 @@ import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options
 import { wrap } from "../report/table.js";
 import { visible } from "../report/text.js";
 import { writeOutput } from "./sinks.js";
-import { adviseSource, loadSource } from "./source.js";
+import { adviseSource, loadSource, oneScope } from "./source.js";
 
 interface CheckFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -120,13 +120,16 @@ after every other file is checked and reported)`,
     const proposals: ProposedTaskDefinition[] = inputs.proposals;
     const saved = flags.demo || flags.snapshot;
     const policy = policyFrom(flags);
-    const source = await loadSource(
-      {
-        ...(saved ? { ...flags, service: undefined } : flags),
-        typed: typedLiveDefaults(self),
-        memoryAverage: policy.memory.series === "average",
-      },
-      io,
+    const source = oneScope(
+      await loadSource(
+        {
+          ...(saved ? { ...flags, service: undefined } : flags),
+          typed: typedLiveDefaults(self),
+          memoryAverage: policy.memory.series === "average",
+        },
+        io,
+      ),
+      "check",
     );
     const report = adviseSource(source, policy, io);
     const result = checkTaskDefinitions({

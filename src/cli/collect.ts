@@ -1,12 +1,13 @@
 // `ecs-advisor collect`: read an ECS estate from AWS into a snapshot file, for `report`/`check` later.
 import { resolve } from "node:path";
 import { Command } from "commander";
-import { writeSnapshotFile } from "../collect/file.js";
+import { writeEstateFile } from "../collect/file.js";
 import { UserError } from "../errors.js";
 import { outputTarget } from "../write-file.js";
 import type { CollectionPlan } from "../collect/aws/collect.js";
 import type { Io } from "./io.js";
-import { addLiveOptions, collectOptionsFrom, type LiveFlags } from "./live-options.js";
+import { addLiveOptions, collectOptionsFrom, type LiveFlags, targetsFrom } from "./live-options.js";
+import { packageVersion } from "../collect/assets.js";
 
 interface CollectFlags extends LiveFlags {
   out?: string;
@@ -31,15 +32,24 @@ Examples:
   ecs-advisor collect --region eu-west-1 --out prod.json.gz
   ecs-advisor collect --profile prod --cluster payments --lookback 30d --out payments.json.gz
   ecs-advisor collect --region eu-west-1 --plan            # what a collection would take, before making it
+  ecs-advisor collect --region eu-west-1,us-east-1 --profile prod,staging --out estate.json.gz
+  ecs-advisor collect --role-arn 'arn:aws:iam::{account}:role/EcsAdvisorReadOnly' --organization --region all --out org.json.gz
   ecs-advisor report --snapshot prod.json.gz
 
+Many accounts or regions are collected --concurrency at a time, each within its own quotas; one that
+cannot be collected is named in the snapshot and the report (a gap), and the rest are written.
+
 Only List, Describe and Get calls are made; the README lists the IAM policy.
-Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops the run`,
+Exit codes: 0 written (gaps included) · 2 bad input, credentials, an AWS error that stops the run, or no account-region collected`,
   );
   cmd.action(async (local: CollectFlags, self: Command) => {
     // --debug may sit before or after the command name.
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
+    const targets = targetsFrom(flags);
+    const { isEstateRun, collectEstate } = await import("../collect/aws/estate.js");
     if (flags.plan) {
+      if (isEstateRun(targets))
+        throw new UserError("--plan looks at one account-region", "run it with one --region and one --profile (or none) at a time");
       const { planCollection } = await import("../collect/aws/collect.js");
       io.stdout.write(renderPlan(await planCollection(collectOptionsFrom(flags, io))));
       return;
@@ -56,16 +66,28 @@ Exit codes: 0 written · 2 bad input, credentials, or an AWS error that stops th
       throw new UserError(`${flags.out} already exists`, "choose another --out, or add --force to replace it");
     }
     const started = Date.now();
-    const { collectSnapshot } = await import("../collect/aws/collect.js");
-    const { snapshot, calls } = await collectSnapshot(collectOptionsFrom(flags, io));
-    await writeSnapshotFile(out, snapshot);
+    const options = collectOptionsFrom(flags, io);
+    const { estate, calls } = isEstateRun(targets)
+      ? await collectEstate(options, targets)
+      : await import("../collect/aws/collect.js")
+          .then(({ collectSnapshot }) => collectSnapshot(options))
+          .then(({ snapshot, calls }) => ({ estate: { parts: [snapshot], gaps: [] }, calls }));
+    await writeEstateFile(out, estate, new Date(options.nowMs).toISOString().replace(/\.\d{3}Z$/, "Z"), `ecs-advisor ${packageVersion()}`);
     const total = [...calls.values()].reduce((a, b) => a + b, 0);
-    const withData = snapshot.services.filter((s) => s.utilization).length;
+    const services = estate.parts.flatMap((p) => p.services);
+    const withData = services.filter((s) => s.utilization).length;
+    const clusters = estate.parts.reduce((a, p) => a + p.clusters.length, 0);
+    const issues = estate.parts.reduce((a, p) => a + p.issues.length, 0);
+    const periods = [...new Set(estate.parts.map((p) => p.window.periodSeconds))].sort((a, b) => a - b);
     io.stderr.write(
-      `wrote ${flags.out}: ${snapshot.services.length} services (${withData} with metrics) on ${snapshot.clusters.length} clusters, ` +
-        `${snapshot.window.periodSeconds}-second periods; ${total} API calls in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (snapshot.issues.length
-          ? `; ${snapshot.issues.length} warning${snapshot.issues.length === 1 ? "" : "s"} (in the snapshot and the report)`
+      `wrote ${flags.out}: ${services.length} services (${withData} with metrics) on ${clusters} clusters` +
+        (estate.parts.length > 1 || estate.gaps.length
+          ? ` in ${estate.parts.length} account-region${estate.parts.length === 1 ? "" : "s"}`
+          : "") +
+        `, ${periods.join("/")}-second periods; ${total} API calls in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        (issues ? `; ${issues} warning${issues === 1 ? "" : "s"} (in the snapshot and the report)` : "") +
+        (estate.gaps.length
+          ? `; ${estate.gaps.length} not collected (named in the snapshot and the report): ${estate.gaps.map((g) => g.label ?? `${g.account ?? "-"}/${g.region ?? "*"}`).join(", ")}`
           : "") +
         "\n",
     );

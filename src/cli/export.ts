@@ -14,7 +14,7 @@ import type { Io } from "./io.js";
 import { visible } from "../report/text.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags, typedLiveDefaults } from "./live-options.js";
 import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options.js";
-import { adviseSource, type LoadedSource, loadSaved, loadSource } from "./source.js";
+import { adviseSource, type LoadedSource, loadSaved, loadSource, oneScope } from "./source.js";
 
 interface ExportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -64,7 +64,7 @@ Exit codes: 0 written (services left out are warned about) · 2 bad input or err
     const out = resolve(io.cwd, flags.out);
     refuseExisting(out, flags.out, flags.force === true);
     const policy = policyFrom(flags);
-    const source = await sourceFor(flags, self, io);
+    const source = oneScope(await sourceFor(flags, self, io), "export");
     for (const w of source.warnings) io.stderr.write(`warning: ${visible(w.message)}\n`);
     const report = adviseSource(source, policy, io);
     const definitions = await definitionsFor(flags, source, report, io);
@@ -118,7 +118,7 @@ async function definitionsFor(flags: ExportFlags, source: LoadedSource, report: 
     return out;
   }
   const { describeDefinitions } = await import("../collect/aws/definitions.js");
-  const client = collectOptionsFrom({ ...(flags as LiveFlags), region: flags.region ?? source.snapshot.source.region }, io).client;
+  const client = collectOptionsFrom({ ...(flags as LiveFlags), region: flags.region ?? [source.snapshot.source.region] }, io).client;
   const got = await describeDefinitions(client, refs);
   if (got.tagsUnread)
     io.stderr.write("warning: task definition tags could not be read (ecs:ListTagsForResource): the new revisions carry none\n");

@@ -5,11 +5,18 @@ import { terminalProgress } from "../collect/progress.js";
 import { packageVersion } from "../collect/assets.js";
 import type { Io } from "./io.js";
 import { DEFAULT_MAX_DURATION_SECONDS } from "../collect/aws/limits.js";
-import { duration, list, runTime } from "./parse.js";
+import { DEFAULT_CONCURRENCY, type EstateTargets } from "../collect/aws/targets.js";
+import { UserError } from "../errors.js";
+import { duration, list, positive, runTime } from "./parse.js";
 
 export interface LiveFlags {
-  region?: string;
-  profile?: string;
+  region?: string[];
+  profile?: string[];
+  roleArn?: string;
+  accounts?: string[];
+  organization?: boolean;
+  externalId?: string;
+  concurrency?: number;
   cluster?: string[];
   service?: string[];
   lookback: number;
@@ -24,8 +31,29 @@ export const DEFAULT_LOOKBACK = "14d";
 
 export function addLiveOptions(cmd: Command): Command {
   return cmd
-    .option("--region <region>", "AWS region (default: AWS_REGION or the profile's region)")
-    .option("--profile <name>", "AWS profile from ~/.aws/config (default: AWS_PROFILE or the default chain)")
+    .option(
+      "--region <regions>",
+      "AWS region; several comma-separated, or all (every region where the account has clusters) (default: AWS_REGION or the profile's region)",
+      list,
+    )
+    .option(
+      "--profile <names>",
+      "AWS profile from ~/.aws/config; several comma-separated, one account each (default: AWS_PROFILE or the default chain)",
+      list,
+    )
+    .option(
+      "--role-arn <arn>",
+      "a read-only role to assume in each account, {account} for its id, e.g. 'arn:aws:iam::{account}:role/EcsAdvisorReadOnly' (deploy/read-only-role.cfn.yaml)",
+    )
+    .option("--accounts <ids>", "the accounts to assume --role-arn in, comma-separated", list)
+    .option("--organization", "assume --role-arn in every ACTIVE account of the organization (organizations:ListAccounts)")
+    .option("--external-id <id>", "the external id the role's trust policy asks for (sts:ExternalId)")
+    .addOption(
+      new Option(
+        "--concurrency <n>",
+        `account-regions collected at a time, each within its own AWS quotas (default ${DEFAULT_CONCURRENCY})`,
+      ).argParser(positive("--concurrency", "a whole number")),
+    )
     .option("--cluster <name>", "only this cluster; repeat or comma-separate for more (default: all)", list)
     .option("--service <name>", "only this service (name or cluster/name); repeatable", list)
     .addOption(
@@ -54,11 +82,27 @@ export function typedLiveDefaults(cmd: Command): string[] {
   return ["lookback", "maxDuration"].filter((k) => cmd.getOptionValueSource(k) === "cli");
 }
 
+/** Which accounts and regions the flags ask for (a one-account, one-region run goes the simple way). */
+export function targetsFrom(flags: LiveFlags): EstateTargets {
+  const all = flags.region?.includes("all");
+  if (all && flags.region!.length > 1)
+    throw new UserError("--region all names every region: give it alone", "--region all, or a list of regions");
+  return {
+    ...(flags.region?.length ? { regions: all ? ("all" as const) : [...new Set(flags.region)] } : {}),
+    ...(flags.profile?.length ? { profiles: [...new Set(flags.profile)] } : {}),
+    ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
+    ...(flags.accounts?.length ? { accounts: [...new Set(flags.accounts)] } : {}),
+    ...(flags.organization ? { organization: true } : {}),
+    ...(flags.externalId ? { externalId: flags.externalId } : {}),
+    ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+  };
+}
+
 export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
   return {
     client: {
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(flags.region?.length === 1 && flags.region[0] !== "all" ? { region: flags.region[0] } : {}),
+      ...(flags.profile?.length === 1 ? { profile: flags.profile[0] } : {}),
       ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
     },
     clusters: flags.cluster,

@@ -16,7 +16,7 @@ import { adviseSource, loadSource } from "./source.js";
 
 interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
-  snapshot?: string;
+  snapshot?: string[];
   format: FormatName;
   out?: string;
   interactive?: boolean;
@@ -71,7 +71,11 @@ export function reportCommand(io: Io): Command {
   const cmd = new Command("report")
     .description("advise on an ECS estate: right-sized tasks, cost now and after, confidence and reasons")
     .option("--demo", "use the embedded demo fleet (no AWS account needed)")
-    .option("--snapshot <file>", "read a snapshot file (.json or .json.gz; format: schema/snapshot-v1.schema.json)")
+    .option(
+      "--snapshot <path>",
+      "read a snapshot file (.json or .json.gz; format: schema/snapshot-v1.schema.json); repeat it, or name a folder, to report on many account-regions together",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .addOption(
       new Option("--format <name>", "output format (see Formats below; default: from --out's extension, else table)")
         .choices(FORMAT_NAMES)

@@ -1,20 +1,43 @@
 // Snapshot files: .json or .json.gz (detected by content, not name), validated once, with errors that say
 // which field is wrong and what was expected.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip, gunzipSync } from "node:zlib";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
-import { SNAPSHOT_SCHEMA_VERSION, snapshotSchema, type Snapshot } from "../model/snapshot.js";
+import {
+  ESTATE_SCHEMA_VERSION,
+  type Estate,
+  estateSchema,
+  SNAPSHOT_SCHEMA_VERSION,
+  scopeName,
+  snapshotSchema,
+  type Snapshot,
+} from "../model/snapshot.js";
 import { streamFileAtomically } from "../write-file.js";
 import { describeJsonError } from "./json-error.js";
 
 const SNAPSHOT_HINT =
   "the file must be an ecs-advisor snapshot (format: schema/snapshot-v1.schema.json); check it against that schema, or write it again with the tool that made it";
 
-/** Read and validate a snapshot file; messages name it as `shown` (the path as the user gave it). */
+/** Read and validate a snapshot file of one account-region; messages name it as `shown` (the path as the user gave it). */
 export function readSnapshotFile(path: string, shown = path): Snapshot {
+  const estate = readEstateFile(path, shown);
+  if (estate.parts.length === 1 && estate.gaps.length === 0) return estate.parts[0]!;
+  throw new UserError(
+    `${shown} holds ${estate.parts.length} account-regions${estate.gaps.length ? ` and ${estate.gaps.length} gaps` : ""}; this reads one`,
+    "use `ecs-advisor report`, which reads many, or collect the account-region on its own",
+  );
+}
+
+/** Read and validate a snapshot file of any version: one account-region (version 1) or many (version 2). */
+export function readEstateFile(path: string, shown = path): Estate {
+  return parseEstateText(readText(path, shown), shown);
+}
+
+function readText(path: string, shown: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -40,17 +63,111 @@ export function readSnapshotFile(path: string, shown = path): Snapshot {
       );
     }
   } else text = bytes.toString("utf8");
-  return parseSnapshotText(text, shown);
+  return text;
 }
 
 export function parseSnapshotText(text: string, label: string): Snapshot {
-  let json: unknown;
+  return parseSnapshot(parseJson(text, label), label);
+}
+
+function parseJson(text: string, label: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new UserError(`${label} is not valid JSON: ${describeJsonError(text, e as Error)}`, SNAPSHOT_HINT);
   }
-  return parseSnapshot(json, label);
+}
+
+export function parseEstateText(text: string, label: string): Estate {
+  const json = parseJson(text, label);
+  const version = typeof json === "object" && json !== null ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version !== ESTATE_SCHEMA_VERSION) return { parts: [parseSnapshot(json, label)], gaps: [] };
+  const result = estateSchema.safeParse(json);
+  if (!result.success) {
+    const issues = result.error.issues;
+    const issue = issues[0]!;
+    // "parts[2].services[3] (prod/api).desiredCount: …": the part's own path, named as in a version 1 file.
+    const inPart = issue.path[0] === "parts" && typeof issue.path[1] === "number";
+    const first = inPart
+      ? `parts[${issue.path[1] as number}].${describeIssue({ ...issue, path: issue.path.slice(2) }, (json as { parts: unknown[] }).parts[issue.path[1] as number])}`
+      : describeIssue(issue, json);
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+    throw new UserError(`${label}: ${first}${more}`, SNAPSHOT_HINT);
+  }
+  const parts = result.data.parts.map((p, i) => coherent(p, `${label} parts[${i}]`));
+  const estate = { parts, gaps: result.data.gaps };
+  distinctClusters(estate, () => label);
+  return estate;
+}
+
+/**
+ * Snapshots given together (`--snapshot a --snapshot b`, or a folder of them) as one estate: their parts
+ * side by side, their gaps unless another file holds that account-region. A cluster (account, region,
+ * name) may be in one file only, so nothing is counted twice.
+ */
+export function readEstateInputs(paths: readonly string[], resolvePath: (p: string) => string): { estate: Estate; inputs: string[] } {
+  const files: Array<{ path: string; shown: string }> = [];
+  for (const given of paths) {
+    const path = resolvePath(given);
+    let dir = false;
+    try {
+      dir = statSync(path).isDirectory();
+    } catch {
+      // not found: said by the read below
+    }
+    if (!dir) {
+      files.push({ path, shown: given });
+      continue;
+    }
+    const inDir = readdirSync(path)
+      .filter((f) => /\.json(\.gz)?$/.test(f))
+      .sort();
+    if (!inDir.length)
+      throw new UserError(`${given} is a folder with no snapshot in it (.json or .json.gz)`, "pass the folder the collect jobs wrote to");
+    for (const f of inDir) files.push({ path: join(path, f), shown: join(given, f) });
+  }
+  const parts: Array<{ part: Snapshot; from: string }> = [];
+  const gaps: Array<{ gap: Estate["gaps"][number]; from: string }> = [];
+  for (const f of files) {
+    const e = readEstateFile(f.path, f.shown);
+    for (const part of e.parts) parts.push({ part, from: f.shown });
+    for (const gap of e.gaps) gaps.push({ gap, from: f.shown });
+  }
+  const estate: Estate = {
+    parts: parts.map((p) => p.part),
+    // A gap another file filled (a job run again) is no gap.
+    gaps: gaps
+      .filter(
+        ({ gap }) =>
+          !parts.some(
+            ({ part }) =>
+              (gap.account === null || part.source.accountId === gap.account) && (gap.region === null || part.source.region === gap.region),
+          ),
+      )
+      .map((g) => g.gap),
+  };
+  distinctClusters(estate, (i) => parts[i]!.from);
+  return { estate, inputs: files.map((f) => f.shown) };
+}
+
+/** Each cluster of an account-region in one part only: the same cluster twice would count its services twice. */
+function distinctClusters(estate: Estate, fileOf: (part: number) => string): void {
+  const seen = new Map<string, number>();
+  estate.parts.forEach((p, i) => {
+    const names = new Set([...p.services.map((s) => s.cluster), ...p.clusters.map((c) => c.name)]);
+    for (const c of names) {
+      const key = `${scopeName(p.source.accountId, p.source.region)} cluster ${c}`;
+      const first = seen.get(key);
+      if (first !== undefined && first !== i) {
+        const [a, b] = [fileOf(first), fileOf(i)];
+        throw new UserError(
+          a === b ? `${a}: ${key} is in two parts` : `${a} and ${b} both hold ${key}`,
+          "give each account-region's cluster once: drop one of the files, or collect them with different --cluster",
+        );
+      }
+      seen.set(key, i);
+    }
+  });
 }
 
 export function parseSnapshot(json: unknown, label: string): Snapshot {
@@ -61,9 +178,9 @@ export function parseSnapshot(json: unknown, label: string): Snapshot {
   if (version === undefined) {
     throw new UserError(`${label} is not an ecs-advisor snapshot: it has no schemaVersion`, SNAPSHOT_HINT);
   }
-  if (typeof version === "number" && version > SNAPSHOT_SCHEMA_VERSION) {
+  if (typeof version === "number" && version > ESTATE_SCHEMA_VERSION) {
     throw new UserError(
-      `${label} is a version ${version} snapshot, newer than this ecs-advisor reads (version ${SNAPSHOT_SCHEMA_VERSION})`,
+      `${label} is a version ${version} snapshot, newer than this ecs-advisor reads (versions ${SNAPSHOT_SCHEMA_VERSION} and ${ESTATE_SCHEMA_VERSION})`,
       "upgrade ecs-advisor (a newer checkout or release of it), or collect the snapshot again with this version",
     );
   }
@@ -200,6 +317,30 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 export async function writeSnapshotFile(path: string, snapshot: Snapshot): Promise<void> {
   await streamFileAtomically(path, async (out) => {
     const chunks = Readable.from(serializeSnapshotChunks(snapshot), { objectMode: false });
+    if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), out);
+    else await pipeline(chunks, out);
+  });
+}
+
+/** An estate as JSON text in pieces: version 1 for one account-region without gaps (older versions read it), else version 2. */
+export function* serializeEstateChunks(estate: Estate, collectedAt: string, tool?: string): Generator<string> {
+  if (estate.parts.length === 1 && estate.gaps.length === 0) {
+    yield* serializeSnapshotChunks(estate.parts[0]!);
+    return;
+  }
+  yield JSON.stringify({ schemaVersion: ESTATE_SCHEMA_VERSION, collectedAt, ...(tool ? { tool } : {}), gaps: estate.gaps }).slice(0, -1);
+  yield ',"parts":[';
+  for (let i = 0; i < estate.parts.length; i++) {
+    if (i) yield ",";
+    yield* serializeSnapshotChunks(estate.parts[i]!);
+  }
+  yield "]}";
+}
+
+/** Write an estate (see serializeEstateChunks), streamed through a temporary file renamed into place. */
+export async function writeEstateFile(path: string, estate: Estate, collectedAt: string, tool?: string): Promise<void> {
+  await streamFileAtomically(path, async (out) => {
+    const chunks = Readable.from(serializeEstateChunks(estate, collectedAt, tool), { objectMode: false });
     if (path.endsWith(".gz")) await pipeline(chunks, createGzip(), out);
     else await pipeline(chunks, out);
   });

@@ -178,6 +178,8 @@ export const containersAdviceSchema = z
 export type ContainersAdvice = z.infer<typeof containersAdviceSchema>;
 
 export const serviceFindingSchema = z.object({
+  account: z.string().nullable().optional().describe("the AWS account (null: not known, e.g. the demo's); added in 1.x"),
+  region: z.string().optional().describe("the AWS region; added in 1.x"),
   cluster: z.string(),
   service: z.string(),
   launchType: z.enum(["FARGATE", "EC2", "EXTERNAL"]),
@@ -369,6 +371,8 @@ export const fargateComparisonSchema = z.object({
 });
 
 export const clusterFindingSchema = z.object({
+  account: z.string().nullable().optional().describe("the AWS account (null: not known, e.g. the demo's); added in 1.x"),
+  region: z.string().optional().describe("the AWS region; added in 1.x"),
   cluster: z.string(),
   kind: z.enum(["fargate", "ec2", "mixed"]),
   services: z.number(),
@@ -409,13 +413,33 @@ export const clusterFindingSchema = z.object({
 });
 export type ClusterFinding = z.infer<typeof clusterFindingSchema>;
 
+/** One account-region of the report: what it covers and costs, or why it is missing. */
+export const scopeSchema = z.object({
+  account: z.string().nullable().describe("null: not known (the demo, a snapshot without it, a profile that could not be used)"),
+  region: z.string().nullable().describe("null: every region of the account (a gap before any region was read)"),
+  label: z.string().optional().describe("how the user named it, e.g. the profile"),
+  status: z.enum(["collected", "gap"]).describe("gap: could not be collected; the report is complete for the others"),
+  gap: z.object({ code: z.string(), message: z.string() }).nullable().describe("why a gap is one"),
+  collectedAt: z.string().nullable(),
+  services: z.number(),
+  changes: z.number(),
+  risks: z.number(),
+  nowMonthlyUsd: usd,
+  realisableSavingsMonthlyUsd: usd,
+  afterMonthlyUsd: usd,
+  prices: z.object({ source: z.string(), asOf: z.string(), region: z.string() }).nullable(),
+});
+export type Scope = z.infer<typeof scopeSchema>;
+
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
   tool: z.object({ name: z.literal("ecs-advisor"), version: z.string() }),
   source: z.object({
     kind: z.enum(["demo", "snapshot", "aws"]),
-    region: z.string(),
+    region: z.string().describe('the region; "multiple" when the report covers several (see scopes)'),
+    accounts: z.array(z.string()).optional().describe("the accounts the report covers (collected or not); added in 1.x"),
+    regions: z.array(z.string()).optional().describe("the regions the report covers; added in 1.x"),
     collectedAt: z.string(),
     description: z.string().optional(),
     window: z.object({
@@ -460,5 +484,9 @@ export const reportSchema = z.object({
   services: z.array(serviceFindingSchema),
   clusters: z.array(clusterFindingSchema),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  scopes: z
+    .array(scopeSchema)
+    .optional()
+    .describe("each account-region: its totals, or the gap that kept it out (sorted by account, region); added in 1.x"),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -342,3 +342,37 @@ export type CapacityProviderStrategyItem = NonNullable<Service["capacityProvider
 
 export const taskDefinitionRef = (td: Pick<TaskDefinition, "family" | "revision">): string => `${td.family}:${td.revision}`;
 export const serviceKey = (s: Pick<Service, "cluster" | "name">): string => `${s.cluster}/${s.name}`;
+
+/**
+ * Snapshot version 2: many account-regions in one file. Each part is a whole version 1 snapshot of one
+ * account and region (its own window, prices and issues); `gaps` name the account-regions that could not
+ * be collected. A collection of one account-region is still written as version 1, which older versions read.
+ */
+export const ESTATE_SCHEMA_VERSION = 2;
+
+export const gapSchema = z.object({
+  account: z.string().nullable().describe("the account that could not be read (null: unknown, e.g. a profile's)"),
+  region: z.string().nullable().describe("the region (null: the whole account, e.g. its role could not be assumed)"),
+  label: z.string().optional().describe("how the user named it, e.g. the profile"),
+  code: z.string().describe("access-denied, throttled, region-disabled, credentials, other…"),
+  message: z.string(),
+});
+export type Gap = z.output<typeof gapSchema>;
+
+export const estateSchema = z.object({
+  schemaVersion: z.literal(ESTATE_SCHEMA_VERSION),
+  collectedAt: isoTime,
+  tool: z.string().optional(),
+  parts: z.array(snapshotSchema).describe("one version 1 snapshot per account-region"),
+  gaps: z.array(gapSchema).default([]).describe("account-regions that could not be collected, and why"),
+});
+
+/** What a run advises on: one or more account-regions, and the ones it could not read. */
+export interface Estate {
+  parts: Snapshot[];
+  gaps: Gap[];
+}
+
+/** "111111111111/eu-west-1" — an account-region as reports name it ("-" for an unknown account). */
+export const scopeName = (account: string | null | undefined, region: string | null | undefined): string =>
+  `${account ?? "-"}/${region ?? "*"}`;

@@ -153,7 +153,7 @@ describe("bad input: one line of what is wrong, one of what to do, exit 2, no st
     writeFileSync(newer, JSON.stringify({ schemaVersion: 9 }));
     const r = await cli(["report", "--snapshot", newer]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("is a version 9 snapshot, newer than this ecs-advisor reads (version 1)");
+    expect(r.stderr).toContain("is a version 9 snapshot, newer than this ecs-advisor reads (versions 1 and 2)");
     expect(r.stderr).toContain("hint: upgrade ecs-advisor");
   });
 });

@@ -76,8 +76,8 @@ describe("reading a snapshot", () => {
   });
 
   it("a snapshot from a newer version says so and what to do", () => {
-    const e = errorOf(() => parseSnapshot({ ...good(), schemaVersion: 2 }, "new.json"));
-    expect(e.message).toBe("new.json is a version 2 snapshot, newer than this ecs-advisor reads (version 1)");
+    const e = errorOf(() => parseSnapshot({ ...good(), schemaVersion: 3 }, "new.json"));
+    expect(e.message).toBe("new.json is a version 3 snapshot, newer than this ecs-advisor reads (versions 1 and 2)");
     expect(e.hint).toMatch(/upgrade ecs-advisor/);
   });
 

@@ -5,10 +5,11 @@ import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import type { RetryStrategyV2 } from "@smithy/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from "@smithy/types";
 import { UserError } from "../../errors.js";
 import { classify, type AwsFailure } from "./errors.js";
 import { Pacer, type Quota, type QuotaGroup, quotasWith } from "./limits.js";
+import { REGION } from "./targets.js";
 
 export interface ClientOptions {
   region?: string | undefined;
@@ -18,8 +19,8 @@ export interface ClientOptions {
   maxAttempts?: number | undefined;
   /** How failed calls are retried (tests use a fast one); otherwise adaptive retry with maxAttempts. */
   retryStrategy?: RetryStrategyV2 | undefined;
-  /** Static credentials (tests against emulators); otherwise the standard chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /** Static credentials (tests against emulators), or a provider (an assumed role's); otherwise the standard chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined;
   /** A request that has not been answered in this long fails (and is retried): default 60 s. */
   requestTimeoutMs?: number | undefined;
   /** Where the SDK's own warnings go (a stalled socket, a timeout): never raw to stderr. */
@@ -67,8 +68,6 @@ export class AwsCallError extends Error {
     this.name = "AwsCallError";
   }
 }
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
 export class Aws {
   /** Calls made, by IAM action ("ecs:DescribeServices" → 12): what the benchmark and tests read. */
@@ -118,7 +117,8 @@ export class Aws {
   }
 }
 
-export async function makeAws(opts: ClientOptions): Promise<Aws> {
+/** The shared part of every client's configuration: credentials, profile, retries, timeouts, the SDK's logger. */
+export function clientConfig(opts: ClientOptions) {
   // The SDK's notice that its 2027 releases need Node 22 is about the SDK's future, not this run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   if (opts.region !== undefined && !REGION.test(opts.region)) {
@@ -163,6 +163,11 @@ export async function makeAws(opts: ClientOptions): Promise<Aws> {
     logger,
     customUserAgent: "ecs-advisor",
   };
+  return common;
+}
+
+export async function makeAws(opts: ClientOptions): Promise<Aws> {
+  const common = clientConfig(opts);
   const endpoint = opts.endpointUrl ? { endpoint: opts.endpointUrl } : {};
   const ecs = patient(new ECSClient({ ...common, ...endpoint }), opts);
   let region: string;

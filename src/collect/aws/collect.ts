@@ -83,6 +83,8 @@ export interface CollectOptions {
   memoryAverage?: boolean | undefined;
   /** Read each container's usage where Container Insights' enhanced observability has it (default true). */
   containerMetrics?: boolean | undefined;
+  /** No services is an empty snapshot, not an error (a region of a many-region run that has none). */
+  allowEmpty?: boolean | undefined;
   /** Each AWS call's action, duration and outcome (--debug). */
   trace?: ((action: string, ms: number, outcome: string) => void) | undefined;
 }
@@ -271,6 +273,32 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const run = startRun(aws, opts);
   const { clusters, containerInsights, enhanced } = await readClusters(run);
   const listed = await listServices(run, clusters);
+  if (listed.length === 0) {
+    // Only with allowEmpty: an account-region with nothing to advise on, said as such in the report.
+    run.progress.done();
+    const accountId = accountOf(clusters[0]?.arn);
+    const end = isoSeconds(opts.nowMs);
+    return {
+      snapshot: {
+        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+        collectedAt: run.collectedAt,
+        source: {
+          kind: "aws",
+          region: aws.region,
+          ...(accountId ? { accountId } : {}),
+          tool: `ecs-advisor ${opts.toolVersion}`,
+          description: `${aws.region}: no services on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`,
+        },
+        window: { start: isoSeconds(opts.nowMs - opts.lookbackSeconds * 1000), end, periodSeconds: 60 },
+        clusters,
+        services: [],
+        taskDefinitions: [],
+        containerInstances: [],
+        issues: run.issues,
+      },
+      calls: aws.calls,
+    };
+  }
 
   // The window: the finest period that fits the time budget within GetMetricData's quotas; its storage
   // period depends on how many services there are.
@@ -376,7 +404,7 @@ async function listServices({ aws, opts, progress }: Run, clusters: readonly Clu
     return arns.map((arn) => ({ cluster: c.name, name: nameOf(arn), arn }));
   });
   const services = perCluster.flat();
-  if (services.length === 0) {
+  if (services.length === 0 && !opts.allowEmpty) {
     const where = opts.clusters?.length
       ? `cluster ${opts.clusters.join(", ")}`
       : `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`;

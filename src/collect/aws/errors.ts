@@ -58,7 +58,14 @@ const firstLine = (s: string): string => s.split("\n")[0]!.trim();
 /** Failures no later call can get past: no credentials, no network. */
 export const isFatal = (f: AwsFailure): boolean => f.kind === "credentials" || f.kind === "network";
 
+/** The failure behind a run-ending error from `fatal` (a multi-account run names its kind in the gap). */
+export const failureOf = (e: unknown): AwsFailure | undefined => (e as { failure?: AwsFailure } | undefined)?.failure;
+
 export function fatal(f: AwsFailure, ctx: { region: string; endpoint?: string | undefined }): UserError {
+  return Object.assign(fatalError(f, ctx), { failure: f });
+}
+
+function fatalError(f: AwsFailure, ctx: { region: string; endpoint?: string | undefined }): UserError {
   switch (f.kind) {
     case "credentials":
       if (/Could not load credentials/i.test(f.message)) {
