@@ -79,6 +79,9 @@ export function gapScope(g: Gap): Scope {
   };
 }
 
+/** "333333333333 (every region)", "111111111111/eu-west-1": a gap as warnings name it. */
+const gapLabel = (g: Gap) => (g.region === null ? `${g.account ?? "an account"} (every region)` : scopeName(g.account, g.region));
+
 /** Reports of separate account-regions (each from advise) and the gaps, as one report. */
 export function mergeReports(reports: readonly Report[], gaps: readonly Gap[]): Report {
   const first = reports[0]!;
@@ -92,7 +95,7 @@ export function mergeReports(reports: readonly Report[], gaps: readonly Gap[]): 
   for (const g of [...gaps].sort(byScope))
     warnings.push({
       code: "gap",
-      message: `${g.label ? `${g.label} (${label(g)})` : label(g)} was not collected: ${g.message}; the report covers the rest`,
+      message: `${g.label ? `${g.label} (${gapLabel(g)})` : gapLabel(g)} was not collected: ${g.message}; the report covers the rest`,
     });
   const distinct = <T>(xs: T[]) => [...new Set(xs)];
   const accounts = distinct(scopes.map((s) => s.account).filter((a): a is string => a !== null)).sort();

@@ -1,9 +1,11 @@
 // `--format csv`: one row per service with stable columns, for spreadsheets. RFC 4180 quoting; a text
 // cell that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote, so a
 // service name from AWS cannot execute in someone's Excel. New columns are only ever added at the end.
+// An account-region that could not be collected is a row with action "not-collected".
 import type { ServiceFinding } from "../model/report.js";
 import { riskOf } from "./digest.js";
 import { toShownReport } from "./json.js";
+import { gapsOf } from "./scopes.js";
 import { visible } from "./text.js";
 import type { Reporter } from "./options.js";
 
@@ -40,6 +42,8 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, (s: ServiceFinding) =>
   // Which lever the service's savings belong to: Fargate right-sizing counts them as they are; an EC2
   // service's savings (and autoscaling) are realised by its cluster's host plan (the ec2-hosts lever).
   ["lever", (s) => (s.launchType === "FARGATE" ? "fargate-rightsizing" : s.launchType === "EC2" ? "ec2-hosts" : "")],
+  ["account", (s) => s.account],
+  ["region", (s) => s.region],
 ];
 
 export function csvCell(v: Cell): string {
@@ -54,5 +58,16 @@ export const renderCsv: Reporter = (input) => {
   const r = toShownReport(input);
   const lines = [CSV_COLUMNS.map(([name]) => name).join(",")];
   for (const s of r.services) lines.push(CSV_COLUMNS.map(([, get]) => csvCell(get(s))).join(","));
+  // An account-region that could not be collected: a row of its own, action not-collected, the reason in reasons.
+  for (const g of gapsOf(r)) {
+    const cells: Record<string, Cell> = {
+      action: "not-collected",
+      reason_codes: g.gap?.code,
+      reasons: `${g.label ? `${g.label}: ` : ""}${g.gap?.message ?? ""}`,
+      account: g.account,
+      region: g.region,
+    };
+    lines.push(CSV_COLUMNS.map(([name]) => csvCell(cells[name])).join(","));
+  }
   return `${lines.join("\r\n")}\r\n`;
 };

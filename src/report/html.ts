@@ -9,6 +9,7 @@
 // page's script puts text into the DOM only through textContent.
 import { fmtPct, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report } from "../model/report.js";
+import { accountName, accountsBySavings, isMultiScope, scopeTagger } from "./scopes.js";
 import { billLine, clusterMoney, ec2LeverNote, headline, leversLine, savingsPercent, sourceLine } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { RenderOptions } from "./options.js";
@@ -27,8 +28,12 @@ export function scriptJson(value: unknown): string {
 /** The page's data: the published report, trimmed to what the page shows. */
 function pageData(r: Report) {
   const plain = paint(false);
+  const tag = scopeTagger(r);
   return {
     services: r.services.map((s) => ({
+      scope: tag(s),
+      account: s.account ?? null,
+      region: s.region ?? null,
       cluster: s.cluster,
       service: s.service,
       capacity: s.capacity,
@@ -55,6 +60,7 @@ function pageData(r: Report) {
       usage: s.usage,
     })),
     clusters: r.clusters.map((c) => ({
+      scope: tag(c),
       cluster: c.cluster,
       kind: c.kind,
       instances:
@@ -95,7 +101,8 @@ var charts=0;window.__charts=function(){return charts};
 function chart(canvas,config){charts++;return new Chart(canvas,config)}
 function usd(x){return x===null||x===undefined?"–":(x<0?"-$":"$")+Math.abs(x).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g,",")}
 function el(tag,attrs,text){var e=document.createElement(tag);if(attrs)for(var k in attrs)e.setAttribute(k,attrs[k]);if(text!==undefined)e.textContent=text;return e}
-function name(s){return s.cluster+"/"+s.service}
+function name(s){return (s.scope?s.scope+" ":"")+s.cluster+"/"+s.service}
+function where(s){return (s.scope?s.scope+" ":"")+s.cluster}
 
 // Savings by service: the top 25.
 var savers=D.services.filter(function(s){return s.savings>0}).sort(function(a,b){return b.savings-a.savings}).slice(0,25);
@@ -110,7 +117,7 @@ D.clusters.forEach(function(c,i){
     var pct=function(h,k){return h.registered[k]>0?Math.round((h.registered[k]-h.remaining[k])/h.registered[k]*1000)/10:0};
     chart(canvas,{type:"bar",data:{labels:ids,datasets:[{label:"cpu reserved %",data:c.instances.map(function(h){return pct(h,"cpu")}),backgroundColor:C.accent},{label:"memory reserved %",data:c.instances.map(function(h){return pct(h,"memory")}),backgroundColor:C.amber}]},options:{scales:{y:{min:0,max:100,title:{display:true,text:"% of registered"}}}}});
   }else{
-    var svc=D.services.filter(function(s){return s.cluster===c.cluster&&s.current.monthlyUsd!==null}).sort(function(a,b){return b.current.monthlyUsd-a.current.monthlyUsd}).slice(0,15);
+    var svc=D.services.filter(function(s){return where(s)===where(c)&&s.current.monthlyUsd!==null}).sort(function(a,b){return b.current.monthlyUsd-a.current.monthlyUsd}).slice(0,15);
     chart(canvas,{type:"bar",data:{labels:svc.map(function(s){return s.service}),datasets:[{label:"now $/month",data:svc.map(function(s){return s.current.monthlyUsd}),backgroundColor:C.muted},{label:"recommended $/month",data:svc.map(function(s){return s.recommended?s.recommended.monthlyUsd:null}),backgroundColor:C.good}]},options:{scales:{y:{title:{display:true,text:"$ per month"}}}}});
   }
 });
@@ -168,9 +175,10 @@ function open(r){
 }
 rows.forEach(function(r){function toggle(){if(r.detail)close(r);else open(r)}r.tr.addEventListener("click",toggle);r.tr.addEventListener("keydown",function(e){if(e.key==="Enter"||e.key===" "){e.preventDefault();toggle()}})});
 var q=document.getElementById("filter"),cl=document.getElementById("cluster"),ro=document.getElementById("risks"),count=document.getElementById("count");
+var ac=document.getElementById("account"),rg=document.getElementById("region");
 function render(){
-  var text=q.value.trim().toLowerCase(),cluster=cl.value,risky=ro.checked,k=keys[sortKey];
-  var list=rows.filter(function(r){return(!text||name(r.s).toLowerCase().indexOf(text)>=0)&&(!cluster||r.s.cluster===cluster)&&(!risky||r.s.risk)});
+  var text=q.value.trim().toLowerCase(),cluster=cl.value,risky=ro.checked,k=keys[sortKey],account=ac?ac.value:"",region=rg?rg.value:"";
+  var list=rows.filter(function(r){return(!text||name(r.s).toLowerCase().indexOf(text)>=0)&&(!cluster||where(r.s)===cluster)&&(!risky||r.s.risk)&&(!account||r.s.account===account)&&(!region||r.s.region===region)});
   list.sort(function(a,b){var x=k(a.s),y=k(b.s);return x<y?-sortDir:x>y?sortDir:0});
   var frag=document.createDocumentFragment();
   var keep=new Set(list);rows.forEach(function(r){if(!keep.has(r))close(r)});
@@ -183,10 +191,30 @@ document.querySelectorAll("#services th[data-key]").forEach(function(th){th.addE
 // The text field re-renders as you type ("input"), not again when it loses focus ("change"): that
 // would rebuild the table under a click on a row and swallow the click.
 q.addEventListener("input",render);cl.addEventListener("change",render);ro.addEventListener("change",render);
+if(ac)ac.addEventListener("change",render);if(rg)rg.addEventListener("change",render);
 render();
 window.__ecsAdvisorReady=true;
 })();
 `;
+
+/** Each account's totals (most savings first) with its regions, and every account-region not collected. */
+function accountsSection(r: Report): string {
+  const scopes = r.scopes ?? [];
+  const rows = accountsBySavings(r).map((a) => {
+    const regions = scopes
+      .filter((s) => s.account === a.account)
+      .map((s) =>
+        s.status === "gap"
+          ? `<span class="bad">${html(s.region ?? "every region")}: not collected — ${html(s.gap?.message ?? "")}</span>`
+          : html(`${s.region ?? ""} ${fmtUsdMonthly(s.nowMonthlyUsd)} now, saves ${fmtUsdMonthly(s.realisableSavingsMonthlyUsd)}`),
+      )
+      .join("<br>");
+    return `<tr><td>${html(accountName(a.account))}</td><td>${regions}</td><td class="num">${a.services}</td><td class="num">${a.changes}</td><td class="num">${html(fmtUsdMonthly(a.nowMonthlyUsd))}</td><td class="num good">${html(fmtUsdMonthly(a.realisableSavingsMonthlyUsd))}</td></tr>`;
+  });
+  return `<h2>Accounts</h2>
+<table id="accounts"><thead><tr><th>account</th><th>regions</th><th class="num">services</th><th class="num">changes</th><th class="num">now</th><th class="num">saves</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
+}
 
 export function renderHtml(input: Report, options: Pick<RenderOptions, "assets">): string {
   const chartJs = options.assets?.chartJs;
@@ -196,8 +224,12 @@ export function renderHtml(input: Report, options: Pick<RenderOptions, "assets">
   const pct = savingsPercent(r);
   const card = (label: string, value: string, cls = "") =>
     `<div class="card"><span class="muted">${html(label)}</span><b class="${cls}">${html(value)}</b></div>`;
-  const clusters = [...new Set(r.services.map((s) => s.cluster))].sort();
   const data = pageData(r);
+  const clusters = [...new Set(data.services.map((s) => (s.scope ? `${s.scope} ${s.cluster}` : s.cluster)))].sort();
+  const multi = isMultiScope(r);
+  const optionList = (values: string[]) => values.map((v) => `<option value="${html(v)}">${html(v)}</option>`).join("");
+  const accounts = [...new Set(r.services.map((s) => s.account).filter((a): a is string => !!a))].sort();
+  const regions = [...new Set(r.services.map((s) => s.region).filter((x): x is string => !!x))].sort();
   const th = (key: string, label: string, num = false) => `<th data-key="${key}"${num ? ' class="num"' : ""}>${html(label)}</th>`;
   return `<!doctype html>
 <html lang="en">
@@ -222,6 +254,7 @@ ${card("at risk", plural(t.risks, "service"), t.risks > 0 ? "bad" : "")}
 </section>
 <div class="muted">${html(billLine(r))} · ${html(leversLine(r))}</div>
 ${ec2LeverNote(r) ? `<div class="muted">${html(ec2LeverNote(r)!)}</div>` : ""}
+${multi ? accountsSection(r) : ""}
 <h2>Savings by service</h2>
 <div class="chart" style="height:${Math.max(200, 60 + 18 * Math.min(25, r.services.filter((s) => (s.savingsMonthlyUsd ?? 0) > 0).length))}px"><canvas id="savings-chart" aria-label="savings by service"></canvas></div>
 <h2>Clusters</h2>
@@ -230,7 +263,7 @@ ${r.clusters
     (
       c,
       i,
-    ) => `<div class="cluster"><b>${html(c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(clusterMoney(c))}${c.ec2 ? html(` · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
+    ) => `<div class="cluster"><b>${html(data.clusters[i]!.scope ? `${data.clusters[i]!.scope} ${c.cluster}` : c.cluster)}</b> <span class="muted">${html(c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2")} · ${html(plural(c.services, "service"))} · ${html(clusterMoney(c))}${c.ec2 ? html(` · reserved ${fmtPct(c.ec2.reservedPercent.cpu)} cpu / ${fmtPct(c.ec2.reservedPercent.memory)} memory`) : ""}</span>
 ${data.clusters[i]!.hosts.length ? `<dl>${data.clusters[i]!.hosts.map((h) => `<dt>${html(h.label)}</dt><dd>${html(h.text)}</dd>`).join("")}</dl>` : ""}
 <div class="chart small"><canvas id="cluster-chart-${i}" aria-label="${html(c.cluster)} capacity"></canvas></div></div>`,
   )
@@ -238,7 +271,7 @@ ${data.clusters[i]!.hosts.length ? `<dl>${data.clusters[i]!.hosts.map((h) => `<d
 <h2>Services</h2>
 <div class="controls">
 <input id="filter" type="search" placeholder="filter by name" aria-label="filter by name">
-<select id="cluster" aria-label="cluster"><option value="">all clusters</option>${clusters.map((c) => `<option value="${html(c)}">${html(c)}</option>`).join("")}</select>
+${multi ? `<select id="account" aria-label="account"><option value="">all accounts</option>${optionList(accounts)}</select>\n<select id="region" aria-label="region"><option value="">all regions</option>${optionList(regions)}</select>\n` : ""}<select id="cluster" aria-label="cluster"><option value="">all clusters</option>${optionList(clusters)}</select>
 <label><input id="risks" type="checkbox"> at risk only</label>
 <span id="count" class="muted"></span><span class="muted">· click a row for its reasons and charts; click a heading to sort</span>
 </div>

@@ -8,6 +8,7 @@ import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
 import { autoscalingLine, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
+import { accountName, accountsBySavings, isMultiScope, namer } from "./scopes.js";
 import { code, md } from "./text.js";
 
 const upper = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
@@ -17,15 +18,16 @@ export const MARKDOWN_MAX_ROWS = 50;
 
 const money = (usd: number | null | undefined) => (usd === null || usd === undefined ? "–" : fmtUsd(usd));
 
-function row(s: ServiceFinding): string {
+function row(s: ServiceFinding, name: (s: ServiceFinding) => string): string {
   const mark = riskOf(s) ? "⚠️" : "";
-  return `| ${mark} | ${code(`${s.cluster}/${s.service}`)} | ${change(s.current.cpu, s.recommended?.cpu)} | ${change(s.current.memory, s.recommended?.memory)} | ${fmtTasks(s.current.tasks)} | ${money(s.current.monthlyUsd)} | ${s.recommended ? money(s.recommended.monthlyUsd) : "–"} | ${money(s.savingsMonthlyUsd)} | ${s.confidence} |`;
+  return `| ${mark} | ${code(name(s))} | ${change(s.current.cpu, s.recommended?.cpu)} | ${change(s.current.memory, s.recommended?.memory)} | ${fmtTasks(s.current.tasks)} | ${money(s.current.monthlyUsd)} | ${s.recommended ? money(s.recommended.monthlyUsd) : "–"} | ${money(s.savingsMonthlyUsd)} | ${s.confidence} |`;
 }
 
 export const renderMarkdown: Reporter = (input, options) => {
   const r = toShownReport(input);
   const t = r.totals;
   const out: string[] = [];
+  const name = namer(r);
   out.push(`## ecs-advisor: ${md(headline(r))}`, "");
   out.push(`_${md(sourceLine(r))}_`, "");
   const note = ec2LeverNote(r);
@@ -36,6 +38,24 @@ export const renderMarkdown: Reporter = (input, options) => {
     "",
   );
   for (const w of r.warnings) out.push(`> ⚠️ ${md(w.message)}`, "");
+  if (isMultiScope(r)) {
+    // Per account: what it costs and saves, its regions, and any account-region not collected.
+    out.push("| account | regions | services | changes | now $/mo | saves $/mo |", "|---|---|---:|---:|---:|---:|");
+    const scopes = r.scopes ?? [];
+    const accounts = accountsBySavings(r);
+    for (const a of accounts.slice(0, MARKDOWN_MAX_ROWS)) {
+      const regions = scopes
+        .filter((s) => s.account === a.account)
+        .map((s) => (s.status === "gap" ? `${s.region ?? "every region"} (not collected)` : (s.region ?? "")))
+        .join(", ");
+      out.push(
+        `| ${code(accountName(a.account))} | ${md(regions)} | ${a.services} | ${a.changes} | ${money(a.nowMonthlyUsd)} | ${money(a.realisableSavingsMonthlyUsd)} |`,
+      );
+    }
+    if (accounts.length > MARKDOWN_MAX_ROWS)
+      out.push("", `…and ${plural(accounts.length - MARKDOWN_MAX_ROWS, "more account")}: \`--format json\` has every one.`);
+    out.push("");
+  }
 
   // What to change: savings first, then risks that cost money to fix; the rest are in the JSON.
   const atRisk = risks(r);
@@ -45,7 +65,7 @@ export const renderMarkdown: Reporter = (input, options) => {
       "| | service | cpu | memory | tasks | now $/mo | new $/mo | saves | confidence |",
       "|---|---|---|---|---:|---:|---:|---:|---|",
     );
-    for (const s of shown.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s));
+    for (const s of shown.slice(0, MARKDOWN_MAX_ROWS)) out.push(row(s, name));
     if (shown.length > MARKDOWN_MAX_ROWS)
       out.push(
         "",
@@ -56,8 +76,7 @@ export const renderMarkdown: Reporter = (input, options) => {
 
   if (atRisk.length > 0) {
     out.push(`### ⚠️ At risk (${atRisk.length})`, "");
-    for (const { service: s, reason } of atRisk.slice(0, MARKDOWN_MAX_ROWS))
-      out.push(`- ${code(`${s.cluster}/${s.service}`)} — ${md(reason.message)}`);
+    for (const { service: s, reason } of atRisk.slice(0, MARKDOWN_MAX_ROWS)) out.push(`- ${code(name(s))} — ${md(reason.message)}`);
     if (atRisk.length > MARKDOWN_MAX_ROWS) out.push(`- …and ${plural(atRisk.length - MARKDOWN_MAX_ROWS, "more")}`);
     out.push("");
   }
@@ -67,7 +86,7 @@ export const renderMarkdown: Reporter = (input, options) => {
     out.push(`<details><summary>EC2 hosts: scaling and packing (${plural(ec2.length, "cluster")})</summary>`, "");
     const plain = paint(false);
     for (const c of ec2) {
-      out.push(`**${code(c.cluster)}**`, "");
+      out.push(`**${code(name({ ...c, service: "" }).replace(/\/$/, ""))}**`, "");
       // The table's host lines, unwrapped: label, then the text.
       for (const line of hostSection(c, 0, 10_000, plain)) {
         const label = line.slice(0, 10).trim();
@@ -84,7 +103,7 @@ export const renderMarkdown: Reporter = (input, options) => {
     for (const s of explained) {
       const ev = s.evidence;
       out.push(
-        `**${code(`${s.cluster}/${s.service}`)}** · ${md(s.capacity)} · ${s.confidence} confidence · ${md(ev.cpu.statistic)} CPU ${ev.cpu.observedPercent === null ? "–" : fmtPct(ev.cpu.observedPercent)}, memory ${ev.memory.observedPercent === null ? "–" : fmtPct(ev.memory.observedPercent)} of what it has`,
+        `**${code(name(s))}** · ${md(s.capacity)} · ${s.confidence} confidence · ${md(ev.cpu.statistic)} CPU ${ev.cpu.observedPercent === null ? "–" : fmtPct(ev.cpu.observedPercent)}, memory ${ev.memory.observedPercent === null ? "–" : fmtPct(ev.memory.observedPercent)} of what it has`,
         "",
       );
       for (const reason of s.reasons) out.push(`- ${reason.severity === "risk" ? "⚠️ " : ""}${md(reason.message)}`);

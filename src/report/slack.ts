@@ -6,6 +6,7 @@ import { fmtPct, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report, ServiceFinding } from "../model/report.js";
 import { billLine, change, headline, levers, risks, savingsPercent, sourceLine, topSavings } from "./digest.js";
 import { toShownReport } from "./json.js";
+import { accountLine, accountName, accountsBySavings, gapsOf, isMultiScope, namer } from "./scopes.js";
 import type { Reporter } from "./options.js";
 import { slack } from "./text.js";
 
@@ -29,7 +30,7 @@ export interface SlackPayload {
 }
 
 const mrkdwn = (text: string): SlackText => ({ type: "mrkdwn", text });
-const name = (s: ServiceFinding) => `\`${slack(`${s.cluster}/${s.service}`).replace(/`/g, "'")}\``;
+const codeName = (text: string) => `\`${slack(text).replace(/`/g, "'")}\``;
 
 /** Cut at a word boundary with "…", for a single item that alone is too long. */
 function clip(text: string, max: number): string {
@@ -65,6 +66,8 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
   const r = toShownReport(input);
   const t = r.totals;
   const blocks: SlackBlock[] = [];
+  const named = namer(r);
+  const name = (s: ServiceFinding) => codeName(named(s));
   const title =
     t.realisableSavingsMonthlyUsd >= 0
       ? `ecs-advisor: ${fmtUsdMonthly(t.realisableSavingsMonthlyUsd)} to save (${fmtPct(savingsPercent(r))})`
@@ -80,6 +83,19 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
     `*The bill*\n${slack(billLine(r).replace(/^now /, ""))}`,
   ].slice(0, SLACK_LIMITS.fields);
   blocks.push({ type: "section", fields: fields.map(mrkdwn) });
+
+  if (isMultiScope(r)) {
+    // Each account's totals, most savings first; the account-regions not collected come first of all.
+    blocks.push({ type: "divider" });
+    const gaps = gapsOf(r).map(
+      (g) =>
+        `• :no_entry: ${codeName(g.account ?? g.label ?? "-")} ${slack(g.region ?? "every region")} not collected: ${slack(clip(g.gap?.message ?? "", 240))}`,
+    );
+    const accounts = accountsBySavings(r)
+      .filter((a) => a.regions > 0)
+      .map((a) => `• ${codeName(accountName(a.account))} ${slack(accountLine(a))}`);
+    blocks.push(listSection("Accounts", [...gaps, ...accounts], (n) => `…and ${plural(n, "more line")} in the report`));
+  }
 
   const savers = topSavings(r);
   if (savers.length > 0) {

@@ -1,11 +1,12 @@
 // `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
 // bottom, 100 columns wide, colour only when asked.
-import type { ClusterFinding, ServiceFinding } from "../model/report.js";
+import type { ClusterFinding, Report, ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtMiB, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
 import { billLine, clusterMoney, ec2LeverNote, leversLine } from "./digest.js";
 import { toShownReport } from "./json.js";
 import type { Reporter } from "./options.js";
+import { accountLine, accountName, accountsBySavings, isMultiScope, scopeTagger } from "./scopes.js";
 
 const MAX_WIDTH = 100;
 const COLS = { mark: 3, cpu: 12, mem: 13, tasks: 6, now: 10, rec: 10, saves: 10, conf: 7 } as const;
@@ -201,6 +202,25 @@ export function hostSection(c: ClusterFinding, indent: number, width: number, p:
   return out;
 }
 
+/** Per account (most savings first), its regions under it, and the account-regions not collected. */
+function accountSection(report: Report, width: number, p: Paint): string[] {
+  const out = [p.bold("ACCOUNTS")];
+  const scopes = report.scopes ?? [];
+  for (const a of accountsBySavings(report)) {
+    out.push(truncate(`   ${padEnd(accountName(a.account), 16)}${accountLine(a)}`, width));
+    for (const s of scopes.filter((x) => x.account === a.account)) {
+      const gap = s.status === "gap";
+      const text = gap
+        ? `not collected: ${s.gap?.message ?? ""}`
+        : `${plural(s.services, "service")} · ${fmtUsdMonthly(s.nowMonthlyUsd)} now · saves ${fmtUsdMonthly(s.realisableSavingsMonthlyUsd)}`;
+      const label = s.region ?? "every region";
+      for (const [k, l] of wrap(text, width - 22, gap ? 3 : 1).entries())
+        out.push(`      ${padEnd(k === 0 ? truncate(label, 15) : "", 16)}${gap ? p.red(l) : l}`);
+    }
+  }
+  return out;
+}
+
 /** " · Spot at an assumed 70% off; kept On-Demand (one task, or Windows): a, b": what the Spot figure rests on. */
 export function spotNote(f: NonNullable<ClusterFinding["fargateComparison"]>): string {
   const parts: string[] = [];
@@ -239,13 +259,16 @@ export const renderTable: Reporter = (input, options) => {
     padStart("CONF", COLS.conf);
   lines.push(p.bold(header));
 
+  const tag = scopeTagger(report, { compact: true });
+  const where = (f: { account?: string | null; region?: string | null; cluster: string }) =>
+    tag(f) ? `${tag(f)}:${f.cluster}` : f.cluster;
   for (const s of report.services) {
     const risky = s.reasons.some((r) => r.severity === "risk");
     const savings = s.savingsMonthlyUsd;
     const savesText = savings === null ? "–" : savings > 0 ? p.green(money(savings)) : savings < 0 ? p.red(money(savings)) : money(savings);
     const row =
       (risky ? ` ${p.red("!")} ` : "   ") +
-      padEnd(fitName(s.cluster, s.service, nameWidth - 1), nameWidth) +
+      padEnd(fitName(where(s), s.service, nameWidth - 1), nameWidth) +
       padEnd(change(s.current.cpu, s.recommended?.cpu), COLS.cpu) +
       padEnd(change(s.current.memory, s.recommended?.memory), COLS.mem) +
       padStart((Math.round(s.current.tasks * 10) / 10).toFixed(1), COLS.tasks) +
@@ -286,15 +309,20 @@ export const renderTable: Reporter = (input, options) => {
   const note = ec2LeverNote(report);
   if (note) for (const l of wrap(note, width - 3, 4)) lines.push(`   ${p.dim(l)}`);
 
+  if (isMultiScope(report)) lines.push("", ...accountSection(report, width, p));
+
   if (report.clusters.length > 0) {
     lines.push("");
     lines.push(p.bold("CLUSTERS"));
-    const w = Math.max(...report.clusters.map((c) => c.cluster.length)) + 2;
+    const w = Math.min(40, Math.max(...report.clusters.map((c) => where(c).length)) + 2);
     for (const c of report.clusters) {
       const kind = c.kind === "fargate" ? "Fargate" : c.kind === "ec2" ? "EC2" : "Fargate + EC2";
       if (!c.ec2) {
         lines.push(
-          truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`, width),
+          truncate(
+            `   ${padEnd(truncate(where(c), w - 2), w)}${kind} · ${plural(c.services, "service")} · ${fmtUsdMonthly(c.servicesMonthlyUsd)}`,
+            width,
+          ),
         );
         continue;
       }
@@ -302,7 +330,7 @@ export const renderTable: Reporter = (input, options) => {
       const types = Object.entries(e.instanceTypes)
         .map(([type, n]) => `${n} × ${type}`)
         .join(", ");
-      lines.push(truncate(`   ${padEnd(c.cluster, w)}${kind} · ${plural(c.services, "service")} · ${types}`, width));
+      lines.push(truncate(`   ${padEnd(truncate(where(c), w - 2), w)}${kind} · ${plural(c.services, "service")} · ${types}`, width));
       lines.push(truncate(`   ${" ".repeat(w)}${clusterMoney(c)}`, width));
       lines.push(
         truncate(

@@ -75,8 +75,9 @@ describe("one bill, one headline, in every format", () => {
   it("csv: each service says which lever its saving belongs to", () => {
     const rows = renderCsv(r, opts).trimEnd().split("\r\n");
     const lever = rows[0]!.split(",").indexOf("lever");
-    expect(lever).toBe(rows[0]!.split(",").length - 1);
-    expect(rows.find((l) => l.startsWith("shop-fargate,cart-api,"))!.endsWith(",fargate-rightsizing")).toBe(true);
-    expect(rows.find((l) => l.startsWith("core-ec2,ledger-worker,"))!.endsWith(",ec2-hosts")).toBe(true);
+    // Added after the columns that were there first (account and region came later still).
+    expect(rows[0]!.split(",").slice(lever)).toEqual(["lever", "account", "region"]);
+    expect(rows.find((l) => l.startsWith("shop-fargate,cart-api,"))!.endsWith(",fargate-rightsizing,123456789012,us-east-1")).toBe(true);
+    expect(rows.find((l) => l.startsWith("core-ec2,ledger-worker,"))!.endsWith(",ec2-hosts,123456789012,us-east-1")).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import type { Report } from "../../src/model/report.js";
 import { renderHtml, scriptJson } from "../../src/report/html.js";
 import { cli } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
+import { DENIED_ACCOUNT, estateReport, OTHER_ACCOUNT } from "../helpers/estate-report.js";
 import { launch, SKIP_BROWSER } from "../helpers/browser.js";
 
 const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
@@ -179,6 +180,41 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     ]);
     await page.fill("#filter", "");
 
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  }, 60_000);
+
+  it("several account-regions: per-account totals, the gap named, filters by account and by region", async () => {
+    const file = join(dir, "estate.html");
+    writeFileSync(file, renderHtml(estateReport(), { assets: { chartJs } }));
+    const { page, errors, requests } = await open(file);
+    const charts = await drawn(page);
+    // Savings, and a chart per cluster: core-ec2 and shop-fargate in us-east-1, shop-fargate in eu-west-1.
+    expect(charts.map((c) => c.id)).toEqual(["savings-chart", "cluster-chart-0", "cluster-chart-1", "cluster-chart-2"]);
+    for (const c of charts) expect(c.pixels, `${c.id} drew nothing`).toBeGreaterThan(1000);
+    const accounts = await page.$$eval("#accounts tbody tr", (trs) =>
+      trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)),
+    );
+    expect(accounts[1]).toEqual([OTHER_ACCOUNT, "eu-west-1 $1,729.93/mo now, saves $845.19/mo", "10", "8", "$1,729.93/mo", "$845.19/mo"]);
+    expect(accounts[2]![0]).toBe(DENIED_ACCOUNT);
+    expect(accounts[2]![1]).toMatch(/^every region: not collected — sts:AssumeRole on/);
+    expect(await page.textContent("main")).toContain(`${DENIED_ACCOUNT} (every region) was not collected`);
+
+    const names = () => page.$$eval("#services tbody tr.row td:nth-child(2)", (tds) => tds.map((t) => t.textContent));
+    expect(await page.textContent("#count")).toBe("50 of 50 services");
+    await page.selectOption("#account", OTHER_ACCOUNT);
+    expect(await page.textContent("#count")).toBe("10 of 50 services");
+    expect((await names()).every((n) => n!.startsWith(`${OTHER_ACCOUNT}/eu-west-1 shop-fargate/`))).toBe(true);
+    await page.selectOption("#account", "");
+    await page.selectOption("#region", "us-east-1");
+    expect(await page.textContent("#count")).toBe("40 of 50 services");
+    await page.selectOption("#region", "");
+    await page.selectOption("#cluster", `${OTHER_ACCOUNT}/eu-west-1 shop-fargate`);
+    expect(await page.textContent("#count")).toBe("10 of 50 services");
+    // A row of the other account opens its own charts.
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail canvas");
+    for (const d of await drawn(page, "tr.detail canvas")) expect(d.pixels).toBeGreaterThan(1000);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   }, 60_000);

@@ -6,6 +6,7 @@ import { toPublishedReport } from "../../src/report/json.js";
 import { App, INITIAL_STATE, sortServices, splitKeys, step, visibleServices, type UiState } from "../../src/report/tui/app.js";
 import { textChart } from "../../src/report/tui/chart.js";
 import { demoReport } from "../helpers/demo-report.js";
+import { estateReport, OTHER_ACCOUNT } from "../helpers/estate-report.js";
 
 const report = toPublishedReport(demoReport());
 const ESC = "\u001b";
@@ -237,5 +238,47 @@ describe("the detail view of a service with autoscaling advice", () => {
     expect(g).not.toContain("running tasks"); // 80×24: cpu and memory only
     expect(g).toContain("cpu used by the hottest task");
     small.app.unmount();
+  });
+});
+
+describe("the terminal UI on several account-regions", () => {
+  const estate = toPublishedReport(estateReport());
+
+  it("a WHERE column, and a and R filter by account and by region", async () => {
+    const { press, frame, app } = await ui(estate, 100, 30);
+    const lines = frame().split("\n");
+    expect(lines[1]).toMatch(/^50 services · sort: savings · cluster: all · account: all · region: all/);
+    const header = lines.findIndex((l) => l.includes("SERVICE"));
+    expect(lines[header]).toMatch(/^ {2}WHERE +SERVICE +CPU/);
+    expect(lines[header + 1]).toMatch(/^ {2}…9012\/use1 +shop-fargate\/pdf-render +2048→1024/);
+    expect(lines.at(-1)).toContain("a account · R region");
+    // a: the first account, then the next; the list holds that account's services only.
+    await press("a");
+    await press("a");
+    const other = frame().split("\n");
+    expect(other[1]).toContain(`account: ${OTHER_ACCOUNT}`);
+    expect(other.find((l) => l.startsWith("1 of ")) ?? other.at(-2)).toMatch(/of 10$/);
+    const rows = other.filter((l) => /^[ !] [ ]?…/.test(l));
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.every((l) => l.includes("…4321/euw1"))).toBe(true);
+    // R: by region, on top of the account: eu-west-1 first (sorted), still the other account's ten.
+    expect((await press("R")).split("\n")[1]).toContain("region: eu-west-1");
+    await press("a"); // back to every account
+    expect(frame().split("\n")[1]).toContain("account: all · region: eu-west-1");
+    app.unmount();
+  });
+
+  it("the filters as pure steps: a and R cycle, and do nothing on a one-account report", () => {
+    const ctx = { clusters: [], accounts: ["1", "2"], regions: ["r"], count: () => 1, page: 10 };
+    let st = step(INITIAL_STATE, { input: "a" }, ctx);
+    expect(st.account).toBe("1");
+    st = step(st, { input: "a" }, ctx);
+    expect(st.account).toBe("2");
+    expect(step(st, { input: "a" }, ctx).account).toBeNull();
+    // One region: R has nothing to cycle through.
+    expect(step(INITIAL_STATE, { input: "R" }, ctx)).toBe(INITIAL_STATE);
+    const only = visibleServices(estate.services, { ...INITIAL_STATE, region: "eu-west-1" });
+    expect(only).toHaveLength(10);
+    expect(visibleServices(estate.services, { ...INITIAL_STATE, search: "4321/eu-west-1 shop" })).toHaveLength(10);
   });
 });

@@ -12,6 +12,7 @@ import { billLine, change, clusterMoney, ec2LeverNote, headline, leversLine, ris
 import { autoscalingLine, containerRows, fitName, hostSection, truncate, wrap } from "../table.js";
 import { textChart } from "./chart.js";
 import { isMissing } from "../../advisor/usage.js";
+import { isMultiScope, scopeTagger } from "../scopes.js";
 
 export type SortKey = "savings" | "risk" | "cost" | "name";
 export const SORT_KEYS: Record<string, SortKey> = { s: "savings", r: "risk", o: "cost", $: "cost", n: "name" };
@@ -57,6 +58,7 @@ const HELP: Array<[string, string]> = [
   ["esc ←", "back"],
   ["s r o n", "sort by savings, risk, cost ($), name"],
   ["f", "filter by cluster (cycles through them)"],
+  ["a R", "filter by account, by region (cycle; when the report covers several)"],
   ["/", "search by name (enter keeps it, esc clears)"],
   ["c", "clusters and EC2 host scaling"],
   ["w", "the run's warnings (missing permissions, data, prices)"],
@@ -69,6 +71,8 @@ export interface UiState {
   back: View;
   sort: SortKey;
   cluster: string | null;
+  account: string | null;
+  region: string | null;
   search: string;
   typing: boolean;
   cursor: number;
@@ -81,6 +85,8 @@ export const INITIAL_STATE: UiState = {
   back: "list",
   sort: "savings",
   cluster: null,
+  account: null,
+  region: null,
   search: "",
   typing: false,
   cursor: 0,
@@ -107,14 +113,24 @@ export interface KeyPress {
 /** The services the list shows for a state: sorted, filtered by cluster, searched by name. */
 export function visibleServices(
   services: readonly ServiceFinding[],
-  st: Pick<UiState, "sort" | "cluster" | "search">,
+  st: Pick<UiState, "sort" | "cluster" | "search"> & Partial<Pick<UiState, "account" | "region">>,
   sorted = sortServices(services, st.sort),
 ): ServiceFinding[] {
   const q = st.search.toLowerCase();
   return sorted.filter(
-    (s) => (st.cluster === null || s.cluster === st.cluster) && (!q || `${s.cluster}/${s.service}`.toLowerCase().includes(q)),
+    (s) =>
+      (st.cluster === null || s.cluster === st.cluster) &&
+      (!st.account || s.account === st.account) &&
+      (!st.region || s.region === st.region) &&
+      (!q || `${s.account ?? ""}/${s.region ?? ""} ${s.cluster}/${s.service}`.toLowerCase().includes(q)),
   );
 }
+
+/** The next value in a cycle through `values`, then none (all). */
+const cycle = (values: readonly string[], current: string | null): string | null => {
+  const i = current === null ? 0 : values.indexOf(current) + 1;
+  return i >= values.length ? null : values[i]!;
+};
 
 /**
  * What one key does: a pure step, so keys that arrive together (a fast typist, tmux send-keys, a
@@ -123,7 +139,13 @@ export function visibleServices(
 export function step(
   st: UiState,
   k: KeyPress,
-  ctx: { clusters: readonly string[]; count: (st: UiState) => number; page: number },
+  ctx: {
+    clusters: readonly string[];
+    accounts?: readonly string[];
+    regions?: readonly string[];
+    count: (st: UiState) => number;
+    page: number;
+  },
 ): UiState {
   const input = k.input;
   if (st.typing) {
@@ -159,10 +181,10 @@ export function step(
   if (k.return) return n > 0 ? { ...st, cursor: at, view: st.view === "detail" ? "list" : "detail" } : st;
   const sort = SORT_KEYS[input];
   if (sort) return { ...st, sort, cursor: 0 };
-  if (input === "f") {
-    const i = st.cluster === null ? 0 : ctx.clusters.indexOf(st.cluster) + 1;
-    return { ...st, cluster: i >= ctx.clusters.length ? null : ctx.clusters[i]!, cursor: 0 };
-  }
+  if (input === "f") return { ...st, cluster: cycle(ctx.clusters, st.cluster), cursor: 0 };
+  // Accounts and regions cycle only when the report covers more than one.
+  if (input === "a" && (ctx.accounts?.length ?? 0) > 1) return { ...st, account: cycle(ctx.accounts!, st.account), cursor: 0 };
+  if (input === "R" && (ctx.regions?.length ?? 0) > 1) return { ...st, region: cycle(ctx.regions!, st.region), cursor: 0 };
   if (input === "/") return { ...st, view: "list", typing: true };
   return st;
 }
@@ -179,13 +201,17 @@ export function App({ report: given, width, height }: AppProps) {
   const report = useMemo(() => forTerminal(given), [given]);
   const { exit } = useApp();
   const [st, setSt] = useState<UiState>(INITIAL_STATE);
-  const { view, sort, cluster, search, typing, cursor, clusterScroll } = st;
+  const { view, sort, cluster, account, region, search, typing, cursor, clusterScroll } = st;
 
   const clusters = useMemo(() => [...new Set(report.services.map((s) => s.cluster))].sort(), [report]);
+  const multi = isMultiScope(report);
+  const tag = useMemo(() => scopeTagger(report, { compact: true }), [report]);
+  const accounts = useMemo(() => [...new Set(report.services.map((s) => s.account ?? "-"))].sort(), [report]);
+  const regions = useMemo(() => [...new Set(report.services.map((s) => s.region ?? "-"))].sort(), [report]);
   const sorted = useMemo(() => sortServices(report.services, sort), [report, sort]);
   const shown = useMemo(
-    () => visibleServices(report.services, { sort, cluster, search }, sorted),
-    [report.services, sorted, sort, cluster, search],
+    () => visibleServices(report.services, { sort, cluster, account, region, search }, sorted),
+    [report.services, sorted, sort, cluster, account, region, search],
   );
   // A run with warnings says so on every screen, one line under the status.
   const warnLine = report.warnings.length > 0 ? 1 : 0;
@@ -196,10 +222,14 @@ export function App({ report: given, width, height }: AppProps) {
   useInput((input, key) => {
     const ctx = {
       clusters,
+      accounts,
+      regions,
       page: rows,
       // The current list's length without re-sorting; another sort or filter is worked out afresh.
       count: (x: UiState) =>
-        x.sort === sort && x.cluster === cluster && x.search === search ? shown.length : visibleServices(report.services, x).length,
+        x.sort === sort && x.cluster === cluster && x.account === account && x.region === region && x.search === search
+          ? shown.length
+          : visibleServices(report.services, x).length,
     };
     setSt((prev) => splitKeys(input, key).reduce((s, k) => step(s, k, ctx), prev));
   });
@@ -225,7 +255,7 @@ export function App({ report: given, width, height }: AppProps) {
   const status = (
     <Text dimColor wrap="truncate">
       {truncate(
-        `${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`,
+        `${plural(t.services, "service")} · sort: ${sort} · cluster: ${cluster ?? "all"}${multi ? ` · account: ${account ?? "all"} · region: ${region ?? "all"}` : ""}${search || typing ? ` · search: ${search}${typing ? "▏" : ""}` : ""} · ${sourceLine(report)}`,
         width,
       )}
     </Text>
@@ -243,7 +273,7 @@ export function App({ report: given, width, height }: AppProps) {
       {typing
         ? "type to search · enter keep · esc clear"
         : view === "list"
-          ? "↑↓ enter · s r o n sort · f cluster · / search · c clusters · ? help · q quit"
+          ? `↑↓ enter · s r o n sort · f cluster${multi ? " · a account · R region" : ""} · / search · c clusters · ? help · q quit`
           : "esc back · ? help · q quit"}
     </Text>
   );
@@ -281,7 +311,7 @@ export function App({ report: given, width, height }: AppProps) {
       </Box>
     );
   } else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3 - warnLine} />;
-  else body = <List shown={shown} at={at} rows={rows} width={width} />;
+  else body = <List shown={shown} at={at} rows={rows} width={width} tag={tag} />;
 
   return (
     <Box flexDirection="column" width={width}>
@@ -294,17 +324,40 @@ export function App({ report: given, width, height }: AppProps) {
   );
 }
 
-function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number; rows: number; width: number }) {
+function List({
+  shown,
+  at,
+  rows,
+  width,
+  tag,
+}: {
+  shown: ServiceFinding[];
+  at: number;
+  rows: number;
+  width: number;
+  tag: (s: ServiceFinding) => string;
+}) {
   // Below 100 columns the recommended $ gives way to the name (the detail view has it).
   const wide = width >= 100;
-  const cols = { mark: 2, cpu: wide ? 12 : 10, mem: wide ? 13 : 11, now: wide ? 10 : 9, rec: wide ? 10 : 0, saves: wide ? 10 : 9, conf: 7 };
+  // The account-region column, when the report covers several: as wide as its longest (at most 18).
+  const where = Math.min(18, Math.max(0, ...shown.map((s) => (tag(s) ? tag(s).length + 1 : 0))));
+  const cols = {
+    mark: 2,
+    where,
+    cpu: wide ? 12 : 10,
+    mem: wide ? 13 : 11,
+    now: wide ? 10 : 9,
+    rec: wide ? 10 : 0,
+    saves: wide ? 10 : 9,
+    conf: 7,
+  };
   const nameW = Math.max(12, width - Object.values(cols).reduce((a, b) => a + b, 0) - 1);
   const start = Math.max(0, Math.min(at - Math.floor(rows / 2), shown.length - rows));
   const page = shown.slice(start, start + rows);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {`  ${pad("SERVICE", nameW)}${pad("CPU", cols.cpu)}${pad("MEMORY", cols.mem)}${padL("NOW $/MO", cols.now)}${wide ? padL("NEW $/MO", cols.rec) : ""}${padL("SAVES", cols.saves)}${padL("CONF", cols.conf)}`}
+        {`  ${where ? pad("WHERE", where) : ""}${pad("SERVICE", nameW)}${pad("CPU", cols.cpu)}${pad("MEMORY", cols.mem)}${padL("NOW $/MO", cols.now)}${wide ? padL("NEW $/MO", cols.rec) : ""}${padL("SAVES", cols.saves)}${padL("CONF", cols.conf)}`}
       </Text>
       {page.length === 0 ? <Text dimColor>no service matches</Text> : null}
       {page.map((s, k) => {
@@ -312,8 +365,9 @@ function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number;
         const risky = !!riskOf(s);
         const savings = s.savingsMonthlyUsd;
         return (
-          <Text key={`${s.cluster}/${s.service}`} inverse={i === at} wrap="truncate">
+          <Text key={`${s.account}/${s.region}/${s.cluster}/${s.service}`} inverse={i === at} wrap="truncate">
             <Text color="red">{risky ? "! " : "  "}</Text>
+            {where ? pad(tag(s), where) : ""}
             {pad(fitName(s.cluster, s.service, nameW - 1), nameW)}
             {pad(change(s.current.cpu, s.recommended?.cpu).replace(" → ", "→"), cols.cpu)}
             {pad(change(s.current.memory, s.recommended?.memory).replace(" → ", "→"), cols.mem)}
@@ -333,7 +387,7 @@ function List({ shown, at, rows, width }: { shown: ServiceFinding[]; at: number;
 
 function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report; width: number; rows: number }) {
   const lines: Array<{ text: string; color?: string; bold?: boolean; dim?: boolean }> = [];
-  lines.push({ text: `${s.cluster}/${s.service}`, bold: true });
+  lines.push({ text: `${isMultiScope(report) ? `${s.account ?? "-"}/${s.region ?? "-"} ` : ""}${s.cluster}/${s.service}`, bold: true });
   lines.push({ text: `${s.taskDefinition} · ${s.capacity} · ${fmtTasks(s.current.tasks)} tasks · ${s.confidence} confidence`, dim: true });
   const rec = s.recommended;
   lines.push({ text: `${pad("", 13)}${padL("cpu", 12)}${padL("memory", 12)}${padL("$/month", 14)}`, bold: true });
