@@ -80,7 +80,8 @@ export function gapScope(g: Gap): Scope {
 }
 
 /** "333333333333 (every region)", "111111111111/eu-west-1": a gap as warnings name it. */
-const gapLabel = (g: Gap) => (g.region === null ? `${g.account ?? "an account"} (every region)` : scopeName(g.account, g.region));
+export const gapLabel = (g: Pick<Gap, "account" | "region">) =>
+  g.region === null ? `${g.account ?? "an account"} (every region)` : scopeName(g.account, g.region);
 
 /** Reports of separate account-regions (each from advise) and the gaps, as one report. */
 export function mergeReports(reports: readonly Report[], gaps: readonly Gap[]): Report {

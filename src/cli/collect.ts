@@ -8,6 +8,7 @@ import type { CollectionPlan } from "../collect/aws/collect.js";
 import type { Io } from "./io.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags, targetsFrom } from "./live-options.js";
 import { packageVersion } from "../collect/assets.js";
+import { gapLabel } from "../advisor/estate.js";
 
 interface CollectFlags extends LiveFlags {
   out?: string;
@@ -87,7 +88,7 @@ Exit codes: 0 written (gaps included) · 2 bad input, credentials, an AWS error 
         `, ${periods.join("/")}-second periods; ${total} API calls in ${((Date.now() - started) / 1000).toFixed(1)} s` +
         (issues ? `; ${issues} warning${issues === 1 ? "" : "s"} (in the snapshot and the report)` : "") +
         (estate.gaps.length
-          ? `; ${estate.gaps.length} not collected (named in the snapshot and the report): ${estate.gaps.map((g) => g.label ?? `${g.account ?? "-"}/${g.region ?? "*"}`).join(", ")}`
+          ? `; ${estate.gaps.length} not collected (named in the snapshot and the report): ${estate.gaps.map((g) => g.label ?? gapLabel(g)).join(", ")}`
           : "") +
         "\n",
     );

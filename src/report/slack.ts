@@ -5,6 +5,7 @@
 import { fmtPct, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import type { Report, ServiceFinding } from "../model/report.js";
 import { billLine, change, headline, levers, risks, savingsPercent, sourceLine, topSavings } from "./digest.js";
+import { gapLabel } from "../advisor/estate.js";
 import { toShownReport } from "./json.js";
 import { accountLine, accountName, accountsBySavings, gapsOf, isMultiScope, namer } from "./scopes.js";
 import type { Reporter } from "./options.js";
@@ -89,7 +90,7 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
     blocks.push({ type: "divider" });
     const gaps = gapsOf(r).map(
       (g) =>
-        `• :no_entry: ${codeName(g.account ?? g.label ?? "-")} ${slack(g.region ?? "every region")} not collected: ${slack(clip(g.gap?.message ?? "", 240))}`,
+        `• :no_entry: ${codeName(gapLabel(g))}${g.label ? ` (${slack(g.label)})` : ""} not collected: ${slack(clip(g.gap?.message ?? "", 240))}`,
     );
     const accounts = accountsBySavings(r)
       .filter((a) => a.regions > 0)

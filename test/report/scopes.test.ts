@@ -71,7 +71,7 @@ describe("accounts and regions in every format", () => {
     const accounts = p.blocks.find((b) => b.type === "section" && b.text?.text.startsWith("*Accounts*"));
     expect(accounts).toBeDefined();
     const text = (accounts as { text: { text: string } }).text.text;
-    expect(text.split("\n")[1]).toMatch(new RegExp(`^• :no_entry: \`${DENIED_ACCOUNT}\` every region not collected: sts:AssumeRole`));
+    expect(text.split("\n")[1]).toMatch(new RegExp(`^• :no_entry: \`${DENIED_ACCOUNT} \\(every region\\)\` not collected: sts:AssumeRole`));
     expect(text).toContain(`• \`${OTHER_ACCOUNT}\` 10 services, 8 changes, $1,729.93/mo now, saves $845.19/mo (1 region)`);
     expect(p.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);

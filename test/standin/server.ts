@@ -116,7 +116,8 @@ function loadPriceItems(): Array<{ serviceCode: string; attributes: Record<strin
   return out;
 }
 
-export async function startStandin(estate: StandinEstate, opts: StandinOptions = {}): Promise<Standin> {
+/** One estate's request handler (the stand-in's whole API), for a server of its own or a fleet's router. */
+export function standinHandler(estate: StandinEstate, opts: StandinOptions = {}) {
   const calls = new Map<string, number>();
   const state = { throttled: 0 };
   const arn = (kind: string, rest: string) => `arn:aws:ecs:${estate.region}:${estate.accountId}:${kind}/${rest}`;
@@ -635,6 +636,18 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     }
   };
 
+  return {
+    handle,
+    calls,
+    statistics,
+    namespaces,
+    state,
+    stalled,
+  };
+}
+
+export async function startStandin(estate: StandinEstate, opts: StandinOptions = {}): Promise<Standin> {
+  const { handle, calls, statistics, namespaces, state } = standinHandler(estate, opts);
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       res.writeHead(500);
@@ -652,6 +665,107 @@ export async function startStandin(estate: StandinEstate, opts: StandinOptions =
     get throttled() {
       return state.throttled;
     },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface StandinFleet {
+  url: string;
+  /** Each account-region's stand-in, by "account/region". */
+  estates: Map<string, { calls: Map<string, number>; state: { throttled: number } }>;
+  /** sts:AssumeRole requests: the role, its session name and external id. */
+  assumed: Array<{ roleArn: string; sessionName: string; externalId: string | undefined }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Many accounts and regions behind one endpoint, for what moto cannot do at scale or cannot fail: each
+ * request goes to its account-region's stand-in (each with its own quotas), found from SigV4's credential
+ * scope (the region) and the access key (the account: the base key acts in `baseAccount`; keys from
+ * sts:AssumeRole are "ASIA" + the role's account). STS (AssumeRole, GetCallerIdentity) is answered here, in
+ * its query protocol and XML; a role in a `denyAssume` account is refused with AccessDenied, as AWS does
+ * when the role is missing or does not trust the caller.
+ */
+export async function startStandinFleet(
+  members: ReadonlyArray<{ estate: StandinEstate; opts?: StandinOptions }>,
+  fleet: { baseAccount: string; denyAssume?: readonly string[] },
+): Promise<StandinFleet> {
+  const handlers = new Map(members.map((m) => [`${m.estate.accountId}/${m.estate.region}`, standinHandler(m.estate, m.opts)]));
+  const assumed: StandinFleet["assumed"] = [];
+  const accountOfKey = (key: string) => (key.startsWith("ASIA") ? key.slice(4) : fleet.baseAccount);
+  const xml = (res: ServerResponse, status: number, body: string) => {
+    res.writeHead(status, { "content-type": "text/xml" });
+    res.end(body);
+  };
+  const NS = 'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"';
+  const sts = async (req: IncomingMessage, res: ServerResponse, account: string) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+    const action = form.get("Action");
+    if (action === "GetCallerIdentity")
+      return xml(
+        res,
+        200,
+        `<GetCallerIdentityResponse ${NS}><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/ops</Arn><UserId>AIDA${account}</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
+    if (action === "AssumeRole") {
+      const roleArn = form.get("RoleArn") ?? "";
+      const sessionName = form.get("RoleSessionName") ?? "";
+      assumed.push({ roleArn, sessionName, externalId: form.get("ExternalId") ?? undefined });
+      const target = roleArn.split(":")[4] ?? "";
+      if (fleet.denyAssume?.includes(target))
+        return xml(
+          res,
+          403,
+          `<ErrorResponse ${NS}><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::${account}:user/ops is not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+        );
+      const expires = new Date(Date.now() + 3_600_000).toISOString();
+      return xml(
+        res,
+        200,
+        `<AssumeRoleResponse ${NS}><AssumeRoleResult><Credentials><AccessKeyId>ASIA${target}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>${expires}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA${target}:${sessionName}</AssumedRoleId><Arn>arn:aws:sts::${target}:assumed-role/role/${sessionName}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
+    }
+    return xml(
+      res,
+      400,
+      `<ErrorResponse ${NS}><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>`,
+    );
+  };
+  const server = createServer((req, res) => {
+    const auth = String(req.headers.authorization ?? "");
+    const m = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
+    const account = accountOfKey(m?.[1] ?? "");
+    const [region, service] = [m?.[2] ?? "", m?.[3] ?? ""];
+    if (service === "sts") {
+      sts(req, res, account).catch(() => xml(res, 500, ""));
+      return;
+    }
+    // The Price List is global: any stand-in answers it.
+    const h = service === "pricing" ? handlers.values().next().value : handlers.get(`${account}/${region}`);
+    if (!h) {
+      // A region the account has no estate in: ECS answers with no clusters; anything else is not there.
+      const empty = String(req.headers["x-amz-target"] ?? "").endsWith(".ListClusters");
+      res.writeHead(empty ? 200 : 400, { "content-type": "application/x-amz-json-1.1" });
+      res.end(empty ? '{"clusterArns":[]}' : JSON.stringify({ __type: "ClusterNotFoundException", message: "Cluster not found." }));
+      return;
+    }
+    h.handle(req, res).catch(() => {
+      res.writeHead(500);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    estates: new Map([...handlers].map(([k, h]) => [k, { calls: h.calls, state: h.state }])),
+    assumed,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -11,6 +11,7 @@ import { UserError } from "../../errors.js";
 import type { Estate, Gap, Snapshot } from "../../model/snapshot.js";
 import { scopeName } from "../../model/snapshot.js";
 import { type Progress, silentProgress } from "../progress.js";
+import { gapLabel } from "../../advisor/estate.js";
 import { makeAws, type ClientOptions, clientConfig } from "./clients.js";
 import { type CollectOptions, collectSnapshot } from "./collect.js";
 import { type AwsFailure, classify, failureOf } from "./errors.js";
@@ -237,7 +238,7 @@ export async function collectEstate(opts: CollectOptions, t: EstateTargets): Pro
     const first = gaps[0];
     throw new UserError(
       first
-        ? `no account-region could be collected: ${first.label ?? scopeName(first.account, first.region)}: ${first.message}${gaps.length > 1 ? ` (and ${gaps.length - 1} more)` : ""}`
+        ? `no account-region could be collected: ${first.label ?? gapLabel(first)}: ${first.message}${gaps.length > 1 ? ` (and ${gaps.length - 1} more)` : ""}`
         : "no account-region to collect: no region has ECS clusters",
       first ? "fix the first one and run again (--debug shows every call)" : "check the accounts and --region",
     );
