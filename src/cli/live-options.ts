@@ -69,7 +69,7 @@ export function addLiveOptions(cmd: Command): Command {
         .argParser(runTime("--max-duration"))
         .default(DEFAULT_MAX_DURATION_SECONDS, "10m"),
     )
-    .option("--endpoint-url <url>", "send every AWS call to this endpoint (an emulator such as moto)")
+    .option("--endpoint-url <url>", "send every AWS call to this endpoint, an emulator such as moto (default: AWS_ENDPOINT_URL)")
     .option("--refresh-prices", "ignore the cached AWS prices and ask the Price List API again")
     .option(
       "--no-container-metrics",
@@ -103,7 +103,9 @@ export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {
     client: {
       ...(flags.region?.length === 1 && flags.region[0] !== "all" ? { region: flags.region[0] } : {}),
       ...(flags.profile?.length === 1 ? { profile: flags.profile[0] } : {}),
-      ...(flags.endpointUrl ? { endpointUrl: flags.endpointUrl } : {}),
+      // AWS_ENDPOINT_URL is the SDK's own setting for another endpoint: the SDK would use it anyway, so the
+      // run treats it as --endpoint-url (an emulator's missing APIs are given up on at once, not retried).
+      ...((flags.endpointUrl ?? io.env.AWS_ENDPOINT_URL) ? { endpointUrl: flags.endpointUrl ?? io.env.AWS_ENDPOINT_URL } : {}),
     },
     clusters: flags.cluster,
     services: flags.service,

@@ -2,21 +2,23 @@
 // arn:aws:iam::ACCOUNT:role/NAME act in ACCOUNT (../shared/docs/testing.md), so each account-region is
 // seeded with its own estate through an assumed role, then collected through the role template, with the
 // real SDK. Every service must land under its own account and region with its own utilization.
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import { CreateAccountCommand, CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adviseEstate } from "../../src/advisor/estate.js";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { collectEstate } from "../../src/collect/aws/estate.js";
-import { readEstateFile, readEstateInputs } from "../../src/collect/file.js";
+import { readEstateFile, readEstateInputs, writeEstateFile } from "../../src/collect/file.js";
 import type { Estate } from "../../src/model/snapshot.js";
 import { partsOf } from "../../src/cli/source.js";
-import { cli, spawnCli } from "../helpers/cli.js";
+import YAML from "yaml";
+import { CLI, cli, ROOT, SOURCE_DATE_EPOCH, spawnProcess } from "../helpers/cli.js";
 import { external } from "../helpers/external.js";
 import { CREDENTIALS, type Moto, motoAvailable, sharedMoto } from "../helpers/moto.js";
 
@@ -90,7 +92,8 @@ async function seed(url: string, nowMs: number): Promise<void> {
           { Name: "ClusterName", Value: e.cluster },
           { Name: "ServiceName", Value: name },
         ];
-        for (let i = HOURS * 60; i >= 1; i--) {
+        // Up to 15 minutes past now too: collections made a minute apart see the same full window.
+        for (let i = HOURS * 60; i >= -15; i--) {
           const Timestamp = new Date(end - i * 60_000);
           const stat = (max: number) => ({ SampleCount: 2, Sum: max * 1.6, Minimum: max / 2, Maximum: max });
           data.push({ MetricName: "CPUUtilization", Dimensions: dims, Timestamp, Unit: "Percent", StatisticValues: stat(cpu) });
@@ -104,6 +107,65 @@ async function seed(url: string, nowMs: number): Promise<void> {
       cw.destroy();
     }
   }
+}
+
+/**
+ * examples/fan-out.github-actions.yml, run here: each matrix job's shell steps in a folder of its own
+ * (the install step aside: `ecs-advisor` is this checkout's build on PATH), its snapshots/ handed to the
+ * report job as upload-artifact and download-artifact with merge-multiple would, then the report job's
+ * steps. AWS_ENDPOINT_URL sends the calls to moto (the workflow itself names no endpoint).
+ */
+async function fanOut(env: Record<string, string>, url: string, dir: string): Promise<string> {
+  const workflow = YAML.parse(readFileSync(join(ROOT, "examples", "fan-out.github-actions.yml"), "utf8")) as {
+    jobs: Record<
+      string,
+      { strategy?: { matrix: { account: string[] } }; steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }
+    >;
+  };
+  const bin = join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, "ecs-advisor"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+  const expand = (text: string, matrix: Record<string, string>) =>
+    text.replace(/\$\{\{\s*(matrix|secrets)\.(\w+)\s*\}\}/g, (_m, kind: string, key: string) =>
+      kind === "matrix" ? (matrix[key] ?? "") : "",
+    );
+  const run = async (job: string, cwd: string, matrix: Record<string, string>) => {
+    for (const step of workflow.jobs[job]!.steps) {
+      if (!step.run || step.name === "Install ecs-advisor") continue;
+      // The regions this file seeded (three hours of data) stand in for the workflow's own list and lookback.
+      const script = expand(step.run, matrix).replace("--lookback 14d", "--lookback 2h");
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, k === "REGIONS" ? `${R1},${R2}` : expand(String(v), matrix)]),
+      );
+      const r = await spawnProcess("bash", ["-eo", "pipefail", "-c", script], {
+        cwd,
+        timeoutMs: 60_000,
+        env: {
+          ...env,
+          ...stepEnv,
+          PATH: `${bin}:${process.env.PATH}`,
+          AWS_ENDPOINT_URL: url,
+          AWS_REGION: "us-east-1",
+          CI: "true",
+          SOURCE_DATE_EPOCH,
+          GITHUB_STEP_SUMMARY: join(cwd, "summary.md"),
+        },
+      });
+      expect(r.code, `${job} ${step.name}: ${r.stderr}`).toBe(0);
+    }
+  };
+  const report = join(dir, "report-job");
+  mkdirSync(join(report, "snapshots"), { recursive: true });
+  await Promise.all(
+    workflow.jobs.collect!.strategy!.matrix.account.map(async (account, i) => {
+      const cwd = join(dir, `collect-job-${i}`);
+      mkdirSync(cwd, { recursive: true });
+      await run("collect", cwd, { account });
+      for (const f of readdirSync(join(cwd, "snapshots"))) copyFileSync(join(cwd, "snapshots", f), join(report, "snapshots", f));
+    }),
+  );
+  await run("report", report, {});
+  return report;
 }
 
 const peak = (xs: Float32Array) => Math.max(...Array.from(xs).filter((v) => !Number.isNaN(v)));
@@ -166,6 +228,23 @@ describe.skipIf(SKIP)("many accounts and regions against moto_server", () => {
     expect(all.parts.map((p) => `${p.source.accountId}/${p.source.region}`).sort()).toEqual([`${A}/${R1}`, `${A}/${R2}`, `${B}/${R1}`]);
   });
 
+  it("--organization: the role assumed in every ACTIVE account organizations:ListAccounts gives", async () => {
+    // The organization is made in moto's default account (its management account); moto picks new accounts' ids.
+    const org = new OrganizationsClient({ region: "us-east-1", endpoint: moto.url, credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      await org.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+      await org.send(new CreateAccountCommand({ AccountName: "member", Email: "member@example.com" }));
+      const listed = (await org.send(new ListAccountsCommand({}))).Accounts!;
+      const active = listed.filter((a) => (a.State ?? a.Status) === "ACTIVE").map((a) => a.Id!);
+      expect(active.length).toBeGreaterThanOrEqual(2);
+      const e = (await collectEstate(options(), { roleArn: ROLE, organization: true, regions: [R1] })).estate;
+      expect(e.gaps).toEqual([]);
+      expect(e.parts.map((p) => p.source.accountId).sort()).toEqual([...active].sort());
+    } finally {
+      org.destroy();
+    }
+  });
+
   it("one report: the two `web/api` services apart, totals the sum of the account-regions', per-scope totals", () => {
     const policy = { ...DEFAULT_POLICY, minDataHours: 1, mediumConfidenceHours: 1.5, highConfidenceHours: 1.9 };
     const report = adviseEstate({
@@ -197,35 +276,26 @@ describe.skipIf(SKIP)("many accounts and regions against moto_server", () => {
     expect(report.totals.services).toBe(4);
   });
 
-  it("`collect --role-arn … --accounts … --region …,…` writes one version 2 snapshot; report --snapshot twice merges to the same report", async () => {
+  it("the fan-out example's jobs (`collect --role-arn … --accounts A --region …,…` each), merged by its report job: the report of one collection", async () => {
     const env = {
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       HOME: dir,
       ECS_ADVISOR_CACHE_DIR: join(dir, "cache"),
     };
+    // The four account-regions collected together (in beforeAll), as one version 2 snapshot.
     const both = join(dir, "both.json.gz");
-    const args = ["collect", "--endpoint-url", moto.url, "--role-arn", ROLE, "--lookback", "2h", "--region", `${R1},${R2}`];
-    const together = await spawnCli([...args, "--accounts", `${A},${B}`, "--out", both], { env, timeoutMs: 60_000 });
-    expect(together.stderr).toMatch(/^wrote .*both\.json\.gz: 4 services \(4 with metrics\) on 3 clusters in 4 account-regions/m);
-    expect(together.code).toBe(0);
+    await writeEstateFile(both, estate, new Date(now).toISOString());
     const raw = JSON.parse(gunzipSync(readFileSync(both)).toString("utf8")) as { schemaVersion: number; parts: unknown[] };
     expect([raw.schemaVersion, raw.parts.length]).toEqual([2, 4]);
     expect(readEstateFile(both).parts.map((p) => p.source.accountId)).toEqual([A, A, B, B]);
-    // The role and its session: what CloudTrail in each account shows is the tool's read-only session.
-    expect(together.stderr).not.toMatch(/testing/);
 
-    // The same accounts collected separately (as parallel jobs would), then merged by report.
-    mkdirSync(join(dir, "jobs"));
-    const [a, b] = [join(dir, "jobs", "a.json.gz"), join(dir, "jobs", "b.json.gz")];
-    const [ra, rb] = await Promise.all([
-      spawnCli([...args, "--accounts", A, "--out", a], { env, timeoutMs: 60_000 }),
-      spawnCli([...args, "--accounts", B, "--out", b], { env, timeoutMs: 60_000 }),
-    ]);
-    expect([ra.code, rb.code]).toEqual([0, 0]);
+    // The same accounts collected separately, as the fan-out example's matrix jobs do, then merged by its report job.
+    const jobs = await fanOut(env, moto.url, dir);
+    // Each job's collect wrote one version 2 snapshot of its account's two regions, and said so.
+    expect(readEstateFile(join(jobs, "snapshots", `${A}.json.gz`)).parts.map((p) => p.source.region)).toEqual([R1, R2]);
     const report = (paths: string[]) => cli(["report", ...paths.flatMap((p) => ["--snapshot", p]), "--format", "json"]);
     const one = await report([both]);
-    const two = await report([b, a]);
     expect(one.stderr).toBe("");
     expect(one.code).toBe(0);
     const strip = (text: string) => {
@@ -236,13 +306,15 @@ describe.skipIf(SKIP)("many accounts and regions against moto_server", () => {
       for (const s of r.scopes) s.collectedAt = "-";
       return r;
     };
-    expect(strip(two.stdout)).toEqual(strip(one.stdout));
-    // A folder of them reads the same.
-    expect(readEstateInputs([join(dir, "jobs")], (p) => p).inputs.map((p) => p.replace(/^.*\//, ""))).toEqual(["a.json.gz", "b.json.gz"]);
-    expect(strip((await report([join(dir, "jobs")])).stdout)).toEqual(strip(one.stdout));
+    expect(strip(readFileSync(join(jobs, "report.json"), "utf8"))).toEqual(strip(one.stdout));
+    expect(readFileSync(join(jobs, "summary.md"), "utf8")).toContain(`| \`${A}\` | ${R1}, ${R2} | 3 |`);
+    expect(readFileSync(join(jobs, "report.html"), "utf8")).toContain('<table id="accounts">');
+    // The snapshots folder, as the report job has it: the same report again.
+    const folder = join(jobs, "snapshots");
+    expect(readEstateInputs([folder], (p) => p).inputs.map((p) => p.replace(/^.*\//, ""))).toEqual([`${A}.json.gz`, `${B}.json.gz`]);
     // The same cluster twice would be counted twice: one line, exit 2.
-    const overlap = await report([both, join(dir, "jobs")]);
+    const overlap = await report([both, folder]);
     expect(overlap.code).toBe(2);
-    expect(overlap.stderr).toMatch(/both\.json\.gz and .*a\.json\.gz both hold 111111111111\/ap-southeast-2 cluster web/);
+    expect(overlap.stderr).toMatch(/both\.json\.gz and .*111111111111\.json\.gz both hold 111111111111\/ap-southeast-2 cluster web/);
   }, 120_000);
 });

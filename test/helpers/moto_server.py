@@ -91,6 +91,25 @@ def validate_container_defs(memory, container_definitions, requires_compatibilit
 
 ecs_models.EC2ContainerServiceBackend._validate_container_defs = staticmethod(validate_container_defs)
 
+# The server ends with the test process that started it, however that ends: vitest stops its workers with a
+# signal, which runs no exit handler, and an orphaned moto would hold its memory and CPU until the machine
+# stops (seen: one from every run). A thread checks the parent every half second.
+import os  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+_parent = os.getppid()
+
+
+def _watch_parent():
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != _parent:
+            os._exit(0)
+
+
+threading.Thread(target=_watch_parent, daemon=True).start()
+
 from moto.server import main  # noqa: E402  (after the patch, so the server uses it)
 
 sys.exit(main(sys.argv[1:]))

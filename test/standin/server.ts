@@ -738,6 +738,15 @@ export async function startStandinFleet(
     );
   };
   const server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/__fleet/calls") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify(
+          Object.fromEntries([...handlers].map(([k, h]) => [k, { calls: Object.fromEntries(h.calls), throttled: h.state.throttled }])),
+        ),
+      );
+      return;
+    }
     const auth = String(req.headers.authorization ?? "");
     const m = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
     const account = accountOfKey(m?.[1] ?? "");

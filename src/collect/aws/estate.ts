@@ -16,6 +16,7 @@ import { makeAws, type ClientOptions, clientConfig } from "./clients.js";
 import { type CollectOptions, collectSnapshot } from "./collect.js";
 import { type AwsFailure, classify, failureOf } from "./errors.js";
 import { mapLimit } from "./limits.js";
+import { DEFAULT_VALUE_BUDGET } from "../series.js";
 import { ALL_REGIONS, checkTargets, DEFAULT_CONCURRENCY, type EstateTargets, SESSION_NAME } from "./targets.js";
 
 export { isEstateRun } from "./targets.js";
@@ -206,6 +207,10 @@ export async function collectEstate(opts: CollectOptions, t: EstateTargets): Pro
   const work: Array<{ id: Identity; region: string }> = [];
   for (const id of ids) for (const region of await regionsOf(id, t, gaps, progress)) work.push({ id, region });
   const calls = new Map<string, number>();
+  // The values a snapshot may hold are shared by its account-regions: the file (and the report's memory)
+  // stays the size of one large account's, whatever the count. Sizing uses the exact statistics each
+  // series keeps at CloudWatch's resolution (utilization.summary), so it does not change with this.
+  const valueBudget = Math.max(1, Math.floor((opts.valueBudget ?? DEFAULT_VALUE_BUDGET) / Math.max(1, work.length)));
   const parts: Array<Snapshot | undefined> = await mapLimit(work, t.concurrency ?? DEFAULT_CONCURRENCY, async ({ id, region }) => {
     const name = scopeName(id.account, region);
     const client: ClientOptions = {
@@ -216,7 +221,7 @@ export async function collectEstate(opts: CollectOptions, t: EstateTargets): Pro
     let aws: Awaited<ReturnType<typeof makeAws>> | undefined;
     try {
       aws = await makeAws(client);
-      const { snapshot } = await collectSnapshot({ ...opts, client, progress: scoped(progress, name), allowEmpty: true }, aws);
+      const { snapshot } = await collectSnapshot({ ...opts, client, progress: scoped(progress, name), allowEmpty: true, valueBudget }, aws);
       // An account with no clusters has no ARN to read its id from: the identity knows it.
       return id.account && !snapshot.source.accountId ? { ...snapshot, source: { ...snapshot.source, accountId: id.account } } : snapshot;
     } catch (e) {
