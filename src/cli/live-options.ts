@@ -5,7 +5,7 @@ import { terminalProgress } from "../collect/progress.js";
 import { packageVersion } from "../collect/assets.js";
 import type { Io } from "./io.js";
 import { DEFAULT_MAX_DURATION_SECONDS } from "../collect/aws/limits.js";
-import { DEFAULT_CONCURRENCY, type EstateTargets } from "../collect/aws/targets.js";
+import { checkTargets, DEFAULT_CONCURRENCY, type EstateTargets } from "../collect/aws/targets.js";
 import { UserError } from "../errors.js";
 import { duration, list, positive, runTime } from "./parse.js";
 
@@ -87,7 +87,7 @@ export function targetsFrom(flags: LiveFlags): EstateTargets {
   const all = flags.region?.includes("all");
   if (all && flags.region!.length > 1)
     throw new UserError("--region all names every region: give it alone", "--region all, or a list of regions");
-  return {
+  const targets: EstateTargets = {
     ...(flags.region?.length ? { regions: all ? ("all" as const) : [...new Set(flags.region)] } : {}),
     ...(flags.profile?.length ? { profiles: [...new Set(flags.profile)] } : {}),
     ...(flags.roleArn ? { roleArn: flags.roleArn } : {}),
@@ -96,6 +96,9 @@ export function targetsFrom(flags: LiveFlags): EstateTargets {
     ...(flags.externalId ? { externalId: flags.externalId } : {}),
     ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
   };
+  // Said before anything is loaded or called: --accounts without --role-arn, a malformed account id…
+  checkTargets(targets);
+  return targets;
 }
 
 export function collectOptionsFrom(flags: LiveFlags, io: Io): CollectOptions {

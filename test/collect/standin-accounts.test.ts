@@ -1,7 +1,7 @@
 // Partial failure across accounts and regions, against the loopback stand-in's fleet (moto cannot refuse an
 // AssumeRole or throttle one region): one account whose role cannot be assumed, one account-region whose
 // ECS throttles every call. The rest is collected and reported; each gap is named; exit codes as documented.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
@@ -133,5 +133,54 @@ describe("many account-regions, some of which fail", () => {
     );
     expect(none.stderr).toMatch(/\n {2}hint: /);
     expect(none.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+});
+
+describe("many profiles", () => {
+  it("one account each (from sts:GetCallerIdentity), the same account read once, a broken profile a named gap", async () => {
+    const fleet = await startStandinFleet([{ estate: estate(A, "eu-west-1", 3) }, { estate: estate(C, "eu-west-1", 2) }], {
+      baseAccount: BASE,
+    });
+    const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-profiles-"));
+    // The fleet reads the account from the access key: ASIA + the account id.
+    writeFileSync(
+      join(dir, "credentials"),
+      [
+        `[prod]\naws_access_key_id = ASIA${A}\naws_secret_access_key = s`,
+        `[prod-again]\naws_access_key_id = ASIA${A}\naws_secret_access_key = s`,
+        `[data]\naws_access_key_id = ASIA${C}\naws_secret_access_key = s`,
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "config"), "");
+    // The SDK reads profiles from the files these name; restored after (tests in a worker run one at a time).
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_CONFIG_FILE: join(dir, "config") });
+    const notes: string[] = [];
+    try {
+      const { estate: got } = await collectEstate(
+        {
+          client: { endpointUrl: fleet.url, retryStrategy: new ConfiguredRetryStrategy(2, () => 1), quotas: UNPACED },
+          lookbackSeconds: 2 * DAY,
+          nowMs: NOW,
+          toolVersion: "test",
+          cacheDir: join(dir, "cache"),
+          cloudwatchTps: 100_000,
+          cloudwatchDps: 1e12,
+          progress: { update() {}, note: (l) => void notes.push(l), done() {} },
+        },
+        { profiles: ["prod", "prod-again", "data", "missing"], regions: ["eu-west-1"] },
+      );
+      expect(got.parts.map((p) => [p.source.accountId, p.services.length])).toEqual([
+        [A, 3],
+        [C, 2],
+      ]);
+      expect(notes).toContain(`profile prod-again is account ${A}, as profile prod is: read once`);
+      expect(got.gaps).toEqual([expect.objectContaining({ account: null, region: null, label: "profile missing" })]);
+      expect(got.gaps[0]!.message).toMatch(/^profile missing could not be used/);
+    } finally {
+      for (const k of ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"]) if (saved[k] === undefined) delete process.env[k];
+      Object.assign(process.env, saved);
+      await fleet.stop();
+    }
   });
 });

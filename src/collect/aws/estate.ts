@@ -158,7 +158,19 @@ async function identities(opts: CollectOptions, t: EstateTargets, progress: Prog
       });
     }
   });
-  return { ids: profiles.flatMap((p) => ids.filter((i) => i.label === (p ?? "default credentials"))), gaps };
+  // In the order given; two profiles of one account are read once (the same clusters twice would count twice).
+  const ordered = profiles.flatMap((p) => ids.filter((i) => i.label === (p ?? "default credentials")));
+  const seen = new Map<string, string>();
+  const unique = ordered.filter((i) => {
+    const first = i.account === null ? undefined : seen.get(i.account);
+    if (first !== undefined) {
+      progress.note(`profile ${i.label} is account ${i.account}, as profile ${first} is: read once`);
+      return false;
+    }
+    if (i.account !== null) seen.set(i.account, i.label);
+    return true;
+  });
+  return { ids: unique, gaps };
 }
 
 /** The regions of one identity: those given, the configured one, or every region where it has clusters. */

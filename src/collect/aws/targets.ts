@@ -98,9 +98,7 @@ export function checkTargets(t: EstateTargets): void {
   }
   if (t.profiles && t.roleArn && t.profiles.length > 1)
     throw new UserError("--role-arn is assumed from one identity: give one --profile with it, or none", "e.g. --profile management");
-  if (t.regions !== "all")
-    for (const r of t.regions ?? [])
-      if (!REGION.test(r)) throw new UserError(`--region ${r} is not an AWS region name`, "use a region such as us-east-1, a list, or all");
+  // Region names are checked where the clients are made (makeAws), each before its first call.
   if (t.concurrency !== undefined && !(Number.isInteger(t.concurrency) && t.concurrency >= 1 && t.concurrency <= 64))
     throw new UserError(`--concurrency ${t.concurrency} is not a whole number from 1 to 64`, `e.g. --concurrency ${DEFAULT_CONCURRENCY}`);
 }
