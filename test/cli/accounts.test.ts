@@ -25,7 +25,7 @@ describe("many accounts and regions on the command line", () => {
     [["--region", "all,eu-west-1"], "ecs-advisor: --region all names every region: give it alone"],
     [
       ["--region", "eu-west-1", "--concurrency", "0"],
-      "ecs-advisor: option '--concurrency <n>' argument '0' is invalid. --concurrency takes a whole number greater than 0, got \"0\"",
+      "ecs-advisor report: option '--concurrency <n>' argument '0' is invalid. --concurrency takes a whole number greater than 0, got \"0\"",
     ],
     [["--region", "eu-west-1", "--concurrency", "1.5"], "ecs-advisor: --concurrency 1.5 is not a whole number from 1 to 64"],
   ])("report %j: one line, a hint, exit 2, no AWS call", async (args, line) => {
