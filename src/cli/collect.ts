@@ -7,6 +7,7 @@ import { outputTarget } from "../write-file.js";
 import type { CollectionPlan } from "../collect/aws/collect.js";
 import type { Io } from "./io.js";
 import { addLiveOptions, collectOptionsFrom, type LiveFlags, targetsFrom } from "./live-options.js";
+import { isEstateRun } from "../collect/aws/targets.js";
 import { packageVersion } from "../collect/assets.js";
 import { gapLabel } from "../advisor/estate.js";
 
@@ -47,7 +48,6 @@ Exit codes: 0 written (gaps included) · 2 bad input, credentials, an AWS error 
     // --debug may sit before or after the command name.
     const flags = { ...local, debug: self.optsWithGlobals<{ debug?: boolean }>().debug };
     const targets = targetsFrom(flags);
-    const { isEstateRun, collectEstate } = await import("../collect/aws/estate.js");
     if (flags.plan) {
       if (isEstateRun(targets))
         throw new UserError("--plan looks at one account-region", "run it with one --region and one --profile (or none) at a time");
@@ -68,6 +68,7 @@ Exit codes: 0 written (gaps included) · 2 bad input, credentials, an AWS error 
     }
     const started = Date.now();
     const options = collectOptionsFrom(flags, io);
+    const { collectEstate } = await import("../collect/aws/estate.js");
     const { estate, calls } = isEstateRun(targets)
       ? await collectEstate(options, targets)
       : await import("../collect/aws/collect.js")

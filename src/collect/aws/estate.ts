@@ -189,7 +189,7 @@ async function regionsOf(id: Identity, t: EstateTargets, gaps: Gap[], progress: 
       const out = await aws.call("ecs:ListClusters", () => aws.ecs.send(new ListClustersCommand({ maxResults: 1 })));
       if (out.clusterArns?.length) found.push(region);
     } catch (e) {
-      const f = failureOf(e) ?? (e as { failure?: AwsFailure }).failure ?? classify(e, "ecs:ListClusters");
+      const f = failureOf(e) ?? classify(e, "ecs:ListClusters");
       // A region the account has not opted in to does not know its credentials.
       if (f.kind === "credentials") off.push(region);
       else gaps.push({ account: id.account, region, code: f.kind, message: `${f.action} failed (${f.message})` });
