@@ -113,3 +113,31 @@ describe("accounts and regions in every format", () => {
     );
   });
 });
+
+describe("a hostile gap", () => {
+  // A profile name and an AWS error message are text from outside: they must stay text in every format.
+  const evil = "<script>alert(1)</script>|`x`\u001b[31m=HYPERLINK(\"http://e\")";
+  const base = estateReport();
+  const hostile = {
+    ...base,
+    scopes: [
+      ...base.scopes!.filter((s) => s.status === "collected"),
+      { ...base.scopes!.at(-1)!, account: null, label: `profile ${evil}`, gap: { code: "other", message: evil } },
+    ],
+    warnings: [...base.warnings, { code: "gap", message: evil }],
+  };
+
+  it("is escaped in HTML, Markdown, Slack and CSV, and shown without its control characters in the table", async () => {
+    const { renderHtml } = await import("../../src/report/html.js");
+    const html = renderHtml(hostile, { assets: { chartJs: "/* chart.js */" } });
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    const md = renderMarkdown(hostile, opts);
+    expect(md).not.toContain("<script>alert(1)");
+    const slack = JSON.stringify(slackPayload(hostile));
+    expect(slack).not.toContain("<script>");
+    const csv = renderCsv(hostile, opts).split("\r\n").find((l) => l.includes("not-collected"))!;
+    expect(csv).not.toMatch(/,=HYPERLINK/);
+    for (const out of [renderTable(hostile, opts), md, csv]) expect(out).not.toContain("\u001b[31m");
+  });
+});
