@@ -116,7 +116,7 @@ describe("accounts and regions in every format", () => {
 
 describe("a hostile gap", () => {
   // A profile name and an AWS error message are text from outside: they must stay text in every format.
-  const evil = "<script>alert(1)</script>|`x`\u001b[31m=HYPERLINK(\"http://e\")";
+  const evil = '<script>alert(1)</script>|`x`\u001b[31m=HYPERLINK("http://e")';
   const base = estateReport();
   const hostile = {
     ...base,
@@ -136,7 +136,9 @@ describe("a hostile gap", () => {
     expect(md).not.toContain("<script>alert(1)");
     const slack = JSON.stringify(slackPayload(hostile));
     expect(slack).not.toContain("<script>");
-    const csv = renderCsv(hostile, opts).split("\r\n").find((l) => l.includes("not-collected"))!;
+    const csv = renderCsv(hostile, opts)
+      .split("\r\n")
+      .find((l) => l.includes("not-collected"))!;
     expect(csv).not.toMatch(/,=HYPERLINK/);
     for (const out of [renderTable(hostile, opts), md, csv]) expect(out).not.toContain("\u001b[31m");
   });

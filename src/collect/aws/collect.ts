@@ -85,6 +85,8 @@ export interface CollectOptions {
   containerMetrics?: boolean | undefined;
   /** No services is an empty snapshot, not an error (a region of a many-region run that has none). */
   allowEmpty?: boolean | undefined;
+  /** Decode CloudWatch's answers on the shared worker however few they are (a run of many account-regions). */
+  decodeOffMainThread?: boolean | undefined;
   /** Each AWS call's action, duration and outcome (--debug). */
   trace?: ((action: string, ms: number, outcome: string) => void) | undefined;
 }
@@ -488,6 +490,7 @@ function readMetrics(
     nowMs: opts.nowMs,
     concurrency: opts.cloudwatchConcurrency,
     fields: fieldsOf(opts),
+    decodeOffMainThread: opts.decodeOffMainThread,
     onCall: (done, total) => progress.update("reading CloudWatch", done, total),
   });
   running.catch(() => undefined);
@@ -528,6 +531,7 @@ async function readContainerMetrics(
     nowMs: opts.nowMs,
     concurrency: opts.cloudwatchConcurrency,
     fields: CONTAINER_FIELDS,
+    decodeOffMainThread: opts.decodeOffMainThread,
     onCall: (done, total) => progress.update("reading container metrics", done, total),
   });
   for (const s of services) {

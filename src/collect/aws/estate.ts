@@ -233,7 +233,11 @@ export async function collectEstate(opts: CollectOptions, t: EstateTargets): Pro
     let aws: Awaited<ReturnType<typeof makeAws>> | undefined;
     try {
       aws = await makeAws(client);
-      const { snapshot } = await collectSnapshot({ ...opts, client, progress: scoped(progress, name), allowEmpty: true, valueBudget }, aws);
+      const { snapshot } = await collectSnapshot(
+        // Together the account-regions make many calls, even when each makes few: decoded off the main thread.
+        { ...opts, client, progress: scoped(progress, name), allowEmpty: true, valueBudget, decodeOffMainThread: work.length > 1 },
+        aws,
+      );
       // An account with no clusters has no ARN to read its id from: the identity knows it.
       return id.account && !snapshot.source.accountId ? { ...snapshot, source: { ...snapshot.source, accountId: id.account } } : snapshot;
     } catch (e) {

@@ -257,6 +257,8 @@ export interface FetchOptions {
   onCall?: ((done: number, total: number) => void) | undefined;
   /** The series to read (default all five). */
   fields?: readonly Field[] | undefined;
+  /** Decode on the worker however few the calls (a run of many account-regions: together they are many). */
+  decodeOffMainThread?: boolean | undefined;
 }
 
 type Buffers = Partial<Record<Field, Float32Array>>;
@@ -303,7 +305,7 @@ export async function fetchMetrics(
   const result = emptyResult();
   let done = 0;
   let stop = false;
-  const decoder = new PageDecoder(planCalls(targets.length, n).length >= WORKER_MIN_CALLS);
+  const decoder = new PageDecoder(opts.decodeOffMainThread === true || planCalls(targets.length, n).length >= WORKER_MIN_CALLS);
 
   /** One pass over some targets and fields; `finish` gets each target's buffers once all its queries are in. */
   const pass = async (list: readonly MetricTarget[], fields: readonly Field[], finish: (t: MetricTarget, b: Buffers) => void) => {
@@ -442,45 +444,68 @@ async function getMetricDataBytes(aws: Aws, input: GetMetricDataCommandInput): P
 const WORKER_MIN_CALLS = 50;
 
 /**
- * Decodes pages on a worker thread when there is a spare core (the main thread then only talks HTTP),
- * else inline. The worker runs from the built JavaScript; from TypeScript sources (tests) it is inline.
+ * The decode worker: one per process, shared by every collection that wants it (a run of many
+ * account-regions decodes all their pages there, off the main thread that talks HTTP), ended when the last
+ * user closes. The worker runs from the built JavaScript; from TypeScript sources (tests) pages are decoded inline.
  */
-class PageDecoder {
-  private worker: Worker | undefined;
-  private nextId = 0;
-  private pending = new Map<number, { resolve: (p: DecodedPage) => void; reject: (e: Error) => void }>();
+interface SharedWorker {
+  worker: Worker;
+  users: number;
+  nextId: number;
+  pending: Map<number, { resolve: (p: DecodedPage) => void; reject: (e: Error) => void }>;
+}
+let shared: SharedWorker | undefined;
 
-  constructor(wanted: boolean) {
-    const file = fileURLToPath(new URL("./decode-worker.js", import.meta.url));
-    if (!wanted || availableParallelism() < 2 || !existsSync(file)) return;
-    this.worker = new Worker(file);
-    this.worker.unref();
-    this.worker.on("message", (m: { id: number; page?: DecodedPage; error?: string }) => {
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
+function acquireWorker(): SharedWorker | undefined {
+  const file = fileURLToPath(new URL("./decode-worker.js", import.meta.url));
+  if (availableParallelism() < 2 || !existsSync(file)) return undefined;
+  if (!shared) {
+    const s: SharedWorker = { worker: new Worker(file), users: 0, nextId: 0, pending: new Map() };
+    s.worker.unref();
+    s.worker.on("message", (m: { id: number; page?: DecodedPage; error?: string }) => {
+      const p = s.pending.get(m.id);
+      s.pending.delete(m.id);
       if (m.page) p?.resolve(m.page);
       else p?.reject(new Error(m.error ?? "decode failed"));
     });
-    this.worker.on("error", (e) => {
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-      this.worker = undefined;
+    s.worker.on("error", (e) => {
+      for (const p of s.pending.values()) p.reject(e);
+      s.pending.clear();
+      if (shared === s) shared = undefined;
     });
+    shared = s;
+  }
+  shared.users++;
+  return shared;
+}
+
+/** Decodes pages on the shared worker when there is a spare core and the collection wants it, else inline. */
+class PageDecoder {
+  private shared: SharedWorker | undefined;
+
+  constructor(wanted: boolean) {
+    if (wanted) this.shared = acquireWorker();
   }
 
   decode(bytes: Uint8Array, startMs: number, periodMs: number, n: number): Promise<DecodedPage> {
-    if (!this.worker) return Promise.resolve(decodeMetricPage(bytes, startMs, periodMs, n));
-    const id = this.nextId++;
+    const s = this.shared;
+    // A worker that failed is left: its pages are decoded here.
+    if (!s || shared !== s) return Promise.resolve(decodeMetricPage(bytes, startMs, periodMs, n));
+    const id = s.nextId++;
     // A fresh Buffer for the worker (the socket's may be pooled): moved, not copied.
     const own = new Uint8Array(bytes);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, bytes: own, startMs, periodMs, n }, [own.buffer]);
+      s.pending.set(id, { resolve, reject });
+      s.worker.postMessage({ id, bytes: own, startMs, periodMs, n }, [own.buffer]);
     });
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
+    const s = this.shared;
+    this.shared = undefined;
+    if (!s || --s.users > 0) return;
+    if (shared === s) shared = undefined;
+    await s.worker.terminate();
   }
 }
 
