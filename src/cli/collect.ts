@@ -41,7 +41,7 @@ Examples:
 Many accounts or regions are collected --concurrency at a time, each within its own quotas; one that
 cannot be collected is named in the snapshot and the report (a gap), and the rest are written.
 
-Only List, Describe and Get calls are made; the README lists the IAM policy.
+Only List, Describe and Get calls are made (and sts:AssumeRole into --role-arn); the README lists the IAM policy.
 Exit codes: 0 written (gaps included) · 2 bad input, credentials, an AWS error that stops the run, or no account-region collected`,
   );
   cmd.action(async (local: CollectFlags, self: Command) => {
