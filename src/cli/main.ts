@@ -14,6 +14,7 @@ import { applyCommand } from "./apply.js";
 import { visible } from "../report/text.js";
 import { processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
+import { renderCommand } from "./render.js";
 
 export function buildProgram(io: Io): Command {
   const program = new Command("ecs-advisor")
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(configure(checkCommand(io), io));
   program.addCommand(configure(exportCommand(io), io));
   program.addCommand(configure(applyCommand(io), io));
+  program.addCommand(configure(renderCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",

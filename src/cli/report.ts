@@ -25,7 +25,7 @@ interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
 }
 
 /** chart.js's browser build, inlined into the HTML report (its package exports do not list the file). */
-function loadChartJs(): string {
+export function loadChartJs(): string {
   const main = createRequire(import.meta.url).resolve("chart.js");
   return readFileSync(join(dirname(main), "chart.umd.min.js"), "utf8");
 }
