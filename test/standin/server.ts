@@ -678,7 +678,7 @@ export interface StandinFleet {
   /** Each account-region's stand-in, by "account/region". */
   estates: Map<string, { calls: Map<string, number>; state: { throttled: number } }>;
   /** sts:AssumeRole requests: the role, its session name and external id. */
-  assumed: Array<{ roleArn: string; sessionName: string; externalId: string | undefined }>;
+  assumed: Array<{ roleArn: string; sessionName: string; externalId: string | undefined; region: string }>;
   stop(): Promise<void>;
 }
 
@@ -702,7 +702,7 @@ export async function startStandinFleet(
     res.end(body);
   };
   const NS = 'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"';
-  const sts = async (req: IncomingMessage, res: ServerResponse, account: string) => {
+  const sts = async (req: IncomingMessage, res: ServerResponse, account: string, region: string) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
@@ -716,7 +716,7 @@ export async function startStandinFleet(
     if (action === "AssumeRole") {
       const roleArn = form.get("RoleArn") ?? "";
       const sessionName = form.get("RoleSessionName") ?? "";
-      assumed.push({ roleArn, sessionName, externalId: form.get("ExternalId") ?? undefined });
+      assumed.push({ roleArn, sessionName, externalId: form.get("ExternalId") ?? undefined, region });
       const target = roleArn.split(":")[4] ?? "";
       if (fleet.denyAssume?.includes(target))
         return xml(
@@ -752,7 +752,7 @@ export async function startStandinFleet(
     const account = accountOfKey(m?.[1] ?? "");
     const [region, service] = [m?.[2] ?? "", m?.[3] ?? ""];
     if (service === "sts") {
-      sts(req, res, account).catch(() => xml(res, 500, ""));
+      sts(req, res, account, region).catch(() => xml(res, 500, ""));
       return;
     }
     // The Price List is global: any stand-in answers it.

@@ -119,7 +119,13 @@ async function assumeRole(base: ClientOptions, roleArn: string, externalId: stri
 async function identities(opts: CollectOptions, t: EstateTargets, progress: Progress): Promise<{ ids: Identity[]; gaps: Gap[] }> {
   const gaps: Gap[] = [];
   const ids: Identity[] = [];
-  const base: ClientOptions = { ...opts.client, ...(t.profiles?.length === 1 ? { profile: t.profiles[0] } : {}) };
+  // STS and Organizations are asked in the first region named (a GovCloud or China partition's own), else us-east-1.
+  const first = t.regions !== "all" ? t.regions?.[0] : undefined;
+  const base: ClientOptions = {
+    ...opts.client,
+    ...(opts.client.region === undefined && first ? { region: first } : {}),
+    ...(t.profiles?.length === 1 ? { profile: t.profiles[0] } : {}),
+  };
   if (t.roleArn) {
     const templated = t.roleArn.includes("{account}");
     const accounts = !templated ? [t.roleArn.split(":")[4]!] : t.organization ? await organizationAccounts(base) : [...(t.accounts ?? [])];
@@ -144,7 +150,7 @@ async function identities(opts: CollectOptions, t: EstateTargets, progress: Prog
   }
   const profiles = t.profiles?.length ? t.profiles : [undefined];
   await mapLimit(profiles, t.concurrency ?? DEFAULT_CONCURRENCY, async (profile) => {
-    const client: ClientOptions = { ...opts.client, ...(profile ? { profile } : {}) };
+    const client: ClientOptions = { ...base, ...(profile ? { profile } : {}) };
     try {
       ids.push({ label: profile ?? "default credentials", account: await callerAccount(client), client });
     } catch (e) {
