@@ -144,39 +144,10 @@ for (const services of SIZES) {
   const standin = await startStandin(services, nowMs);
   const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-bench-"));
   try {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(
-      "/usr/bin/time",
-      [
-        "-f",
-        "%M",
-        process.execPath,
-        CLI,
-        "collect",
-        "--endpoint-url",
-        standin.url,
-        "--region",
-        "us-east-1",
-        "--lookback",
-        `${DAYS}d`,
-        "--out",
-        join(dir, "s.json.gz"),
-      ],
-      {
-        encoding: "utf8",
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: "bench",
-          AWS_SECRET_ACCESS_KEY: "bench",
-          ECS_ADVISOR_CACHE_DIR: join(dir, "cache"),
-          AWS_EC2_METADATA_DISABLED: "true",
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      },
+    const { wallS, rssMb } = timedCli(
+      ["collect", "--endpoint-url", standin.url, "--region", "us-east-1", "--lookback", `${DAYS}d`, "--out", join(dir, "s.json.gz")],
+      dir,
     );
-    const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0) throw new Error(`collect failed (${r.status}): ${r.stderr}`);
-    const rssMb = Number(r.stderr.trim().split("\n").pop()) / 1024;
     const stats = (await (await fetch(`${standin.url}/__standin/calls`)).json()) as { calls: Record<string, number>; throttled: number };
     // The period the run read CloudWatch at: the snapshot's source period.
     const snap = readSnapshotFile(join(dir, "s.json.gz"));

@@ -61,6 +61,11 @@ function addTotals<T>(a: T, b: T): T {
   return out as T;
 }
 
+/** The totals a scope and an account carry, at zero: a gap's, and an account's before its scopes are added. */
+const SCOPE_TOTALS = ["services", "changes", "risks", "nowMonthlyUsd", "realisableSavingsMonthlyUsd", "afterMonthlyUsd"] as const;
+type ScopeTotals = Record<(typeof SCOPE_TOTALS)[number], number>;
+const zeroTotals = (): ScopeTotals => Object.fromEntries(SCOPE_TOTALS.map((k) => [k, 0])) as ScopeTotals;
+
 export function gapScope(g: Gap): Scope {
   return {
     account: g.account,
@@ -69,12 +74,7 @@ export function gapScope(g: Gap): Scope {
     status: "gap",
     gap: { code: g.code, message: g.message },
     collectedAt: null,
-    services: 0,
-    changes: 0,
-    risks: 0,
-    nowMonthlyUsd: 0,
-    realisableSavingsMonthlyUsd: 0,
-    afterMonthlyUsd: 0,
+    ...zeroTotals(),
     prices: null,
   };
 }
@@ -146,40 +146,19 @@ export function mergeReports(reports: readonly Report[], gaps: readonly Gap[]): 
 }
 
 /** Per account: the account-regions' totals added up (the formats' per-account lines). Gaps count as regions not collected. */
-export interface AccountTotals {
+export interface AccountTotals extends ScopeTotals {
   account: string | null;
   regions: number;
   gaps: number;
-  services: number;
-  changes: number;
-  risks: number;
-  nowMonthlyUsd: number;
-  realisableSavingsMonthlyUsd: number;
-  afterMonthlyUsd: number;
 }
 
 export function accountTotals(report: Pick<Report, "scopes">): AccountTotals[] {
   const out = new Map<string | null, AccountTotals>();
   for (const s of report.scopes ?? []) {
-    const t = out.get(s.account) ?? {
-      account: s.account,
-      regions: 0,
-      gaps: 0,
-      services: 0,
-      changes: 0,
-      risks: 0,
-      nowMonthlyUsd: 0,
-      realisableSavingsMonthlyUsd: 0,
-      afterMonthlyUsd: 0,
-    };
+    const t = out.get(s.account) ?? { account: s.account, regions: 0, gaps: 0, ...zeroTotals() };
     if (s.status === "gap") t.gaps++;
     else t.regions++;
-    t.services += s.services;
-    t.changes += s.changes;
-    t.risks += s.risks;
-    t.nowMonthlyUsd += s.nowMonthlyUsd;
-    t.realisableSavingsMonthlyUsd += s.realisableSavingsMonthlyUsd;
-    t.afterMonthlyUsd += s.afterMonthlyUsd;
+    for (const k of SCOPE_TOTALS) t[k] += s[k];
     out.set(s.account, t);
   }
   return [...out.values()];
@@ -187,6 +166,3 @@ export function accountTotals(report: Pick<Report, "scopes">): AccountTotals[] {
 
 /** More than one account-region (or a gap): the formats show the account and region of each service. */
 export const isMultiScope = (report: Pick<Report, "scopes">): boolean => (report.scopes?.length ?? 1) > 1;
-
-/** "111111111111/eu-west-1" for a finding, as the formats name it. */
-export const findingScope = (f: { account?: string | null; region?: string | undefined }): string => scopeName(f.account, f.region);

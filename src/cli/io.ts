@@ -1,4 +1,6 @@
 // What a command may touch of the outside world, passed in so tests can run commands in-process.
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -45,4 +47,14 @@ export function generatedAt(io: Io): string {
     .now()
     .toISOString()
     .replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Whether the module at `moduleUrl` is the script node was started with (not imported by a test). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
 }

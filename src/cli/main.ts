@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // The CLI entry: the only place that turns outcomes into exit codes.
 //   0 success · 1 a check found a policy violation · 2 usage, input, credential or runtime error
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "../collect/assets.js";
 import { ExitWith, isUserError } from "../errors.js";
@@ -12,7 +10,7 @@ import { collectCommand } from "./collect.js";
 import { exportCommand } from "./export.js";
 import { applyCommand } from "./apply.js";
 import { visible } from "../report/text.js";
-import { processIo, type Io } from "./io.js";
+import { isEntryPoint, processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
 import { renderCommand } from "./render.js";
 
@@ -97,16 +95,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
 }
 
-function isEntryPoint(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   // The exit code is the command's, whatever became of its output. A reader that stops early (`| head`)
   // closes the pipe: the rest of the output is dropped, quietly. An error message that cannot be written
   // (stderr closed too) is dropped; the exit code still says what happened.

@@ -11,10 +11,10 @@
 // GITHUB_EVENT_PATH (the pull_request event) or PR_NUMBER, GITHUB_API_URL (default api.github.com).
 // The token is sent only in the Authorization header and never printed. A comment that cannot be
 // written (a fork's read-only token, say) is a warning, not a failure: the check's verdict stands.
-import { readFileSync, realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { COMMENT_MARKER } from "../report/check.js";
 import { githubCall, repositoryOf, whyFailed } from "./github.js";
+import { isEntryPoint } from "./io.js";
 
 export interface CommentEnv {
   [name: string]: string | undefined;
@@ -73,15 +73,7 @@ function prFromEvent(path: string | undefined): string | undefined {
   }
 }
 
-const isMain = (() => {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isEntryPoint(import.meta.url)) {
   const args = process.argv.slice(2);
   const updateOnly = args.includes("--update-only");
   const file = args.find((a) => a !== "--update-only");

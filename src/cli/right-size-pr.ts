@@ -12,14 +12,14 @@
 // in the Authorization header and is never printed. The branch is pushed to `origin` with the checkout's
 // credentials (actions/checkout keeps them), so the job needs contents: write and pull-requests: write.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ApplySummary } from "../edit/summary.js";
 import { fmtUsd, fmtUsdMonthly } from "../model/format.js";
 import { COMMENT_MARKER } from "../report/check.js";
 import { githubCall, repositoryOf, whyFailed } from "./github.js";
+import { isEntryPoint } from "./io.js";
 import { type Io, processIo } from "./io.js";
 import { main } from "./main.js";
 
@@ -219,15 +219,7 @@ export async function upsertPullRequest(
   }
 }
 
-const isMain = (() => {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isEntryPoint(import.meta.url)) {
   let r: PrResult;
   try {
     r = await rightSizePr(process.env, process.cwd());

@@ -58,9 +58,6 @@ export const accountName = (a: string | null): string => a ?? "(account unknown)
 /** The account-regions that could not be collected. */
 export const gapsOf = (report: Pick<Report, "scopes">): Scope[] => (report.scopes ?? []).filter((s) => s.status === "gap");
 
-/** "profile prod (-/*)" / "111111111111/eu-west-1": a gap as the formats name it. */
-export const gapName = (g: Scope): string => `${g.label ? `${g.label} ` : ""}${g.account ?? "-"}/${g.region ?? "every region"}`;
-
 /** "3 services, 2 changes, $1,234/mo now, saves $456/mo (2 regions)": an account's line. */
 export function accountLine(t: AccountTotals): string {
   const where = `${plural(t.regions, "region")}${t.gaps ? `, ${t.gaps} not collected` : ""}`;

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CollectOptions } from "../../src/collect/aws/collect.js";
 import { collectEstate } from "../../src/collect/aws/estate.js";
 import { SESSION_NAME } from "../../src/collect/aws/targets.js";
 import { writeEstateFile } from "../../src/collect/file.js";
@@ -18,6 +19,17 @@ import { type StandinFleet, startStandinFleet } from "../standin/server.js";
 const BASE = "999999999999";
 const [A, B, C] = ["111111111111", "222222222222", "333333333333"];
 const ROLE = "arn:aws:iam::{account}:role/EcsAdvisorReadOnly";
+
+/** A collection against the fleet: the SDK's own retry without its waits, no pacing, two days of data. */
+const options = (url: string, dir: string, client: Partial<CollectOptions["client"]> = {}): CollectOptions => ({
+  client: { endpointUrl: url, retryStrategy: new ConfiguredRetryStrategy(2, () => 1), quotas: UNPACED, ...client },
+  lookbackSeconds: 2 * DAY,
+  nowMs: NOW,
+  toolVersion: "test",
+  cacheDir: join(dir, "cache"),
+  cloudwatchTps: 100_000,
+  cloudwatchDps: 1e12,
+});
 
 const estate = (account: string, region: string, services: number) => ({
   ...syntheticEstate(services, NOW, region, 10),
@@ -42,23 +54,13 @@ describe("many account-regions, some of which fail", () => {
       { baseAccount: BASE, denyAssume: [B] },
     );
     collected = (
-      await collectEstate(
-        {
-          client: {
-            endpointUrl: fleet.url,
-            credentials: { accessKeyId: "base", secretAccessKey: "b" },
-            retryStrategy: new ConfiguredRetryStrategy(2, () => 1),
-            quotas: UNPACED,
-          },
-          lookbackSeconds: 2 * DAY,
-          nowMs: NOW,
-          toolVersion: "test",
-          cacheDir: join(dir, "cache"),
-          cloudwatchTps: 100_000,
-          cloudwatchDps: 1e12,
-        },
-        { roleArn: ROLE, accounts: [A, B, C], regions: ["eu-west-1", "us-east-1"], externalId: "ext-42", concurrency: 3 },
-      )
+      await collectEstate(options(fleet.url, dir, { credentials: { accessKeyId: "base", secretAccessKey: "b" } }), {
+        roleArn: ROLE,
+        accounts: [A, B, C],
+        regions: ["eu-west-1", "us-east-1"],
+        externalId: "ext-42",
+        concurrency: 3,
+      })
     ).estate;
   }, 60_000);
 
@@ -159,16 +161,8 @@ describe("many profiles", () => {
     const notes: string[] = [];
     try {
       const { estate: got } = await collectEstate(
-        {
-          client: { endpointUrl: fleet.url, retryStrategy: new ConfiguredRetryStrategy(2, () => 1), quotas: UNPACED },
-          lookbackSeconds: 2 * DAY,
-          nowMs: NOW,
-          toolVersion: "test",
-          cacheDir: join(dir, "cache"),
-          cloudwatchTps: 100_000,
-          cloudwatchDps: 1e12,
-          progress: { update() {}, note: (l) => void notes.push(l), done() {} },
-        },
+        // No credentials of the test's own: each profile's come from the files.
+        { ...options(fleet.url, dir), progress: { update() {}, note: (l) => void notes.push(l), done() {} } },
         { profiles: ["prod", "prod-again", "data", "missing"], regions: ["eu-west-1"] },
       );
       expect(got.parts.map((p) => [p.source.accountId, p.services.length])).toEqual([

@@ -278,20 +278,12 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   if (listed.length === 0) {
     // Only with allowEmpty: an account-region with nothing to advise on, said as such in the report.
     run.progress.done();
-    const accountId = accountOf(clusters[0]?.arn);
-    const end = isoSeconds(opts.nowMs);
     return {
       snapshot: {
         schemaVersion: SNAPSHOT_SCHEMA_VERSION,
         collectedAt: run.collectedAt,
-        source: {
-          kind: "aws",
-          region: aws.region,
-          ...(accountId ? { accountId } : {}),
-          tool: `ecs-advisor ${opts.toolVersion}`,
-          description: `${aws.region}: no services on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`,
-        },
-        window: { start: isoSeconds(opts.nowMs - opts.lookbackSeconds * 1000), end, periodSeconds: 60 },
+        source: sourceOf(aws, opts, clusters, "no services"),
+        window: { start: isoSeconds(opts.nowMs - opts.lookbackSeconds * 1000), end: isoSeconds(opts.nowMs), periodSeconds: 60 },
         clusters,
         services: [],
         taskDefinitions: [],
@@ -335,17 +327,16 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
   const prices = await readPrices(run, instances);
   run.progress.done();
 
-  const accountId = accountOf(clusters[0]?.arn);
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     collectedAt: run.collectedAt,
-    source: {
-      kind: "aws",
-      region: aws.region,
-      ...(accountId ? { accountId } : {}),
-      tool: `ecs-advisor ${opts.toolVersion}`,
-      description: `${aws.region}${accountId ? ` (account ${accountId})` : ""}: ${services.length} service${services.length === 1 ? "" : "s"} on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}, ${Math.round(opts.lookbackSeconds / 86400)} days of CloudWatch data`,
-    },
+    source: sourceOf(
+      aws,
+      opts,
+      clusters,
+      `${services.length} service${services.length === 1 ? "" : "s"}`,
+      `, ${Math.round(opts.lookbackSeconds / 86400)} days of CloudWatch data`,
+    ),
     window: { start: isoSeconds(window.startMs), end: isoSeconds(window.endMs), periodSeconds: window.storagePeriod },
     clusters,
     services,
@@ -359,6 +350,18 @@ async function collect(aws: Aws, opts: CollectOptions): Promise<Collected> {
 }
 
 /** The clusters asked for (or all of them) with their capacity providers, and where Container Insights is on. */
+/** Where a snapshot is from: the region, the account (from a cluster's ARN) and what it holds, in a line. */
+function sourceOf(aws: Aws, opts: CollectOptions, clusters: readonly Cluster[], what: string, more = ""): Snapshot["source"] {
+  const accountId = accountOf(clusters[0]?.arn);
+  return {
+    kind: "aws",
+    region: aws.region,
+    ...(accountId ? { accountId } : {}),
+    tool: `ecs-advisor ${opts.toolVersion}`,
+    description: `${aws.region}${accountId ? ` (account ${accountId})` : ""}: ${what} on ${clusters.length} cluster${clusters.length === 1 ? "" : "s"}${more}`,
+  };
+}
+
 async function readClusters({
   aws,
   opts,
