@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { checkResultSchema } from "../src/model/check.js";
+import { diffSchema } from "../src/model/diff.js";
 import { reportSchema } from "../src/model/report.js";
 import { estateSchema, snapshotSchema } from "../src/model/snapshot.js";
 
@@ -44,6 +45,12 @@ export function generateSchemas(): Record<string, string> {
       "https://github.com/ecs-advisor/ecs-advisor/schema/report-v1.schema.json",
       "ecs-advisor report (--format json), schemaVersion 1",
       // Input mode leaves additionalProperties open: v1 readers must accept fields added later.
+      "input",
+    ),
+    "schema/diff-v1.schema.json": toSchema(
+      diffSchema,
+      "https://github.com/ecs-advisor/ecs-advisor/schema/diff-v1.schema.json",
+      "ecs-advisor diff (--format json), schemaVersion 1",
       "input",
     ),
     "schema/check-v1.schema.json": toSchema(

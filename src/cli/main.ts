@@ -13,6 +13,7 @@ import { visible } from "../report/text.js";
 import { isEntryPoint, processIo, type Io } from "./io.js";
 import { reportCommand } from "./report.js";
 import { renderCommand } from "./render.js";
+import { diffCommand } from "./diff.js";
 
 export function buildProgram(io: Io): Command {
   const program = new Command("ecs-advisor")
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(configure(exportCommand(io), io));
   program.addCommand(configure(applyCommand(io), io));
   program.addCommand(configure(renderCommand(io), io));
+  program.addCommand(configure(diffCommand(io), io));
   program.addCommand(configure(calcCommand(io), io));
   program.addHelpText(
     "after",
@@ -41,6 +43,7 @@ Start here:
   ecs-advisor report --region eu-west-1        live, with your AWS credentials (read-only)
   ecs-advisor collect --region eu-west-1 --out prod.json.gz
   ecs-advisor check taskdef.json --snapshot prod.json.gz    gate a task-definition change in CI
+  ecs-advisor diff --since 7d --history DIR   what changed since last week (runs stored with report --history)
   ecs-advisor calc --cpu 1024 --cpu-util 40 --launch-type ec2
 
 Exit codes: 0 success · 1 policy violation (check) · 2 bad input or error`,

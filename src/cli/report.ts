@@ -13,6 +13,7 @@ import { addPolicyOptions, policyFrom, type PolicyFlags } from "./policy-options
 import { writeOutput } from "./sinks.js";
 import { postToSlack, webhookUrl } from "./slack-webhook.js";
 import { adviseSource, loadSource } from "./source.js";
+import { addHistoryOptions, historyFor } from "./history.js";
 
 interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   demo?: boolean;
@@ -22,6 +23,8 @@ interface ReportFlags extends PolicyFlags, Partial<LiveFlags> {
   interactive?: boolean;
   slackWebhook?: string | true;
   reportUrl?: string;
+  history?: string | true;
+  historyRetention?: number;
 }
 
 /** chart.js's browser build, inlined into the HTML report (its package exports do not list the file). */
@@ -90,6 +93,7 @@ export function reportCommand(io: Io): Command {
       "where the full report will be (e.g. the HTML uploaded to S3): linked from the Slack digest and the markdown",
       httpUrl("--report-url"),
     );
+  addHistoryOptions(cmd);
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -108,6 +112,7 @@ Examples:
   ecs-advisor report --demo --format html --out report.html
   ecs-advisor report --snapshot prod.json.gz --target-cpu 70
   SLACK_WEBHOOK_URL=https://hooks.slack.com/services/… ecs-advisor report --snapshot prod.json.gz --slack-webhook
+  ecs-advisor report --history s3://my-bucket/ecs-advisor/ --slack-webhook   # weekly: what changed since last week
 
 On a terminal, report opens the interactive UI (? shows its keys); --no-interactive prints the table.
 
@@ -124,7 +129,8 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const policy = policyFrom(flags);
     const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
-    const report = adviseSource(source, policy, io);
+    const history = flags.history !== undefined ? await historyFor(flags, io) : undefined;
+    const report = history ? await history.past(adviseSource(source, policy, io)) : adviseSource(source, policy, io);
     if (tui) {
       const { runTui } = await import("../report/tui/run.js");
       await runTui(report);
@@ -146,6 +152,8 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
       await postToSlack(hook, payload);
       io.stderr.write(`posted the digest to Slack (${payload.blocks.length} blocks)\n`);
     }
+    // Stored last: a history that cannot be written (S3 AccessDenied) fails the run after the report is out.
+    await history?.store(report);
   });
   return cmd;
 }

@@ -2,6 +2,7 @@
 // `--format json` writes it; this schema is the published contract (schema/report-v1.schema.json).
 // Money in the Report model is unrounded USD; the JSON reporter rounds to cents at the edge.
 import { z } from "zod";
+import { diffSchema } from "./diff.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -218,6 +219,10 @@ export const serviceFindingSchema = z.object({
   autoscaling: autoscalingAdviceSchema.nullable(),
   containers: containersAdviceSchema.nullable().optional(),
   usage: usageSeriesSchema.nullable().describe("null when there are no metrics"),
+  firstRecommendedAt: z
+    .string()
+    .optional()
+    .describe("with --history: when a stored run first advised this change (advised in every run since); added in 1.x"),
 });
 export type ServiceFinding = z.infer<typeof serviceFindingSchema>;
 
@@ -431,6 +436,24 @@ export const scopeSchema = z.object({
 });
 export type Scope = z.infer<typeof scopeSchema>;
 
+export const trendPointSchema = z.object({
+  at: z.string().describe("when the run was made (its generatedAt)"),
+  nowMonthlyUsd: usd.describe("what the estate cost then"),
+  afterMonthlyUsd: usd.describe("what it would cost with every recommendation applied (the recommended fleet)"),
+  realisableSavingsMonthlyUsd: usd,
+  realisedMonthlyUsd: usd.describe("saved by recommendations applied since the run before"),
+});
+export type TrendPoint = z.infer<typeof trendPointSchema>;
+
+export const historySchema = z.object({
+  runs: z.number().describe("earlier runs of this account-region read from the history"),
+  skipped: z.array(z.string()).describe("entries that could not be read (named; never deleted)"),
+  sinceLast: diffSchema.nullable().describe("this run against the last stored one; null on the first run"),
+  trend: z.array(trendPointSchema).describe("every stored run of this account-region, oldest first, this one last"),
+  realisedMonthlyUsd: usd.describe("Σ trend[].realisedMonthlyUsd: saved by applied recommendations over the history"),
+});
+export type ReportHistory = z.infer<typeof historySchema>;
+
 export const reportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   generatedAt: z.string(),
@@ -488,5 +511,6 @@ export const reportSchema = z.object({
     .array(scopeSchema)
     .optional()
     .describe("each account-region: its totals, or the gap that kept it out (sorted by account, region); added in 1.x"),
+  history: historySchema.optional().describe("with --history: what changed since the last run, and the trend; added in 1.x"),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -16,6 +16,7 @@ import type { RenderOptions } from "./options.js";
 import { autoscalingLine, containerRows, hostSection } from "./table.js";
 import { paint } from "./ansi.js";
 import { html } from "./text.js";
+import { diffHeadline, diffSections, diffSpan } from "./diff.js";
 
 /** JSON that is safe inside <script>: no "<", and no line separators JavaScript once choked on. */
 export function scriptJson(value: unknown): string {
@@ -58,7 +59,9 @@ function pageData(r: Report) {
         : null,
       statistic: { cpu: s.evidence.cpu.statistic, memory: s.evidence.memory.statistic },
       usage: s.usage,
+      ...(s.firstRecommendedAt ? { firstRecommendedAt: s.firstRecommendedAt } : {}),
     })),
+    ...(r.history ? { trend: r.history.trend } : {}),
     clusters: r.clusters.map((c) => ({
       scope: tag(c),
       cluster: c.cluster,
@@ -108,6 +111,11 @@ function where(s){return (s.scope?s.scope+" ":"")+s.cluster}
 var savers=D.services.filter(function(s){return s.savings>0}).sort(function(a,b){return b.savings-a.savings}).slice(0,25);
 var sc=document.getElementById("savings-chart");
 if(sc){chart(sc,{type:"bar",data:{labels:savers.map(name),datasets:[{label:"saves $/month",data:savers.map(function(s){return s.savings}),backgroundColor:C.good}]},options:{indexAxis:"y",plugins:{legend:{display:false}},scales:{x:{title:{display:true,text:"$ per month"}},y:{ticks:{autoSkip:false}}}}})}
+
+// The fleet over the stored runs: cost now and recommended (lines), savings realised since the run before (bars).
+var tc=document.getElementById("trend-chart");
+if(tc&&D.trend){var tl=D.trend.map(function(p){return p.at.slice(0,10)});
+  chart(tc,{type:"bar",data:{labels:tl,datasets:[{type:"line",label:"now $/month",data:D.trend.map(function(p){return p.nowMonthlyUsd}),borderColor:C.accent,backgroundColor:"transparent",pointRadius:3},{type:"line",label:"recommended $/month",data:D.trend.map(function(p){return p.afterMonthlyUsd}),borderColor:C.good,backgroundColor:"transparent",borderDash:[6,4],pointRadius:3},{type:"bar",label:"realised $/month",data:D.trend.map(function(p){return p.realisedMonthlyUsd}),backgroundColor:C.amber}]},options:{scales:{y:{beginAtZero:true}},plugins:{tooltip:{mode:"index",intersect:false,callbacks:{label:function(c){return c.dataset.label+": "+usd(c.parsed.y)}}}}}});}
 
 // Clusters: EC2 hosts' reserved share; Fargate services' cost now and recommended.
 D.clusters.forEach(function(c,i){
@@ -163,7 +171,7 @@ var sortKey="savings",sortDir=-1;
 function close(r){if(r.detail){r.charts.forEach(function(c){c.destroy()});r.charts=[];r.detail.remove();r.detail=null}}
 function open(r){
   var s=r.s,tr=el("tr",{"class":"detail"}),td=el("td",{colspan:"10"});tr.appendChild(td);
-  td.appendChild(el("div",{"class":"muted"},s.taskDefinition+" · "+s.capacity+" · "+s.confidence+" confidence · cpu "+s.statistic.cpu+", memory "+s.statistic.memory));
+  td.appendChild(el("div",{"class":"muted"},s.taskDefinition+" · "+s.capacity+" · "+s.confidence+" confidence · cpu "+s.statistic.cpu+", memory "+s.statistic.memory+(s.firstRecommendedAt?" · first recommended "+s.firstRecommendedAt.slice(0,10):"")));
   var ul=el("ul");s.reasons.forEach(function(x){var li=el("li",x.severity==="risk"?{"class":"bad"}:null,x.message);ul.appendChild(li)});
   if(s.autoscaling)ul.appendChild(el("li",null,s.autoscaling));td.appendChild(ul);
   if(s.containers){var ct=el("table",{"class":"containers"}),hr=el("tr");["container","cpu","memory","reservation","basis"].forEach(function(h){hr.appendChild(el("th",null,h))});ct.appendChild(hr);
@@ -196,6 +204,32 @@ render();
 window.__ecsAdvisorReady=true;
 })();
 `;
+
+/** Since the last run (what changed, from the history) and the fleet's trend over the stored runs. */
+function historySection(r: Report): string {
+  const h = r.history!;
+  const d = h.sinceLast;
+  const since = d
+    ? `<h2>Since the last run <span class="muted">${html(diffSpan(d))}</span></h2>
+<p>${html(diffHeadline(d))}</p>
+${
+  diffSections(d)
+    .map(
+      (s) =>
+        `<h3>${html(s.title)} (${s.items.length})</h3><ul class="since">${s.items
+          .slice(0, 50)
+          .map((i) => `<li><code>${html(i.name)}</code> ${html(i.text)}</li>`)
+          .join(
+            "",
+          )}${s.items.length > 50 ? `<li class="muted">…and ${s.items.length - 50} more (ecs-advisor diff lists them all)</li>` : ""}</ul>`,
+    )
+    .join("\n") || '<p class="muted">No service added or removed, no recommendation applied, new or resolved, no risk appeared or gone.</p>'
+}`
+    : `<h2>Since the last run</h2><p class="muted">The first run in this history: the next one will say what changed.</p>`;
+  return `${since}
+<h2>Trend <span class="muted">${html(`${plural(h.trend.length, "run")} · ${fmtUsdMonthly(h.realisedMonthlyUsd)} realised in all`)}</span></h2>
+<div class="chart"><canvas id="trend-chart" aria-label="the fleet's cost over the stored runs"></canvas></div>`;
+}
 
 /** Each account's totals (most savings first) with its regions, and every account-region not collected. */
 function accountsSection(r: Report): string {
@@ -254,6 +288,7 @@ ${card("at risk", plural(t.risks, "service"), t.risks > 0 ? "bad" : "")}
 </section>
 <div class="muted">${html(billLine(r))} · ${html(leversLine(r))}</div>
 ${ec2LeverNote(r) ? `<div class="muted">${html(ec2LeverNote(r)!)}</div>` : ""}
+${r.history ? historySection(r) : ""}
 ${multi ? accountsSection(r) : ""}
 <h2>Savings by service</h2>
 <div class="chart" style="height:${Math.max(200, 60 + 18 * Math.min(25, r.services.filter((s) => (s.savingsMonthlyUsd ?? 0) > 0).length))}px"><canvas id="savings-chart" aria-label="savings by service"></canvas></div>

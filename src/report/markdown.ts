@@ -1,7 +1,8 @@
 // `--format markdown`: for a GitHub step summary or a pull-request comment. A headline sentence, a
 // table of what to change, the risks, and the details folded. Names from AWS are code spans and every
 // other text is escaped, so nothing in an estate can break the table or inject markup.
-import { fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
+import { fmtDate, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
+import { diffMarkdownLines, diffSpan, trendLine } from "./diff.js";
 import type { ServiceFinding } from "../model/report.js";
 import { billLine, change, ec2LeverNote, headline, leversLine, risks, riskOf, sourceLine, topSavings } from "./digest.js";
 import { toShownReport } from "./json.js";
@@ -38,6 +39,13 @@ export const renderMarkdown: Reporter = (input, options) => {
     "",
   );
   for (const w of r.warnings) out.push(`> ⚠️ ${md(w.message)}`, "");
+  if (r.history) {
+    const d = r.history.sinceLast;
+    out.push(`### Since the last run${d ? ` (${md(diffSpan(d))})` : ""}`, "");
+    if (d) out.push(...diffMarkdownLines(d, 4, 10));
+    else out.push("_The first run in this history: the next report will say what changed._", "");
+    if (r.history.trend.length > 1) out.push(`_${md(trendLine(r.history))}_`, "");
+  }
   if (isMultiScope(r)) {
     // Per account: what it costs and saves, its regions, and any account-region not collected.
     out.push("| account | regions | services | changes | now $/mo | saves $/mo |", "|---|---|---:|---:|---:|---:|");
@@ -103,7 +111,7 @@ export const renderMarkdown: Reporter = (input, options) => {
     for (const s of explained) {
       const ev = s.evidence;
       out.push(
-        `**${code(name(s))}** · ${md(s.capacity)} · ${s.confidence} confidence · ${md(ev.cpu.statistic)} CPU ${ev.cpu.observedPercent === null ? "–" : fmtPct(ev.cpu.observedPercent)}, memory ${ev.memory.observedPercent === null ? "–" : fmtPct(ev.memory.observedPercent)} of what it has`,
+        `**${code(name(s))}** · ${md(s.capacity)} · ${s.confidence} confidence${s.firstRecommendedAt ? ` · first recommended ${fmtDate(s.firstRecommendedAt)}` : ""} · ${md(ev.cpu.statistic)} CPU ${ev.cpu.observedPercent === null ? "–" : fmtPct(ev.cpu.observedPercent)}, memory ${ev.memory.observedPercent === null ? "–" : fmtPct(ev.memory.observedPercent)} of what it has`,
         "",
       );
       for (const reason of s.reasons) out.push(`- ${reason.severity === "risk" ? "⚠️ " : ""}${md(reason.message)}`);

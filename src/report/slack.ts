@@ -10,6 +10,7 @@ import { toShownReport } from "./json.js";
 import { accountLine, accountName, accountsBySavings, gapsOf, isMultiScope, namer } from "./scopes.js";
 import type { Reporter } from "./options.js";
 import { slack } from "./text.js";
+import { diffSlackTexts, diffSpan, trendLine } from "./diff.js";
 
 export const SLACK_LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10 } as const;
 /** Lines per list: a digest, not the report. */
@@ -84,6 +85,23 @@ export function slackPayload(input: Report, reportUrl?: string): SlackPayload {
     `*The bill*\n${slack(billLine(r).replace(/^now /, ""))}`,
   ].slice(0, SLACK_LIMITS.fields);
   blocks.push({ type: "section", fields: fields.map(mrkdwn) });
+
+  if (r.history) {
+    // Since the last run: what was applied and realised, new risks, new and resolved advice (5 lines each).
+    blocks.push({ type: "divider" });
+    const d = r.history.sinceLast;
+    if (d) {
+      const [first, ...rest] = diffSlackTexts(d, 5);
+      blocks.push({ type: "section", text: mrkdwn(`*Since the last run* (${slack(diffSpan(d))})\n${first}`) });
+      for (const t of rest.slice(0, 6)) blocks.push({ type: "section", text: mrkdwn(t) });
+    } else
+      blocks.push({
+        type: "section",
+        text: mrkdwn("*Since the last run*\nThe first run in this history: the next digest will say what changed."),
+      });
+    if (r.history.trend.length > 1)
+      blocks.push({ type: "context", elements: [mrkdwn(clip(slack(trendLine(r.history)), SLACK_LIMITS.fieldText))] });
+  }
 
   if (isMultiScope(r)) {
     // Each account's totals, most savings first; the account-regions not collected come first of all.

@@ -1,5 +1,6 @@
 // `--format table` (the default when not interactive): biggest savings first, risks marked, totals at the
 // bottom, 100 columns wide, colour only when asked.
+import { diffSpan, diffTableLines, trendLine } from "./diff.js";
 import type { ClusterFinding, Report, ServiceFinding } from "../model/report.js";
 import { fmtDate, fmtMiB, fmtPct, fmtTime, fmtUsd, fmtUsdMonthly, plural } from "../model/format.js";
 import { paint, visibleLength, type Paint } from "./ansi.js";
@@ -310,6 +311,17 @@ export const renderTable: Reporter = (input, options) => {
   if (note) for (const l of wrap(note, width - 3, 4)) lines.push(`   ${p.dim(l)}`);
 
   if (isMultiScope(report)) lines.push("", ...accountSection(report, width, p));
+  if (report.history) {
+    const d = report.history.sinceLast;
+    lines.push("", p.bold(`SINCE THE LAST RUN${d ? ` ${diffSpan(d)}` : ""}`));
+    const body = d ? diffTableLines(d, 5) : ["the first run in this history: the next report will say what changed"];
+    if (report.history.trend.length > 1) body.push("", trendLine(report.history));
+    for (const l of body) {
+      const indent = " ".repeat(3 + (l.length - l.trimStart().length));
+      if (l === "") lines.push("");
+      else for (const w of wrap(l.trimStart(), width - indent.length, 4)) lines.push(`${indent}${w}`);
+    }
+  }
 
   if (report.clusters.length > 0) {
     lines.push("");

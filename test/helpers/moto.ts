@@ -37,8 +37,12 @@ const PYTHON = process.env.MOTO_PYTHON ?? "python3";
 /** moto's server with an indexed GetMetricData (see the file). */
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), "moto_server.py");
 
+let available: boolean | undefined;
+
+/** Whether moto can be imported; asked once per worker (importing moto takes ~1 s and blocks the worker). */
 export function motoAvailable(): boolean {
-  return spawnSync(PYTHON, ["-c", "import moto.server"], { timeout: 30_000 }).status === 0;
+  available ??= spawnSync(PYTHON, ["-c", "import moto.server"], { timeout: 30_000 }).status === 0;
+  return available;
 }
 
 async function freePort(): Promise<number> {
