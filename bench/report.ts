@@ -1,7 +1,9 @@
 // npm run bench:report — every output format for a 2,000-service report (issue #5: under 1 s each),
-// and the terminal UI's first frame and a re-sort over the same report. The report is the demo fleet's
-// 40 services repeated under new names (each with its own 168-point usage series), so the work is real.
-import { readFileSync } from "node:fs";
+// the terminal UI's first frame and a re-sort over the same report, and 100 stored runs read back
+// (issue #18). The report is the demo fleet's 40 services repeated under new names (each with its own
+// 168-point usage series), so the work is real.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,6 +16,9 @@ import type { Report } from "../src/model/report.js";
 import { FORMAT_NAMES, REPORTERS } from "../src/report/index.js";
 import { toPublishedReport } from "../src/report/json.js";
 import { App } from "../src/report/tui/app.js";
+import { main } from "../src/cli/main.js";
+import { storeReport, withHistory } from "../src/history/history.js";
+import { localStore } from "../src/history/store.js";
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -69,16 +74,72 @@ time("tui: first frame", () => {
   return 0 * n;
 });
 
+// History (issue #18): 100 stored runs of the demo fleet (40 services each, one a day) in a local folder; the
+// report that reads them all (since the last run, the trend, first-recommended dates) and `diff --since 7d`.
+const HISTORY_RUNS = Number(process.env.BENCH_HISTORY_RUNS ?? 100);
+const historyDir = mkdtempSync(join(tmpdir(), "ecs-advisor-bench-history-"));
+const demoPublished = toPublishedReport(demo);
+const DAY = 86_400_000;
+const lastAt = Date.parse("2026-11-22T00:00:00Z");
+for (let i = 0; i < HISTORY_RUNS; i++) {
+  await storeReport(localStore(historyDir), { ...demoPublished, generatedAt: new Date(lastAt - (HISTORY_RUNS - i) * DAY).toISOString() });
+}
+async function timeAsync(what: string, f: () => Promise<number>) {
+  const ms: number[] = [];
+  let size = 0;
+  for (let k = 0; k < RUNS; k++) {
+    const t0 = performance.now();
+    size = await f();
+    ms.push(performance.now() - t0);
+  }
+  rows.push({
+    what,
+    ms: median(ms),
+    min: Math.min(...ms),
+    max: Math.max(...ms),
+    size: size ? `${(size / 1024 / 1024).toFixed(2)} MB` : "",
+  });
+}
+await timeAsync(`history: ${HISTORY_RUNS} runs, html`, async () => {
+  const withPast = await withHistory(
+    localStore(historyDir),
+    { ...demoPublished, generatedAt: new Date(lastAt).toISOString() },
+    {
+      nowMs: lastAt,
+      toolVersion: "bench",
+      warn: (m) => {
+        throw new Error(m);
+      },
+    },
+  );
+  if (withPast.history!.trend.length !== HISTORY_RUNS + 1) throw new Error("the trend lost runs");
+  return REPORTERS.html(withPast, { assets: { chartJs } }).length;
+});
+await timeAsync(`diff --since 7d (${HISTORY_RUNS} runs)`, async () => {
+  let out = "";
+  const code = await main(["diff", "--since", "7d", "--history", historyDir, "--format", "json"], {
+    stdin: { isTTY: false },
+    stdout: { write: (t: string) => (out += t), isTTY: false },
+    stderr: { write: (t: string) => void process.stderr.write(t), isTTY: false },
+    env: {},
+    cwd: process.cwd(),
+    now: () => new Date(lastAt),
+  });
+  if (code !== 0) throw new Error(`diff exited ${code}`);
+  return out.length;
+});
+rmSync(historyDir, { recursive: true, force: true });
+
 console.log(`bench:report — ${SERVICES} services, median of ${RUNS} runs, bound ${BOUND_MS} ms each (Node ${process.version})`);
 console.log(
-  `${"format".padEnd(20)}${"median ms".padStart(11)}${"min".padStart(9)}${"max".padStart(9)}${"output".padStart(11)}  within bound`,
+  `${"format".padEnd(30)}${"median ms".padStart(11)}${"min".padStart(9)}${"max".padStart(9)}${"output".padStart(11)}  within bound`,
 );
 let ok = true;
 for (const r of rows) {
   const within = r.ms < BOUND_MS;
   ok &&= within;
   console.log(
-    `${r.what.padEnd(20)}${r.ms.toFixed(1).padStart(11)}${r.min.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${r.size.padStart(11)}  ${within ? "yes" : "NO"}`,
+    `${r.what.padEnd(30)}${r.ms.toFixed(1).padStart(11)}${r.min.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}${r.size.padStart(11)}  ${within ? "yes" : "NO"}`,
   );
 }
 if (!ok) {

@@ -35,9 +35,16 @@ export function addHistoryOptions(cmd: Command): Command {
 export function historyClient(flags: HistoryFlags, io: Io): ClientOptions {
   const region = flags.region?.length === 1 && flags.region[0] !== "all" ? flags.region[0] : undefined;
   const endpointUrl = flags.endpointUrl ?? io.env.AWS_ENDPOINT_URL;
+  const profile = flags.profile?.length === 1 ? flags.profile[0] : undefined;
+  // The environment's keys, read from the run's environment (what the SDK's chain would find there first).
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = io.env;
   return {
     region: region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    ...(flags.profile?.length === 1 ? { profile: flags.profile[0] } : {}),
+    ...(profile
+      ? { profile }
+      : accessKeyId && secretAccessKey
+        ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+        : {}),
     ...(endpointUrl ? { endpointUrl } : {}),
     onWarning: (m) => io.stderr.write(`warning: ${visible(m)}\n`),
   };

@@ -23,6 +23,13 @@ export function truncate(s: string, width: number): string {
 }
 
 /** Word-wrap to `width`, at most `maxLines` lines (the last one cut with "…" if the text is longer). */
+/** A line wrapped to `width`, keeping its own leading spaces (plus `indent`) on every piece; "" stays "". */
+export function wrapIndented(line: string, width: number, indent = 0): string[] {
+  if (line === "") return [""];
+  const pad = " ".repeat(indent + line.length - line.trimStart().length);
+  return wrap(line.trimStart(), width - pad.length, 4).map((w) => `${pad}${w}`);
+}
+
 export function wrap(text: string, width: number, maxLines: number): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
@@ -316,11 +323,7 @@ export const renderTable: Reporter = (input, options) => {
     lines.push("", p.bold(`SINCE THE LAST RUN${d ? ` ${diffSpan(d)}` : ""}`));
     const body = d ? diffTableLines(d, 5) : ["the first run in this history: the next report will say what changed"];
     if (report.history.trend.length > 1) body.push("", trendLine(report.history));
-    for (const l of body) {
-      const indent = " ".repeat(3 + (l.length - l.trimStart().length));
-      if (l === "") lines.push("");
-      else for (const w of wrap(l.trimStart(), width - indent.length, 4)) lines.push(`${indent}${w}`);
-    }
+    for (const l of body) lines.push(...wrapIndented(l, width, 3));
   }
 
   if (report.clusters.length > 0) {

@@ -1,5 +1,5 @@
-// The history under an S3 prefix, against moto's S3 through the real SDK (the built CLI, as a scheduled task
-// runs it): two weekly runs stored, then `diff --since 7d` from the bucket, checked against the hand-worked
+// The history under an S3 prefix, against moto's S3 through the real SDK (the CLI's main, with the
+// environment a scheduled task has): two weekly runs stored, then `diff --since 7d` from the bucket, checked against the hand-worked
 // fixture. AccessDenied on the write (moto does not enforce IAM: a loopback stand-in answers 403) is one line
 // and exit 2 after the report was printed.
 import { mkdtempSync } from "node:fs";
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshotFile } from "../../src/collect/file.js";
 import type { Diff } from "../../src/model/diff.js";
 import type { Report } from "../../src/model/report.js";
-import { SOURCE_DATE_EPOCH, spawnCli } from "../helpers/cli.js";
+import { cli, SOURCE_DATE_EPOCH } from "../helpers/cli.js";
 import { external } from "../helpers/external.js";
 import { week1, week2 } from "../helpers/history-fixture.js";
 import { CREDENTIALS, type Moto, motoAvailable, sharedMoto } from "../helpers/moto.js";
@@ -43,7 +43,7 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
   it("two runs stored under the prefix, then diff --since 7d from the bucket: the hand-worked changes", async () => {
     const where = `s3://${BUCKET}/weekly/prod/`;
     const run = (week: string, n: number) =>
-      spawnCli(["report", "--snapshot", join(dir, `${week}.json`), "--history", where, "--format", "json"], {
+      cli(["report", "--snapshot", join(dir, `${week}.json`), "--history", where, "--format", "json"], {
         env: { ...env, SOURCE_DATE_EPOCH: String(Number(SOURCE_DATE_EPOCH) + n * WEEK) },
       });
     const first = await run("week1", 0);
@@ -61,7 +61,7 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
       "weekly/prod/2026-11-29T000000Z_unknown_us-east-1",
     ]);
 
-    const diff = await spawnCli(["diff", "--since", "7d", "--history", where, "--format", "json"], { env });
+    const diff = await cli(["diff", "--since", "7d", "--history", where, "--format", "json"], { env });
     expect(diff.stderr).toBe("");
     expect(diff.code).toBe(0);
     const d = JSON.parse(diff.stdout) as Diff;
@@ -108,7 +108,7 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
     it("the report is printed, then one line naming the permission, exit 2", async () => {
-      const r = await spawnCli(["report", "--demo", "--history", `s3://${BUCKET}/p/`, "--format", "markdown"], {
+      const r = await cli(["report", "--demo", "--history", `s3://${BUCKET}/p/`, "--format", "markdown"], {
         env: { ...env, AWS_ENDPOINT_URL: url },
       });
       expect(r.code).toBe(2);

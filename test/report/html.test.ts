@@ -14,6 +14,9 @@ import { renderHtml, scriptJson } from "../../src/report/html.js";
 import { cli } from "../helpers/cli.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { DENIED_ACCOUNT, estateReport, OTHER_ACCOUNT } from "../helpers/estate-report.js";
+import { reportOf, week1, week2 } from "../helpers/history-fixture.js";
+import { HistoryBuilder } from "../../src/advisor/trend.js";
+import { diffReports } from "../../src/advisor/diff.js";
 import { launch, SKIP_BROWSER } from "../helpers/browser.js";
 
 const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve("chart.js")), "chart.umd.min.js"), "utf8");
@@ -215,6 +218,34 @@ describe.skipIf(SKIP_BROWSER)("html in Chromium", () => {
     await page.click("#services tbody tr.row >> nth=0");
     await page.waitForSelector("tr.detail canvas");
     for (const d of await drawn(page, "tr.detail canvas")) expect(d.pixels).toBeGreaterThan(1000);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  }, 60_000);
+
+  it("a report with history: what changed since the last run, the trend chart drawn, first-recommended dates", async () => {
+    const b = new HistoryBuilder(reportOf(week2(), "2026-12-06T00:00:00Z"), "test");
+    b.add(reportOf(week1(), "2026-11-22T00:00:00Z"));
+    b.add(reportOf(week2(), "2026-11-29T00:00:00Z"));
+    // The last run compared with week 1, so the section has something to say.
+    const report = { ...b.finish([]) };
+    report.history = { ...report.history!, sinceLast: diffReports(reportOf(week1(), "2026-11-22T00:00:00Z"), report, "test") };
+    const file = join(dir, "history.html");
+    writeFileSync(file, renderHtml(report, { assets: { chartJs } }));
+    const { page, errors, requests } = await open(file);
+    const charts = await drawn(page);
+    expect(charts.map((c) => c.id)).toEqual(["trend-chart", "savings-chart", "cluster-chart-0"]);
+    for (const c of charts) expect(c.pixels, `${c.id} drew nothing`).toBeGreaterThan(1000);
+    const main = (await page.textContent("main"))!;
+    expect(main).toContain("Since the last run 2026-11-22 → 2026-12-06 (14 days)");
+    expect(main).toContain("$54.06/mo realised by 1 applied recommendation");
+    expect(await page.$$eval("ul.since li", (lis) => lis.map((li) => li.textContent))).toContain(
+      "c1/api 1024 cpu / 2048 MiB → 256 cpu / 512 MiB, $54.06/mo realised",
+    );
+    expect(main).toContain("Trend 3 runs · $54.06/mo realised in all");
+    await page.fill("#filter", "worker");
+    await page.click("#services tbody tr.row >> nth=0");
+    await page.waitForSelector("tr.detail");
+    expect(await page.textContent("tr.detail .muted")).toContain("first recommended 2026-11-29");
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   }, 60_000);

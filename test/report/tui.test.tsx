@@ -7,6 +7,8 @@ import { App, INITIAL_STATE, sortServices, splitKeys, step, visibleServices, typ
 import { textChart } from "../../src/report/tui/chart.js";
 import { demoReport } from "../helpers/demo-report.js";
 import { estateReport, OTHER_ACCOUNT } from "../helpers/estate-report.js";
+import { reportOf, week1, week2 } from "../helpers/history-fixture.js";
+import { HistoryBuilder } from "../../src/advisor/trend.js";
 
 const report = toPublishedReport(demoReport());
 const ESC = "\u001b";
@@ -48,6 +50,24 @@ async function ui(r: Report = report, width = 80, height = 23) {
 }
 
 describe("the terminal UI", () => {
+  it("t: the bill at each stored run, the recommended level, and what changed since the last run", async () => {
+    const b = new HistoryBuilder(reportOf(week2(), "2026-11-29T00:00:00Z"), "test");
+    b.add(reportOf(week1(), "2026-11-22T00:00:00Z"));
+    const { press, frame } = await ui(b.finish([]), 100, 30);
+    expect(frame()).toContain("· t trend ·");
+    const f = await press("t");
+    expect(f).toContain("the bill at each of 2 runs (top $208.13/mo; ━ recommended now $132.63/mo)");
+    expect(f).toContain("2 runs since 2026-11-22: the bill $198.22/mo → $126.14/mo, $54.06/mo realised by applied");
+    expect(f).toContain("since the last run, 2026-11-22 → 2026-11-29 (7 days)");
+    expect(f).toContain("  c1/api 1024 cpu / 2048 MiB → 256 cpu / 512 MiB, $54.06/mo realised");
+    // The worker's upsize, first advised in the last run, says so in its detail.
+    const list = await press("t", "/", ..."worker", ENTER, ENTER);
+    expect(list).toContain("first recommended 2026-11-29");
+    // Without a history the view says how to get one.
+    const plain = await ui();
+    expect(await plain.press("t")).toContain("no history: run report with --history");
+  });
+
   it("opens on the summary and the services sorted by savings, in 80 columns and 23 rows", async () => {
     const { frame, app } = await ui();
     const lines = frame().split("\n");

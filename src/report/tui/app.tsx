@@ -4,12 +4,13 @@
 // scaling advice. Renders only the rows that fit, so 2,000 services scroll as fast as 20.
 import { Box, Text, useApp, useInput } from "ink";
 import { useEffect, useMemo, useState } from "react";
-import { fmtCpu, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../../model/format.js";
+import { fmtCpu, fmtDate, fmtMiB, fmtPct, fmtTasks, fmtUsd, fmtUsdMonthly, plural } from "../../model/format.js";
+import { diffSpan, diffTableLines, trendLine } from "../diff.js";
 import type { Report, ServiceFinding } from "../../model/report.js";
 import { paint } from "../ansi.js";
 import { forTerminal } from "../text.js";
 import { billLine, change, clusterMoney, ec2LeverNote, headline, leversLine, riskOf, savingsPercent, sourceLine } from "../digest.js";
-import { autoscalingLine, containerRows, fitName, hostSection, truncate, wrap } from "../table.js";
+import { autoscalingLine, containerRows, fitName, hostSection, truncate, wrap, wrapIndented } from "../table.js";
 import { textChart } from "./chart.js";
 import { isMissing } from "../../advisor/usage.js";
 import { isMultiScope, scopeTagger } from "../scopes.js";
@@ -17,7 +18,7 @@ import { isMultiScope, scopeTagger } from "../scopes.js";
 export type SortKey = "savings" | "risk" | "cost" | "name";
 export const SORT_KEYS: Record<string, SortKey> = { s: "savings", r: "risk", o: "cost", $: "cost", n: "name" };
 
-type View = "list" | "detail" | "clusters" | "warnings" | "help";
+type View = "list" | "detail" | "clusters" | "warnings" | "trend" | "help";
 
 export interface AppProps {
   /** The published (rounded) report. */
@@ -62,6 +63,7 @@ const HELP: Array<[string, string]> = [
   ["/", "search by name (enter keeps it, esc clears)"],
   ["c", "clusters and EC2 host scaling"],
   ["w", "the run's warnings (missing permissions, data, prices)"],
+  ["t", "since the last run and the fleet's trend (reports made with --history)"],
   ["?", "this help"],
   ["q", "quit"],
 ];
@@ -165,6 +167,7 @@ export function step(
   if (st.view === "help") return st;
   if (input === "c") return { ...st, view: st.view === "clusters" ? "list" : "clusters" };
   if (input === "w") return { ...st, view: st.view === "warnings" ? "list" : "warnings" };
+  if (input === "t") return { ...st, view: st.view === "trend" ? "list" : "trend" };
   const n = ctx.count(st);
   const at = Math.min(st.cursor, Math.max(0, n - 1));
   const move = (d: number): UiState =>
@@ -177,7 +180,7 @@ export function step(
   if (k.pageDown || input === " ") return move(ctx.page);
   if (input === "g") return st.view === "clusters" ? { ...st, clusterScroll: 0 } : { ...st, cursor: 0 };
   if (input === "G") return st.view === "clusters" ? st : { ...st, cursor: Math.max(0, n - 1) };
-  if (st.view === "clusters" || st.view === "warnings") return st;
+  if (st.view === "clusters" || st.view === "warnings" || st.view === "trend") return st;
   if (k.return) return n > 0 ? { ...st, cursor: at, view: st.view === "detail" ? "list" : "detail" } : st;
   const sort = SORT_KEYS[input];
   if (sort) return { ...st, sort, cursor: 0 };
@@ -273,7 +276,7 @@ export function App({ report: given, width, height }: AppProps) {
       {typing
         ? "type to search · enter keep · esc clear"
         : view === "list"
-          ? `↑↓ enter · s r o n sort · f cluster${multi ? " · a account · R region" : ""} · / search · c clusters · ? help · q quit`
+          ? `↑↓ enter · s r o n sort · f cluster${multi ? " · a account · R region" : ""} · / search · c clusters${report.history ? " · t trend" : ""} · ? help · q quit`
           : "esc back · ? help · q quit"}
     </Text>
   );
@@ -310,7 +313,8 @@ export function App({ report: given, width, height }: AppProps) {
         ))}
       </Box>
     );
-  } else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3 - warnLine} />;
+  } else if (view === "trend") body = <TrendView report={report} width={width} rows={height - 3 - warnLine} />;
+  else if (view === "detail" && selected) body = <Detail s={selected} report={report} width={width} rows={height - 3 - warnLine} />;
   else body = <List shown={shown} at={at} rows={rows} width={width} tag={tag} />;
 
   return (
@@ -388,7 +392,10 @@ function List({
 function Detail({ s, report, width, rows }: { s: ServiceFinding; report: Report; width: number; rows: number }) {
   const lines: Array<{ text: string; color?: string; bold?: boolean; dim?: boolean }> = [];
   lines.push({ text: `${isMultiScope(report) ? `${s.account ?? "-"}/${s.region ?? "-"} ` : ""}${s.cluster}/${s.service}`, bold: true });
-  lines.push({ text: `${s.taskDefinition} · ${s.capacity} · ${fmtTasks(s.current.tasks)} tasks · ${s.confidence} confidence`, dim: true });
+  lines.push({
+    text: `${s.taskDefinition} · ${s.capacity} · ${fmtTasks(s.current.tasks)} tasks · ${s.confidence} confidence${s.firstRecommendedAt ? ` · first recommended ${fmtDate(s.firstRecommendedAt)}` : ""}`,
+    dim: true,
+  });
   const rec = s.recommended;
   lines.push({ text: `${pad("", 13)}${padL("cpu", 12)}${padL("memory", 12)}${padL("$/month", 14)}`, bold: true });
   lines.push({
@@ -502,6 +509,51 @@ function ClusterView({ report, width, rows, scroll }: { report: Report; width: n
         // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
         <Text key={k} wrap="truncate" bold={l.bold} dimColor={l.dim}>
           {l.text || " "}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * Since the last run and the trend (a report made with --history): the bill at each stored run as bars, the
+ * recommended fleet's cost now as a line across them, then what changed since the last run.
+ */
+function TrendView({ report, width, rows }: { report: Report; width: number; rows: number }) {
+  const h = report.history;
+  if (!h)
+    return <Text dimColor>no history: run report with --history DIR (or s3://bucket/prefix/) to see what changed from run to run</Text>;
+  const last = h.trend.at(-1)!;
+  const chartHeight = Math.max(3, Math.min(8, Math.floor(rows / 3)));
+  const chart = textChart(
+    h.trend.map((p) => p.nowMonthlyUsd),
+    null,
+    last.afterMonthlyUsd,
+    Math.min(width - 2, Math.max(h.trend.length, 10)),
+    chartHeight,
+  );
+  const d = h.sinceLast;
+  const lines = [
+    ...(h.trend.length > 1 ? wrap(trendLine(h), width - 2, 2) : ["the first run in this history"]),
+    "",
+    ...(d ? [`since the last run, ${diffSpan(d)}`, ...diffTableLines(d, 3)] : ["the next run will say what changed"]),
+  ].flatMap((l) => wrapIndented(l, width - 2));
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        the bill at each of {plural(h.trend.length, "run")} (top {fmtUsdMonthly(chart.top)}; ━ recommended now{" "}
+        {fmtUsdMonthly(last.afterMonthlyUsd)})
+      </Text>
+      {chart.lines.map((l, k) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
+        <Text key={`c${k}`} color="cyan">
+          {l}
+        </Text>
+      ))}
+      {lines.slice(0, Math.max(1, rows - chartHeight - 2)).map((l, k) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a row is a position on the screen, not an item
+        <Text key={k} wrap="truncate">
+          {l || " "}
         </Text>
       ))}
     </Box>
