@@ -245,6 +245,16 @@ describe("read-only", () => {
     for (const p of source.matchAll(/\bpaginate([A-Z][A-Za-z]+)\b/g)) expect(p[1]).toMatch(/^(List|Describe|Get)/);
   });
 
+  it("anywhere in the tool, the one command that writes is s3 PutObject of a report, in the opt-in history store", () => {
+    const writers: string[] = [];
+    for (const f of readdirSync(join(ROOT, "src"), { recursive: true, encoding: "utf8" }).filter((x) => /\.tsx?$/.test(x))) {
+      const text = readFileSync(join(ROOT, "src", f), "utf8");
+      for (const m of text.matchAll(/\b([A-Z][A-Za-z]+)Command\b/g))
+        if (!/^(List|Describe|Get|AssumeRole$)/.test(m[1]!)) writers.push(`${f}: ${m[1]}`);
+    }
+    expect([...new Set(writers)]).toEqual(["history/store.ts: PutObject"]);
+  });
+
   it("the README's IAM policy lists exactly the actions the collector calls", () => {
     const called = new Set([...source.matchAll(/aws\.call\("([a-z-]+:[A-Za-z]+)"/g)].map((m) => m[1]!));
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -5,7 +5,7 @@ import { diffReports } from "../../src/advisor/diff.js";
 import { HistoryBuilder } from "../../src/advisor/trend.js";
 import type { Report } from "../../src/model/report.js";
 import { diffSlackPayload, renderDiffMarkdown, renderDiffTable } from "../../src/report/diff.js";
-import { SLACK_LIMITS } from "../../src/report/slack.js";
+import { SLACK_LIMITS, slackPayload } from "../../src/report/slack.js";
 import { reportOf, week1, week2 } from "../helpers/history-fixture.js";
 import { taskDef } from "../helpers/snapshot.js";
 
@@ -98,12 +98,55 @@ describe("diff of two runs, worked by hand", () => {
     expect(renderDiffMarkdown(none)).toContain("No service added or removed");
   });
 
+  it("names from AWS stay text in every format: an ESC, backticks, markup and a formula", () => {
+    const evil = "\u001b[31mx`<b>|=cmd()";
+    const hostile = { ...d, removed: [{ ...d.removed[0]!, service: evil }] };
+    for (const text of [renderDiffTable(hostile), renderDiffMarkdown(hostile), JSON.stringify(diffSlackPayload(hostile))])
+      expect(text).not.toContain("\u001b");
+    expect(renderDiffMarkdown(hostile)).toContain("`c1/\\x1b[31mx'<b>\\|=cmd()`");
+  });
+
   it("Slack: within Block Kit's limits however many services changed", () => {
     const many = { ...d, removed: Array.from({ length: 5_000 }, (_, i) => ({ ...d.removed[0]!, service: `svc-${i}-${"x".repeat(200)}` })) };
     const payload = diffSlackPayload(many, "https://example.com/r.html");
     expect(payload.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     for (const b of payload.blocks) if ("text" in b && b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
     expect(JSON.stringify(payload)).toContain("…and 4992 more");
+  });
+});
+
+describe("the Slack digest of a report with history", () => {
+  it("stays within Block Kit's limits (50 blocks, 3,000 characters a text) with thousands of changes since the last run", () => {
+    const old = reportOf(week1(), W1);
+    const b = new HistoryBuilder(reportOf(week2(), W2), "test");
+    b.add(old);
+    const report = b.finish([]);
+    const d = report.history!.sinceLast!;
+    const many = <T extends { service: string }>(xs: T[]) =>
+      Array.from({ length: 3_000 }, (_, i) => ({ ...xs[0]!, service: `${xs[0]!.service}-${i}-${"y".repeat(100)}` }));
+    report.history = {
+      ...report.history!,
+      sinceLast: {
+        ...d,
+        applied: many(d.applied),
+        risksAppeared: many(d.risksAppeared),
+        newRecommendations: many(d.newRecommendations),
+        resolvedRecommendations: many(d.resolvedRecommendations),
+        removed: many(d.removed),
+        added: many(d.removed),
+        risksGone: many(d.risksAppeared),
+      },
+    };
+    const payload = slackPayload(report);
+    expect(payload.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    for (const block of payload.blocks) {
+      if ("text" in block && block.text) expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      if ("fields" in block && block.fields)
+        for (const f of block.fields) expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+    }
+    const text = JSON.stringify(payload);
+    expect(text).toContain("*Since the last run* (2026-11-22 → 2026-11-29 (7 days))");
+    expect(text).toContain("…and 2995 more");
   });
 });
 

@@ -2,7 +2,7 @@
 // environment a scheduled task has): two weekly runs stored, then `diff --since 7d` from the bucket, checked against the hand-worked
 // fixture. AccessDenied on the write (moto does not enforce IAM: a loopback stand-in answers 403) is one line
 // and exit 2 after the report was printed.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSnapshotFile } from "../../src/collect/file.js";
 import type { Diff } from "../../src/model/diff.js";
 import type { Report } from "../../src/model/report.js";
-import { cli, SOURCE_DATE_EPOCH } from "../helpers/cli.js";
+import YAML from "yaml";
+import { CLI, cli, ROOT, SOURCE_DATE_EPOCH, spawnProcess } from "../helpers/cli.js";
 import { external } from "../helpers/external.js";
 import { week1, week2 } from "../helpers/history-fixture.js";
 import { CREDENTIALS, type Moto, motoAvailable, sharedMoto } from "../helpers/moto.js";
@@ -77,6 +78,64 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
     ]);
     expect(d.removed.map((s) => [s.service, s.monthlyUsd])).toEqual([["legacy", 18.02]]);
     expect([d.old.nowMonthlyUsd, d.new.nowMonthlyUsd]).toEqual([198.22, 126.14]);
+  }, 60_000);
+
+  it("examples/weekly-report.github-actions.yml's Report step, two Mondays: Slack gets what changed, the summary the diff", async () => {
+    const workflow = YAML.parse(readFileSync(join(ROOT, "examples", "weekly-report.github-actions.yml"), "utf8")) as {
+      on: { schedule: Array<{ cron: string }> };
+      jobs: { report: { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> } };
+    };
+    expect(workflow.on.schedule[0]!.cron).toBe("0 7 * * 1");
+    const step = workflow.jobs.report.steps.find((x) => x.name === "Report")!;
+    const posts: string[] = [];
+    const slack = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        posts.push(body);
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((r) => slack.listen(0, "127.0.0.1", r));
+    const bin = join(dir, "bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "ecs-advisor"), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const cwd = join(dir, "gha");
+    mkdirSync(cwd, { recursive: true });
+    try {
+      // The live collection is tested elsewhere (test/collect/moto*.test.ts): here the two weekly snapshots
+      // stand in for it, so the step's history, Slack and summary are what is checked.
+      const script = step.run!.replace('--region "$REGIONS"', '--snapshot "$SNAPSHOT"');
+      expect(script).not.toBe(step.run);
+      for (const week of [0, 1]) {
+        const r = await spawnProcess("bash", ["-eo", "pipefail", "-c", script], {
+          cwd,
+          timeoutMs: 60_000,
+          env: {
+            ...env,
+            HOME: dir,
+            PATH: `${bin}:${process.env.PATH}`,
+            AWS_EC2_METADATA_DISABLED: "true",
+            SNAPSHOT: join(dir, `week${week + 1}.json`),
+            HISTORY: `s3://${BUCKET}/gha/`,
+            SLACK_WEBHOOK_URL: `http://127.0.0.1:${(slack.address() as { port: number }).port}/services/T/B/x`,
+            GITHUB_STEP_SUMMARY: join(cwd, "summary.md"),
+            SOURCE_DATE_EPOCH: String(Number(SOURCE_DATE_EPOCH) + week * WEEK),
+          },
+        });
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(existsSync(join(cwd, "report.html"))).toBe(true);
+      const summary = readFileSync(join(cwd, "summary.md"), "utf8");
+      expect(summary).toMatch(/^No earlier run to compare with yet\.\n## ecs-advisor diff: 2026-11-22 → 2026-11-29 \(7 days\)\n/);
+      expect(posts).toHaveLength(2);
+      expect(posts[0]).toContain("The first run in this history");
+      expect(posts[1]).toContain("*Since the last run* (2026-11-22 → 2026-11-29 (7 days))");
+      expect(posts[1]).toContain("$54.06/mo realised by 1 applied recommendation");
+      expect(summary).toContain("- `c1/api` 1024 cpu / 2048 MiB → 256 cpu / 512 MiB, $54.06/mo realised");
+    } finally {
+      await new Promise<void>((r) => slack.close(() => r()));
+    }
   }, 60_000);
 
   describe("AccessDenied on the write", () => {
