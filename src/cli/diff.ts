@@ -50,6 +50,11 @@ async function fromHistory(flags: DiffFlags, io: Io, newFile: Report | undefined
   if (newFile) now = newFile;
   else now = await readEntry(store, all.at(-1)!);
   const scope = scopeOf(now);
+  const scopes = new Set(all.map((e) => e.scope));
+  if (!newFile && scopes.size > 1)
+    io.stderr.write(
+      `note: ${store.where} holds runs of ${scopes.size} account-regions; comparing the newest run's, ${scope.replace("_", " ")} (name a report file to choose another)\n`,
+    );
   const nowMs = io.now().getTime();
   const entries = (await pastEntries(store, now, { nowMs, toolVersion: packageVersion(), warn: () => {} })).filter(
     (e) => e.atMs < Date.parse(now.generatedAt),
