@@ -46,12 +46,13 @@ const chartJs = readFileSync(join(dirname(createRequire(import.meta.url).resolve
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: Array<{ what: string; ms: number; min: number; max: number; size: string }> = [];
-function time(what: string, f: () => number) {
+/** Median of RUNS runs of f (which returns the output's size, or 0), awaited when it is async. */
+async function time(what: string, f: () => number | Promise<number>) {
   const ms: number[] = [];
   let size = 0;
   for (let k = 0; k < RUNS; k++) {
     const t0 = performance.now();
-    size = f();
+    size = await f();
     ms.push(performance.now() - t0);
   }
   rows.push({
@@ -64,10 +65,10 @@ function time(what: string, f: () => number) {
 }
 
 for (const f of FORMAT_NAMES) {
-  time(f, () => REPORTERS[f](report, { color: f === "table", width: 100, assets: { chartJs } }).length);
+  await time(f, () => REPORTERS[f](report, { color: f === "table", width: 100, assets: { chartJs } }).length);
 }
 const published = toPublishedReport(report);
-time("tui: first frame", () => {
+await time("tui: first frame", () => {
   const app = render(createElement(App, { report: published, width: 120, height: 40 }));
   const n = (app.lastFrame() ?? "").length;
   app.unmount();
@@ -84,23 +85,7 @@ const lastAt = Date.parse("2026-11-22T00:00:00Z");
 for (let i = 0; i < HISTORY_RUNS; i++) {
   await storeReport(localStore(historyDir), { ...demoPublished, generatedAt: new Date(lastAt - (HISTORY_RUNS - i) * DAY).toISOString() });
 }
-async function timeAsync(what: string, f: () => Promise<number>) {
-  const ms: number[] = [];
-  let size = 0;
-  for (let k = 0; k < RUNS; k++) {
-    const t0 = performance.now();
-    size = await f();
-    ms.push(performance.now() - t0);
-  }
-  rows.push({
-    what,
-    ms: median(ms),
-    min: Math.min(...ms),
-    max: Math.max(...ms),
-    size: size ? `${(size / 1024 / 1024).toFixed(2)} MB` : "",
-  });
-}
-await timeAsync(`history: ${HISTORY_RUNS} runs, html`, async () => {
+await time(`history: ${HISTORY_RUNS} runs, html`, async () => {
   const withPast = await withHistory(
     localStore(historyDir),
     { ...demoPublished, generatedAt: new Date(lastAt).toISOString() },
@@ -115,7 +100,7 @@ await timeAsync(`history: ${HISTORY_RUNS} runs, html`, async () => {
   if (withPast.history!.trend.length !== HISTORY_RUNS + 1) throw new Error("the trend lost runs");
   return REPORTERS.html(withPast, { assets: { chartJs } }).length;
 });
-await timeAsync(`diff --since 7d (${HISTORY_RUNS} runs)`, async () => {
+await time(`diff --since 7d (${HISTORY_RUNS} runs)`, async () => {
   let out = "";
   const code = await main(["diff", "--since", "7d", "--history", historyDir, "--format", "json"], {
     stdin: { isTTY: false },
