@@ -1,7 +1,7 @@
 // Rolling-origin evaluation: at each cut point, recommend from the preceding training window and score
 // the recommendation on the test window that follows (never on data it was made from).
 import type { Prices } from "../../src/model/snapshot.js";
-import { score, type Score } from "./score.js";
+import { score, slackAndOverrun, type Score } from "./score.js";
 import type { Sizes, Strategy } from "./strategies.js";
 import type { Trace } from "./traces.js";
 
@@ -11,23 +11,34 @@ export interface EvalOptions {
   stepDays: number;
 }
 
+/** Real memory peaks as a multiple of the 5-minute averages the traces hold: 1 (as measured), 1.1, 1.25. */
+export const PEAK_FACTORS = [1, 1.1, 1.25] as const;
+
 export interface WindowResult {
   trace: string;
   cutMs: number;
   recommended: Sizes;
   score: Score;
+  /** Memory scored with usage × each of PEAK_FACTORS (NaN for a trace without memory). */
+  memByFactor: Array<{ slack: number; overrun: number }>;
 }
 
 export interface Summary {
   windows: number;
   cpuSlack: Dist;
   cpuOverrun: Dist;
+  /** Share of CPU demand above the recommendation (throttled work), per window. */
+  cpuUnmet: Dist;
   memSlack: Dist;
   memOverrun: Dist;
-  /** Series (of all traces) with a memory overrun in at least one test window: each an OOM kill. */
+  /** Series that have a memory metric (memory is scored on these only). */
+  seriesWithMemory: number;
+  /** Series (with memory) with a memory overrun in at least one test window: each an OOM kill. */
   seriesWithMemOverrun: number;
   windowsWithMemOverrun: number;
-  /** Average over cut points of the fleet's Fargate $/month. */
+  /** The memory sensitivity: per PEAK_FACTORS, mean slack, mean overrun and series with an overrun. */
+  memSensitivity: Array<{ factor: number; slack: number; overrun: number; seriesWithOverrun: number }>;
+  /** The fleet's Fargate $/month: Σ over series of the mean of its windows (each series counted once). */
   monthlyUsd: number;
 }
 
@@ -75,6 +86,7 @@ export function evaluate(
       const allocMem = lastPresent(t.allocMem, cut - train, cut);
       if (Number.isNaN(allocCpu) || Number.isNaN(allocMem)) continue;
       const window = {
+        hasMemory: t.hasMemory,
         startMs: t.startMs + (cut - train) * t.periodSeconds * 1000,
         periodSeconds: t.periodSeconds,
         cpuUsed: t.cpuUsed.subarray(cut - train, cut),
@@ -85,32 +97,48 @@ export function evaluate(
       const testCpu = t.cpuUsed.subarray(cut, cut + test);
       const testMem = t.memUsed.subarray(cut, cut + test);
       for (const [name, strategy] of Object.entries(strategies)) {
-        const recommended = onEcs(strategy(window));
+        const r = onEcs(strategy(window));
+        // No memory metric: no strategy can size memory, every one keeps the allocation (as the product does).
+        const recommended = t.hasMemory ? r : { cpu: r.cpu, memory: allocMem };
         results[name]!.push({
           trace: t.name,
           cutMs: t.startMs + cut * t.periodSeconds * 1000,
           recommended,
           score: score(recommended, testCpu, testMem, prices),
+          memByFactor: PEAK_FACTORS.map((f) => slackAndOverrun(testMem, recommended.memory, f)),
         });
       }
     }
   }
   const summaries: Record<string, Summary> = {};
+  const withMemory = new Set(traces.filter((t) => t.hasMemory).map((t) => t.name));
   for (const [name, rs] of Object.entries(results)) {
-    const cuts = new Map<number, number>();
+    // Each series' mean $ over its windows, summed: series that start on different days count alike.
+    const perSeries = new Map<string, { sum: number; n: number }>();
     for (const r of rs) {
-      const key = Math.round(r.cutMs / 86_400_000);
-      cuts.set(key, (cuts.get(key) ?? 0) + r.score.monthlyUsd);
+      const s = perSeries.get(r.trace) ?? { sum: 0, n: 0 };
+      s.sum += r.score.monthlyUsd;
+      s.n++;
+      perSeries.set(r.trace, s);
     }
+    const mem = rs.filter((r) => withMemory.has(r.trace));
     summaries[name] = {
       windows: rs.length,
       cpuSlack: dist(rs.map((r) => r.score.cpuSlack)),
       cpuOverrun: dist(rs.map((r) => r.score.cpuOverrun)),
-      memSlack: dist(rs.map((r) => r.score.memSlack)),
-      memOverrun: dist(rs.map((r) => r.score.memOverrun)),
-      seriesWithMemOverrun: new Set(rs.filter((r) => r.score.memOverrun > 0).map((r) => r.trace)).size,
-      windowsWithMemOverrun: rs.filter((r) => r.score.memOverrun > 0).length,
-      monthlyUsd: [...cuts.values()].reduce((a, b) => a + b, 0) / Math.max(1, cuts.size),
+      cpuUnmet: dist(rs.map((r) => r.score.cpuUnmet)),
+      memSlack: dist(mem.map((r) => r.score.memSlack)),
+      memOverrun: dist(mem.map((r) => r.score.memOverrun)),
+      seriesWithMemory: withMemory.size,
+      seriesWithMemOverrun: new Set(mem.filter((r) => r.score.memOverrun > 0).map((r) => r.trace)).size,
+      windowsWithMemOverrun: mem.filter((r) => r.score.memOverrun > 0).length,
+      memSensitivity: PEAK_FACTORS.map((factor, k) => ({
+        factor,
+        slack: dist(mem.map((r) => r.memByFactor[k]!.slack)).mean,
+        overrun: dist(mem.map((r) => r.memByFactor[k]!.overrun)).mean,
+        seriesWithOverrun: new Set(mem.filter((r) => r.memByFactor[k]!.overrun > 0).map((r) => r.trace)).size,
+      })),
+      monthlyUsd: [...perSeries.values()].reduce((a, s) => a + s.sum / s.n, 0),
     };
   }
   return { results, summaries };
@@ -121,7 +149,7 @@ export function frontier(summaries: Readonly<Record<string, Summary>>, resource:
   const names = Object.keys(summaries);
   const s = (n: string) =>
     resource === "cpu"
-      ? [summaries[n]!.cpuSlack.mean, summaries[n]!.cpuOverrun.mean]
+      ? [summaries[n]!.cpuSlack.mean, summaries[n]!.cpuUnmet.mean]
       : [summaries[n]!.memSlack.mean, summaries[n]!.memOverrun.mean];
   return names.filter((a) => {
     const [sa, oa] = s(a) as [number, number];

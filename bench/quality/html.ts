@@ -34,16 +34,20 @@ export function qualityPage(
   const data = names.map((n, i) => ({
     name: n,
     color: n === defaultName ? "#dc2626" : palette[i % palette.length],
-    cpu: { x: summaries[n]!.cpuSlack.mean * 100, y: summaries[n]!.cpuOverrun.mean * 100 },
+    cpu: { x: summaries[n]!.cpuSlack.mean * 100, y: summaries[n]!.cpuUnmet.mean * 100 },
     mem: { x: summaries[n]!.memSlack.mean * 100, y: summaries[n]!.seriesWithMemOverrun },
-    cpuPoints: results[n]!.map((r) => ({ x: r.score.cpuSlack * 100, y: r.score.cpuOverrun * 100 })),
-    memPoints: results[n]!.map((r) => ({ x: r.score.memSlack * 100, y: r.score.memOverrun * 100 })),
+    cpuPoints: results[n]!.map((r) => ({ x: r.score.cpuSlack * 100, y: r.score.cpuUnmet * 100 })),
+    // Series without a memory metric are not scored on memory.
+    memPoints: results[n]!.filter((r) => !Number.isNaN(r.score.memSlack)).map((r) => ({
+      x: r.score.memSlack * 100,
+      y: r.score.memOverrun * 100,
+    })),
   }));
   const rows = names
     .map((n) => {
       const s = summaries[n]!;
       const p = (x: number) => (x * 100).toFixed(1);
-      return `<tr${n === defaultName ? ' class="ours"' : ""}><td>${esc(n)}</td><td>${p(s.cpuSlack.mean)}</td><td>${p(s.cpuOverrun.mean)}</td><td>${p(s.memSlack.mean)}</td><td>${p(s.memOverrun.mean)}</td><td>${s.seriesWithMemOverrun}</td><td>$${s.monthlyUsd.toFixed(0)}</td></tr>`;
+      return `<tr${n === defaultName ? ' class="ours"' : ""}><td>${esc(n)}</td><td>${p(s.cpuSlack.mean)}</td><td>${p(s.cpuOverrun.mean)}</td><td>${p(s.cpuUnmet.mean)}</td><td>${p(s.memSlack.mean)}</td><td>${p(s.memOverrun.mean)}</td><td>${s.seriesWithMemOverrun}</td><td>$${s.monthlyUsd.toFixed(0)}</td></tr>`;
     })
     .join("\n");
   return `<!doctype html>
@@ -58,12 +62,12 @@ td:first-child,th:first-child{text-align:left}tr.ours{font-weight:600;color:#b91
 <h1>${esc(title)}</h1>
 <p class="note">${esc(note)}</p>
 <div class="charts">
-<figure><canvas id="cpu" width="520" height="420"></canvas><figcaption>CPU, averaged over every window: slack against the share of intervals over the recommendation (throttling). Lower left is better.</figcaption></figure>
+<figure><canvas id="cpu" width="520" height="420"></canvas><figcaption>CPU, averaged over every window: slack against the share of the demand above the recommendation (unmet: throttled work). Lower left is better.</figcaption></figure>
 <figure><canvas id="mem" width="520" height="420"></canvas><figcaption>Memory: average slack against the number of series with a memory overrun in some test week (each would be an OOM kill). Lower left is better.</figcaption></figure>
 <figure><canvas id="cpuw" width="520" height="320"></canvas><figcaption>CPU, every window of every strategy (the spread behind the averages).</figcaption></figure>
 <figure><canvas id="memw" width="520" height="320"></canvas><figcaption>Memory, every window of every strategy.</figcaption></figure>
 </div>
-<table><thead><tr><th>strategy</th><th>CPU slack %</th><th>CPU overrun %</th><th>memory slack %</th><th>memory overrun %</th><th>series with a memory overrun</th><th>Fargate $/mo</th></tr></thead>
+<table><thead><tr><th>strategy</th><th>CPU slack %</th><th>CPU overrun % of intervals</th><th>CPU unmet % of demand</th><th>memory slack %</th><th>memory overrun %</th><th>series with a memory overrun</th><th>Fargate $/mo</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <script>${chartJs}</script>
 <script>
@@ -93,7 +97,7 @@ function windows(id, points) {
       scales: { x: { title: { display: true, text: "slack, %" }, min: 0, max: 100 }, y: { title: { display: true, text: "overrun, %" }, min: 0 } } },
   });
 }
-means("cpu", "cpu", "overrun, % of intervals");
+means("cpu", "cpu", "unmet demand, %");
 means("mem", "mem", "series with a memory overrun");
 windows("cpuw", "cpuPoints");
 windows("memw", "memPoints");

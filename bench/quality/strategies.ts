@@ -28,13 +28,26 @@ export const asIs: Strategy = (w) => ({ cpu: w.allocCpu, memory: w.allocMem });
 /** The Duolingo formula on the average: allocated × mean utilization ÷ 60 % (= mean usage ÷ 0.6). */
 export const seedMean: Strategy = (w) => ({ cpu: mean(w.cpuUsed) / 0.6, memory: mean(w.memUsed) / 0.6 });
 
-/** KRR `simple`: CPU p95 with no headroom; memory max + 15 % (peers.md §1). */
-export const krrSimple: Strategy = (w) => ({ cpu: percentile(w.cpuUsed, 95), memory: max(w.memUsed) * 1.15 });
+/** KRR's runner minimums (`--cpu-min 10m`, `--mem-min 100Mi`) and rounding up to 1 m and 1 MiB (peers.md §1). */
+export const KRR_MIN = { cpu: 0.01 * 1024, memory: 100 };
+const roundUp = (x: number, step: number) => Math.ceil(x / step - 1e-9) * step;
+
+/** KRR `simple`: CPU p95 with no headroom; memory max + 15 % (peers.md §1); its minimums and rounding. */
+export const krrSimple: Strategy = (w) => ({
+  cpu: Math.max(KRR_MIN.cpu, roundUp(percentile(w.cpuUsed, 95), 1.024)),
+  memory: Math.max(KRR_MIN.memory, roundUp(max(w.memUsed) * 1.15, 1)),
+});
+
+/** The VPA histogram's bucket edges (util/histogram_options.go): bucket b starts at first × (r^b − 1) ÷ (r − 1). */
+export const vpaBucketStart = (b: number, first: number, ratio = 1.05): number => (b === 0 ? 0 : (first * (ratio ** b - 1)) / (ratio - 1));
+/** The bucket a value falls in: floor(log_r(value × (r − 1) ÷ first + 1)); below the first bucket's size, bucket 0. */
+export const vpaBucketOf = (v: number, first: number, ratio = 1.05): number =>
+  v < first ? 0 : Math.floor(Math.log((v * (ratio - 1)) / first + 1) / Math.log(ratio) + 1e-12);
 
 /**
- * A weighted percentile over an exponential histogram like the VPA recommender's: buckets growing 5 %
- * from `firstBucket`, each sample weighted 2^((t − tEnd) / halfLife), the answer the upper edge of the
- * bucket where the cumulative weight reaches p.
+ * A weighted percentile over the VPA recommender's decaying exponential histogram: buckets growing 5 %
+ * (edges as above), each sample weighted 2^((t − tEnd) / halfLife), the answer the END of the bucket where
+ * the cumulative weight reaches p (histogram.go's Percentile returns the next bucket's start).
  */
 export function decayingPercentile(
   values: ArrayLike<number>,
@@ -44,7 +57,7 @@ export function decayingPercentile(
   firstBucket: number,
 ): number {
   const ratio = 1.05;
-  const bucketOf = (v: number) => (v <= firstBucket ? 0 : Math.ceil(Math.log(v / firstBucket) / Math.log(ratio)));
+  const bucketOf = (v: number) => vpaBucketOf(v, firstBucket, ratio);
   const end = Math.max(...Array.from(times));
   const weights = new Map<number, number>();
   let total = 0;
@@ -60,16 +73,20 @@ export function decayingPercentile(
   let acc = 0;
   for (const b of [...weights.keys()].sort((a, c) => a - c)) {
     acc += weights.get(b)!;
-    if (acc >= (p / 100) * total) return firstBucket * ratio ** b;
+    if (acc >= (p / 100) * total) return vpaBucketStart(b + 1, firstBucket, ratio);
   }
   return Number.NaN;
 }
 
 const DAY = 86_400_000;
 
+/** VPA's per-pod minimums: 25 millicores and 250 MiB (`pod-recommendation-min-memory-mb` 250 × 1024 × 1024 bytes). */
+export const VPA_MIN = { cpu: 0.025 * 1024, memory: 250 };
+
 /**
  * The VPA recommender (peers.md §2): CPU p90 of a decaying histogram (24 h half-life) × 1.15; memory
- * p90 of the daily peaks of the last 8 days (24 h half-life) × 1.15; floors of 25 millicores and 250 MB.
+ * p90 of a decaying histogram of daily peaks (every day of the window, 24 h half-life) × 1.15; the
+ * histograms' first buckets 0.01 core and 10 MB; floors of 25 millicores and 250 MiB.
  */
 export const vpa: Strategy = (w) => {
   const n = w.cpuUsed.length;
@@ -78,7 +95,8 @@ export const vpa: Strategy = (w) => {
   const endMs = w.startMs + n * w.periodSeconds * 1000;
   const peaks: number[] = [];
   const peakTimes: number[] = [];
-  for (let d = 1; d <= 8; d++) {
+  const days = Math.ceil((n * w.periodSeconds * 1000) / DAY);
+  for (let d = 1; d <= days; d++) {
     const from = endMs - d * DAY;
     let peak = Number.NaN;
     for (let i = 0; i < n; i++) {
@@ -92,7 +110,7 @@ export const vpa: Strategy = (w) => {
     }
   }
   const memory = decayingPercentile(peaks, peakTimes, 90, DAY, 10e6 / 1048576) * 1.15;
-  return { cpu: Math.max(cpu, 0.025 * 1024), memory: Math.max(memory, 250e6 / 1048576) };
+  return { cpu: Math.max(cpu, VPA_MIN.cpu), memory: Math.max(memory, VPA_MIN.memory) };
 };
 
 const UNUSED_PRICES: Prices = {

@@ -13,7 +13,12 @@ export interface Trace {
   memUsed: Float64Array; // MiB
   allocCpu: Float64Array; // the allocation at each point
   allocMem: Float64Array;
+  /** False when the trace has no memory metric (every memory cell empty): memory is then not scored. */
+  hasMemory: boolean;
 }
+
+/** A CSV cell as a number; an empty cell is a missing value (NaN), never 0. */
+const num = (cell: string | undefined): number => (cell === undefined || cell.trim() === "" ? Number.NaN : Number(cell));
 
 function readText(path: string): string {
   const bytes = readFileSync(path);
@@ -49,7 +54,7 @@ export function parseTraces(text: string, periodSeconds = 300): Trace[] {
     if (!line) continue;
     const f = line.split(",");
     const list = rows.get(f[iS]!) ?? [];
-    list.push([Number(f[iT]) * 1000, Number(f[iC]), Number(f[iM]), Number(f[iCU]), Number(f[iMU])]);
+    list.push([num(f[iT]) * 1000, num(f[iC]), num(f[iM]), num(f[iCU]), num(f[iMU])]);
     rows.set(f[iS]!, list);
   }
   const step = periodSeconds * 1000;
@@ -66,6 +71,7 @@ export function parseTraces(text: string, periodSeconds = 300): Trace[] {
       memUsed: new Float64Array(n).fill(Number.NaN),
       allocCpu: new Float64Array(n).fill(Number.NaN),
       allocMem: new Float64Array(n).fill(Number.NaN),
+      hasMemory: false,
     };
     for (const [ms, ac, am, cu, mu] of list) {
       const i = Math.round((ms - startMs) / step);
@@ -74,6 +80,7 @@ export function parseTraces(text: string, periodSeconds = 300): Trace[] {
       t.memUsed[i] = mu;
       t.allocCpu[i] = ac;
       t.allocMem[i] = am;
+      if (!Number.isNaN(mu)) t.hasMemory = true;
     }
     out.push(t);
   }

@@ -2,7 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { evaluate, frontier, onEcs, type Summary } from "../../bench/quality/evaluate.js";
 import { fargateMonthly, score, slackAndOverrun } from "../../bench/quality/score.js";
-import { asIs, decayingPercentile, ecsAdvisor, krrSimple, seedMean, vpa, type Window } from "../../bench/quality/strategies.js";
+import {
+  asIs,
+  decayingPercentile,
+  ecsAdvisor,
+  krrSimple,
+  seedMean,
+  vpa,
+  vpaBucketOf,
+  vpaBucketStart,
+  type Window,
+} from "../../bench/quality/strategies.js";
 import { parseTraces } from "../../bench/quality/traces.js";
 import { PRICES } from "../helpers/snapshot.js";
 
@@ -28,31 +38,47 @@ describe("strategies", () => {
     expect(r.memory).toBeCloseTo(1166.6667, 4);
   });
 
-  it("krr-simple: cpu p95 of 1..100 = 95, no headroom; memory max 400 × 1.15 = 460", () => {
+  it("krr-simple: cpu p95 of 1..100 = 95 units, no headroom, up to a whole millicore (93 m = 95.232); memory max 400 × 1.15 = 460", () => {
     const cpu = Array.from({ length: 100 }, (_, i) => i + 1);
     const r = krrSimple(win(cpu, [100, 400, 200, ...Array(97).fill(50)]));
-    expect(r.cpu).toBe(95);
-    expect(r.memory).toBeCloseTo(460, 9);
+    expect(r.cpu).toBeCloseTo(93 * 1.024, 9);
+    expect(r.memory).toBe(460);
   });
 
-  it("the decaying histogram: weights halve every half-life; the answer is the top of a 5 % bucket", () => {
+  it("krr-simple: its runner's minimums, 10 m of CPU (10.24 units) and 100 MiB", () => {
+    expect(krrSimple(win([1, 1, 1], [5, 5, 5]))).toEqual({ cpu: 10.24, memory: 100 });
+  });
+
+  it("the decaying histogram: weights halve every half-life; the answer is the end of VPA's 5 % bucket", () => {
+    // VPA's edges (first bucket 1): bucket b starts at (1.05^b − 1) ÷ 0.05. 20 is in bucket
+    // floor(log_1.05(20 × 0.05 + 1)) = floor(log_1.05 2) = 14, which ends at (1.05^15 − 1) ÷ 0.05 = 21.5786.
+    expect(vpaBucketOf(20, 1)).toBe(14);
+    expect(vpaBucketStart(15, 1)).toBeCloseTo(21.5786, 4);
     // 10 a day before the end (weight 1/2) and 20 at the end (weight 1): p50 needs 0.75 of 1.5 → 20's bucket
-    const top = (v: number) => 1.05 ** Math.ceil(Math.log(v) / Math.log(1.05)); // first bucket 1
-    expect(decayingPercentile([10, 20], [0, DAY], 50, DAY, 1)).toBeCloseTo(top(20), 9);
-    expect(top(20)).toBeGreaterThanOrEqual(20);
-    expect(top(20)).toBeLessThan(21);
-    // p30 needs 0.45 of 1.5: the older 10 (0.5) already covers it
-    expect(decayingPercentile([10, 20], [0, DAY], 30, DAY, 1)).toBeCloseTo(top(10), 9);
+    expect(decayingPercentile([10, 20], [0, DAY], 50, DAY, 1)).toBeCloseTo(21.5786, 4);
+    // p30 needs 0.45 of 1.5: the older 10 (0.5) already covers it; 10 is in bucket floor(log_1.05 1.5) = 8, ending at 11.0266
+    expect(decayingPercentile([10, 20], [0, DAY], 30, DAY, 1)).toBeCloseTo((1.05 ** 9 - 1) / 0.05, 9);
+    expect((1.05 ** 9 - 1) / 0.05).toBeCloseTo(11.0266, 4);
   });
 
   it("vpa: p90 of the histogram × 1.15 for cpu, p90 of daily peaks × 1.15 for memory, with its floors", () => {
     const n = (2 * DAY) / (300 * 1000);
     const r = vpa(win(Array(n).fill(100), Array(n).fill(500)));
-    const top = (v: number, first: number) => first * 1.05 ** Math.ceil(Math.log(v / first) / Math.log(1.05));
-    expect(r.cpu).toBeCloseTo(top(100, 10.24) * 1.15, 9);
-    expect(r.memory).toBeCloseTo(top(500, 10e6 / 1048576) * 1.15, 9);
+    const end = (v: number, first: number) => vpaBucketStart(vpaBucketOf(v, first) + 1, first);
+    expect(r.cpu).toBeCloseTo(end(100, 10.24) * 1.15, 9);
+    expect(r.memory).toBeCloseTo(end(500, 10e6 / 1048576) * 1.15, 9);
     const tiny = vpa(win(Array(n).fill(1), Array(n).fill(1)));
-    expect(tiny).toEqual({ cpu: 25.6, memory: 250e6 / 1048576 }); // 25 millicores, 250 MB
+    expect(tiny).toEqual({ cpu: 25.6, memory: 250 }); // 25 millicores, 250 MiB (250 × 1024 × 1024 bytes)
+  });
+
+  it("vpa: every day of the window gives a memory peak, not only the last 8", () => {
+    // 14 days: 600 MiB in the first 6, no memory data in the last 8. Only the last 8 days' peaks would give
+    // nothing (the 250 MiB floor); every day's: 600's bucket end × 1.15.
+    const per = DAY / (300 * 1000);
+    const mem = Array.from({ length: 14 * per }, (_, i) => (i < 6 * per ? 600 : Number.NaN));
+    const r = vpa(win(Array(14 * per).fill(100), mem));
+    const first = 10e6 / 1048576;
+    expect(r.memory).toBeCloseTo(vpaBucketStart(vpaBucketOf(600, first) + 1, first) * 1.15, 9);
   });
 
   it("ecs-advisor: the real advisor — 40 % of 1024 at the default 80 % target is 512; at 60 %, the seed's 683", () => {
@@ -71,6 +97,18 @@ describe("scores", () => {
     expect(r.overrun).toBeCloseTo(1 / 3, 12);
   });
 
+  it("unmet demand: the share of the demand above the allocation — 50, 100, 150, 200 against 100: (50 + 100) ÷ 500 = 30 %", () => {
+    const r = slackAndOverrun([50, 100, 150, 200], 100);
+    expect(r.unmet).toBeCloseTo(0.3, 12);
+    expect(r.overrun).toBe(0.5); // 2 of 4 intervals: the two measures differ
+  });
+
+  it("the memory sensitivity: usage × 1.1 against 105 overruns where the averages did not", () => {
+    expect(slackAndOverrun([100, 100], 105).overrun).toBe(0);
+    expect(slackAndOverrun([100, 100], 105, 1.1).overrun).toBe(1);
+    expect(slackAndOverrun([100, 100], 105, 1.1).unmet).toBeCloseTo(10 / 220, 12);
+  });
+
   it("dollars: the cheapest Fargate size that covers the recommendation — 300/600 → 512/1024 = $0.024685 × 730", () => {
     expect(fargateMonthly({ cpu: 300, memory: 600 }, PRICES)).toBeCloseTo(0.024685 * 730, 9);
   });
@@ -85,7 +123,7 @@ describe("scores", () => {
   });
 
   it("ECS's minimum applies to every strategy: 128 cpu units", () => {
-    expect(onEcs({ cpu: 25.6, memory: 238 })).toEqual({ cpu: 128, memory: 238 });
+    expect(onEcs({ cpu: 25.6, memory: 250 })).toEqual({ cpu: 128, memory: 250 });
   });
 });
 
@@ -118,14 +156,58 @@ describe("the rolling-origin evaluation", () => {
     expect(results["krr-simple"]![0]!.score.cpuOverrun).toBe(1);
     // at cut 2 it learned 200 and day 3 is 200: no overrun, no slack
     expect(results["krr-simple"]![1]!.score.cpuOverrun).toBe(0);
-    expect(results["krr-simple"]![1]!.score.cpuSlack).toBe(0);
+    // (200 rounded up to a whole millicore: 196 m = 200.704 units, so a sliver of slack)
+    expect(results["krr-simple"]![1]!.score.cpuSlack).toBeCloseTo(1 - 200 / 200.704, 12);
     expect(summaries["krr-simple"]!.cpuOverrun.mean).toBe(0.5);
     expect(summaries["as-is"]!.seriesWithMemOverrun).toBe(0);
   });
 
-  it("the frontier keeps only strategies nothing beats on both", () => {
-    const s = (slack: number, over: number) => ({ cpuSlack: { mean: slack }, cpuOverrun: { mean: over } }) as unknown as Summary;
+  it("the frontier keeps only strategies nothing beats on both (CPU: slack and unmet demand)", () => {
+    const s = (slack: number, over: number) => ({ cpuSlack: { mean: slack }, cpuUnmet: { mean: over } }) as unknown as Summary;
     expect(frontier({ a: s(0.5, 0.1), b: s(0.4, 0.2), c: s(0.6, 0.2), d: s(0.5, 0.1) }, "cpu")).toEqual(["a", "b", "d"]);
+  });
+});
+
+describe("traces without memory, and series that start on different days", () => {
+  const HEADER = "service,timestamp_epoch_s,task_cpu_units,task_memory_mib,CPUUtilization,MemoryUtilization,cpu_units_used,memory_mib_used";
+  const T0 = 1_700_000_000;
+
+  it("an empty memory cell is no data, not 0 MiB: a CPU-only series is not scored on memory and keeps its memory", () => {
+    const rows = [HEADER];
+    for (let i = 0; i < 3 * 288; i++) rows.push(`cpu-only,${T0 + i * 300},1024,2048,10,,102.4,`);
+    const [t] = parseTraces(rows.join("\n"));
+    expect(t!.hasMemory).toBe(false);
+    expect(Number.isNaN(t!.memUsed[0]!)).toBe(true);
+    const { results, summaries } = evaluate(
+      [t!],
+      { "krr-simple": krrSimple, "ecs-advisor": ecsAdvisor() },
+      { trainDays: 1, testDays: 1, stepDays: 1 },
+      PRICES,
+    );
+    for (const name of ["krr-simple", "ecs-advisor"]) {
+      expect(results[name]!.every((r) => r.recommended.memory === 2048)).toBe(true); // kept, not cut to a floor
+      expect(results[name]!.every((r) => Number.isNaN(r.score.memSlack))).toBe(true);
+      expect(summaries[name]!).toMatchObject({ seriesWithMemory: 0, seriesWithMemOverrun: 0, windowsWithMemOverrun: 0 });
+      expect(summaries[name]!.memSlack.mean).toBeNaN();
+    }
+  });
+
+  it("fleet dollars: each series' mean over its windows, summed — two series starting a day apart", () => {
+    // a: 1024/2048 from day 0, 4 days → cuts after days 1, 2, 3; b: 512/1024 from day 1, 3 days → cuts after days 2, 3.
+    // As-is: a costs (1 × 0.04048 + 2 × 0.004445) × 730 = $36.04 a month, b (0.5 × 0.04048 + 1 × 0.004445) × 730
+    // = $18.02: the fleet $54.06. (Averaging by calendar day gave (36.04 + 54.06 + 54.06) ÷ 3 = $48.05.)
+    const rows = [HEADER];
+    for (let i = 0; i < 4 * 288; i++) rows.push(`a,${T0 + i * 300},1024,2048,10,10,100,200`);
+    for (let i = 0; i < 3 * 288; i++) rows.push(`b,${T0 + 86_400 + i * 300},512,1024,10,10,50,100`);
+    const { results, summaries } = evaluate(
+      parseTraces(rows.join("\n")),
+      { "as-is": asIs },
+      { trainDays: 1, testDays: 1, stepDays: 1 },
+      PRICES,
+    );
+    expect(results["as-is"]!.map((r) => r.trace)).toEqual(["a", "a", "a", "b", "b"]);
+    expect(summaries["as-is"]!.monthlyUsd).toBeCloseTo((0.04048 + 2 * 0.004445) * 730 + (0.5 * 0.04048 + 0.004445) * 730, 9);
+    expect(summaries["as-is"]!.monthlyUsd).toBeCloseTo(54.06, 2);
   });
 });
 
@@ -149,7 +231,8 @@ describe("npm run bench:quality", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("| strategy | CPU slack % (p50, p90) |");
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
-    expect(r.stdout).toContain("goals for ecs-advisor (issue #7):");
+    expect(r.stdout).toContain("goals for ecs-advisor (issue #19");
+    expect(r.stdout).toContain("memory sensitivity: scored against the 5-minute averages × 1, × 1.1, × 1.25");
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
