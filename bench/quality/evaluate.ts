@@ -144,6 +144,35 @@ export function evaluate(
   return { results, summaries };
 }
 
+/** A point of a resource's curve: slack against overruns (CPU: unmet demand; memory: overrun windows, then series). */
+export interface CurvePoint {
+  name: string;
+  slack: number;
+  overrun: number;
+  series: number;
+}
+
+export function curvePoint(name: string, s: Summary, resource: "cpu" | "mem"): CurvePoint {
+  return resource === "cpu"
+    ? { name, slack: s.cpuSlack.mean, overrun: s.cpuUnmet.mean, series: 0 }
+    : { name, slack: s.memSlack.mean, overrun: s.windowsWithMemOverrun, series: s.seriesWithMemOverrun };
+}
+
+/** a has no more slack and strictly fewer overruns than b (for memory: strictly fewer windows and series). */
+export function beats(a: CurvePoint, b: CurvePoint, resource: "cpu" | "mem"): boolean {
+  if (a.slack > b.slack) return false;
+  return resource === "cpu" ? a.overrun < b.overrun : a.overrun < b.overrun && a.series < b.series;
+}
+
+/** The settings no other setting beats on both slack and overruns, by slack: the knob sweep's curve. */
+export function curve(points: readonly CurvePoint[]): CurvePoint[] {
+  return points
+    .filter(
+      (p) => !points.some((q) => q !== p && q.slack <= p.slack && q.overrun <= p.overrun && (q.slack < p.slack || q.overrun < p.overrun)),
+    )
+    .sort((a, b) => a.slack - b.slack || a.overrun - b.overrun);
+}
+
 /** Strategies no other strategy beats on both slack and overrun (for one resource). */
 export function frontier(summaries: Readonly<Record<string, Summary>>, resource: "cpu" | "mem"): string[] {
   const names = Object.keys(summaries);

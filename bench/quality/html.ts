@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Summary, WindowResult } from "./evaluate.js";
+import type { CurvePoint, Summary, WindowResult } from "./evaluate.js";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -12,6 +12,7 @@ export function qualityPage(
   summaries: Record<string, Summary>,
   results: Record<string, WindowResult[]>,
   defaultName: string,
+  curves: { cpu: CurvePoint[]; mem: CurvePoint[] },
   note: string,
 ): string {
   // chart.js exports no path to its UMD build: find it beside the package's main file.
@@ -43,6 +44,11 @@ export function qualityPage(
       y: r.score.memOverrun * 100,
     })),
   }));
+  // ecs-advisor's curve from the knob sweep, drawn as a line through the settings nothing beats.
+  const curveData = {
+    cpu: curves.cpu.map((p) => ({ x: p.slack * 100, y: p.overrun * 100, name: p.name })),
+    mem: curves.mem.map((p) => ({ x: p.slack * 100, y: p.series, name: p.name })),
+  };
   const rows = names
     .map((n) => {
       const s = summaries[n]!;
@@ -62,8 +68,8 @@ td:first-child,th:first-child{text-align:left}tr.ours{font-weight:600;color:#b91
 <h1>${esc(title)}</h1>
 <p class="note">${esc(note)}</p>
 <div class="charts">
-<figure><canvas id="cpu" width="520" height="420"></canvas><figcaption>CPU, averaged over every window: slack against the share of the demand above the recommendation (unmet: throttled work). Lower left is better.</figcaption></figure>
-<figure><canvas id="mem" width="520" height="420"></canvas><figcaption>Memory: average slack against the number of series with a memory overrun in some test week (each would be an OOM kill). Lower left is better.</figcaption></figure>
+<figure><canvas id="cpu" width="520" height="420"></canvas><figcaption>CPU, averaged over every window: slack against the share of the demand above the recommendation (unmet: throttled work). The dashed red line is ecs-advisor's curve: the settings of its knob sweep (percentile × target) nothing else beats. Lower left is better.</figcaption></figure>
+<figure><canvas id="mem" width="520" height="420"></canvas><figcaption>Memory: average slack against the number of series with a memory overrun in some test week (each would be an OOM kill); the dashed line, ecs-advisor's curve over its memory knobs. Lower left is better.</figcaption></figure>
 <figure><canvas id="cpuw" width="520" height="320"></canvas><figcaption>CPU, every window of every strategy (the spread behind the averages).</figcaption></figure>
 <figure><canvas id="memw" width="520" height="320"></canvas><figcaption>Memory, every window of every strategy.</figcaption></figure>
 </div>
@@ -72,18 +78,20 @@ td:first-child,th:first-child{text-align:left}tr.ours{font-weight:600;color:#b91
 <script>${chartJs}</script>
 <script>
 const DATA = ${JSON.stringify(data).replace(/</g, "\\u003c")};
+const CURVES = ${JSON.stringify(curveData).replace(/</g, "\\u003c")};
 // One label per point; strategies that land on the same point share it.
 const labels = { id: "labels", afterDatasetsDraw(chart) {
   const ctx = chart.ctx; ctx.save(); ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#111";
   const at = new Map();
-  chart.data.datasets.forEach((ds, i) => { const el = chart.getDatasetMeta(i).data[0]; if (!el) return;
+  chart.data.datasets.forEach((ds, i) => { const el = chart.getDatasetMeta(i).data[0]; if (!el || !ds.label) return;
     const k = Math.round(el.x) + ":" + Math.round(el.y); const e = at.get(k) || { x: el.x, y: el.y, names: [] }; e.names.push(ds.label); at.set(k, e); });
   for (const e of at.values()) ctx.fillText(e.names.join(", "), e.x + 8, e.y - 6);
   ctx.restore(); } };
 function means(id, key, ylabel) {
+  const line = { label: "", data: CURVES[key], showLine: true, borderColor: "#dc2626", backgroundColor: "#dc262680", borderDash: [4, 3], pointRadius: 3 };
   new Chart(document.getElementById(id), {
     type: "scatter",
-    data: { datasets: DATA.map((d) => ({ label: d.name, data: [d[key]], backgroundColor: d.color, borderColor: "#000", pointRadius: 6, pointStyle: "rectRot" })) },
+    data: { datasets: [line, ...DATA.map((d) => ({ label: d.name, data: [d[key]], backgroundColor: d.color, borderColor: "#000", pointRadius: 6, pointStyle: "rectRot" }))] },
     options: { animation: false, responsive: false, layout: { padding: { right: 90, top: 10 } }, plugins: { legend: { display: false } },
       scales: { x: { title: { display: true, text: "slack, % of the allocation" } }, y: { title: { display: true, text: ylabel }, min: 0, grace: "8%" } } },
     plugins: [labels],

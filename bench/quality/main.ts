@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { bundledPrices } from "../../src/collect/pricebook.js";
-import { evaluate, frontier, PEAK_FACTORS, type Summary } from "./evaluate.js";
+import { beats, type CurvePoint, curve, curvePoint, evaluate, frontier, PEAK_FACTORS, type Summary } from "./evaluate.js";
 import { qualityPage } from "./html.js";
 import { asIs, ecsAdvisor, krrSimple, seedMean, vpa, type Strategy } from "./strategies.js";
 import { readTraces } from "./traces.js";
@@ -23,7 +23,6 @@ const { values } = parseArgs({
 
 const DEFAULT = "ecs-advisor";
 const d = DEFAULT_POLICY;
-const BASELINES = ["as-is", "seed-mean", "krr-simple", "vpa"];
 export const STRATEGIES: Record<string, Strategy> = {
   "as-is": asIs,
   "seed-mean": seedMean,
@@ -40,10 +39,29 @@ export const STRATEGIES: Record<string, Strategy> = {
   "memory peak@70": ecsAdvisor({ memory: { target: 70 } }),
 };
 
+/**
+ * The knob sweep: CPU percentile × target (memory at the default), memory percentile × target (CPU at the
+ * default). Its curve is the settings nothing else in the sweep beats on slack and overruns.
+ */
+const CPU_PERCENTILES = [90, 95, 97.5, 99, 99.5];
+const CPU_TARGETS = [60, 70, 80, 90, 100];
+const MEM_PERCENTILES = [99, 99.9, 100];
+const MEM_TARGETS = [60, 65, 70, 75, 80, 82, 84, 86, 87, 88, 89, 90];
+const knob = (p: number, t: number) => `${p >= 100 ? "peak" : `p${p}`}@${t}`;
+export const SWEEP = {
+  cpu: Object.fromEntries(
+    CPU_PERCENTILES.flatMap((p) => CPU_TARGETS.map((t) => [`cpu ${knob(p, t)}`, ecsAdvisor({ cpu: { percentile: p, target: t } })])),
+  ) as Record<string, Strategy>,
+  mem: Object.fromEntries(
+    MEM_PERCENTILES.flatMap((p) => MEM_TARGETS.map((t) => [`memory ${knob(p, t)}`, ecsAdvisor({ memory: { percentile: p, target: t } })])),
+  ) as Record<string, Strategy>,
+};
+
 const t0 = performance.now();
 const traces = readTraces(values.traces!);
 const opts = { trainDays: Number(values["train-days"]), testDays: Number(values["test-days"]), stepDays: Number(values["step-days"]) };
 const { results, summaries } = evaluate(traces, STRATEGIES, opts, bundledPrices());
+const swept = evaluate(traces, { ...SWEEP.cpu, ...SWEEP.mem }, opts, bundledPrices()).summaries;
 const seconds = (performance.now() - t0) / 1000;
 
 const pct = (x: number) => (Number.isNaN(x) ? "  –  " : (x * 100).toFixed(1).padStart(5));
@@ -78,23 +96,41 @@ for (const [name, s] of Object.entries(summaries)) {
   );
 }
 
+// ecs-advisor's curve for each resource (the sweep's settings nothing in it beats), next to the peers' points.
+const PEERS = ["krr-simple", "vpa", "seed-mean"];
+const curves = {
+  cpu: curve(Object.entries(SWEEP.cpu).map(([n]) => curvePoint(n, swept[n]!, "cpu"))),
+  mem: curve(Object.entries(SWEEP.mem).map(([n]) => curvePoint(n, swept[n]!, "mem"))),
+};
+for (const r of ["cpu", "mem"] as const) {
+  const title = r === "cpu" ? "CPU: slack % against unmet demand %" : "memory: slack % against overrun windows (series)";
+  console.log(`\nthe curve, ${title} — ${Object.keys(SWEEP[r]).length} settings swept, the ones nothing beats; then the peers\n`);
+  console.log("| setting | slack % | overruns | below (no more slack, strictly fewer overruns) |");
+  console.log("|---|---:|---:|---|");
+  const fmt = (p: CurvePoint) => (r === "cpu" ? `${pct(p.overrun).trim()} %` : `${p.overrun} (${p.series})`);
+  for (const p of curves[r])
+    console.log(
+      `| ${p.name}${p.name === (r === "cpu" ? "cpu p95@80" : "memory peak@80") ? " (default)" : ""} | ${pct(p.slack).trim()} | ${fmt(p)} | ${PEERS.filter((peer) => beats(p, curvePoint(peer, summaries[peer]!, r), r)).join(", ")} |`,
+    );
+  for (const peer of PEERS)
+    console.log(
+      `| *${peer}* | ${pct(curvePoint(peer, summaries[peer]!, r).slack).trim()} | ${fmt(curvePoint(peer, summaries[peer]!, r))} | |`,
+    );
+}
+
 // The goals of issue #19, checked. CPU overruns are unmet demand; memory's are overrun windows and series.
 const ours = summaries[DEFAULT]!;
 const base = (n: string) => summaries[n]!;
-const PEERS = ["krr-simple", "vpa", "seed-mean"];
-const VARIANTS = Object.keys(STRATEGIES).filter((n) => !BASELINES.includes(n));
+const below = (peer: string, r: "cpu" | "mem") =>
+  Object.keys(SWEEP[r]).filter((v) => beats(curvePoint(v, swept[v]!, r), curvePoint(peer, base(peer), r), r));
 const cpuPoint = (x: Summary) => [x.cpuSlack.mean, x.cpuUnmet.mean] as const;
-const memPoint = (x: Summary) => [x.memSlack.mean, x.memOverrun.mean] as const;
-/** a has no more slack and strictly fewer overruns than b. */
-const beats = (a: readonly [number, number], b: readonly [number, number]) => a[0] <= b[0] && a[1] < b[1];
-const below = (peer: string, point: (x: Summary) => readonly [number, number]) =>
-  VARIANTS.filter((v) => beats(point(base(v)), point(base(peer))));
+const beatsCpu = (a: readonly [number, number], b: readonly [number, number]) => a[0] <= b[0] && a[1] < b[1];
 const krr = base("krr-simple");
 const at11 = (x: Summary) => x.memSensitivity.find((m) => m.factor === 1.1)!.seriesWithOverrun;
 const goals = [
   [
     "CPU: the default dominates krr-simple (no more slack, strictly less unmet demand)",
-    beats(cpuPoint(ours), cpuPoint(krr)),
+    beatsCpu(cpuPoint(ours), cpuPoint(krr)),
     `slack ${pct(ours.cpuSlack.mean).trim()} % vs ${pct(krr.cpuSlack.mean).trim()} %, unmet ${pct(ours.cpuUnmet.mean).trim()} % vs ${pct(krr.cpuUnmet.mean).trim()} %`,
   ],
   [
@@ -105,12 +141,12 @@ const goals = [
     `slack ${pct(ours.memSlack.mean).trim()} % vs ${pct(krr.memSlack.mean).trim()} %, windows ${ours.windowsWithMemOverrun} vs ${krr.windowsWithMemOverrun}, series ${ours.seriesWithMemOverrun} vs ${krr.seriesWithMemOverrun}`,
   ],
   ...PEERS.flatMap((peer) =>
-    (["cpu", "memory"] as const).map((r) => {
-      const found = below(peer, r === "cpu" ? cpuPoint : memPoint);
+    (["cpu", "mem"] as const).map((r) => {
+      const found = below(peer, r);
       return [
-        `${r}: some setting of the variants run has no more slack and strictly fewer overruns than ${peer}`,
+        `${r === "cpu" ? "CPU" : "memory"}: some setting of the sweep has no more slack and strictly fewer overruns than ${peer}`,
         found.length > 0,
-        found.join(", ") || "none of the variants run",
+        found.length ? `${found.slice(0, 4).join(", ")}${found.length > 4 ? ` and ${found.length - 4} more` : ""}` : "none does",
       ] as const;
     }),
   ),
@@ -120,7 +156,7 @@ const goals = [
     `${at11(ours)} vs ${at11(krr)} and ${at11(base("vpa"))}`,
   ],
 ] as const;
-console.log(`\ngoals for ${DEFAULT} (issue #19; the knob sweep is the variants above, not yet a full sweep):`);
+console.log(`\ngoals for ${DEFAULT} (issue #19):`);
 for (const [what, ok, detail] of goals) console.log(`  ${ok ? "met   " : "MISSED"}  ${what}: ${detail}`);
 console.log(`\nefficient frontier, CPU (slack, unmet demand): ${frontier(summaries, "cpu").join(", ")}`);
 console.log(`efficient frontier, memory (slack, overrun): ${frontier(summaries, "mem").join(", ")}`);
@@ -130,7 +166,7 @@ const json = join(values.out!, "quality.json");
 const html = join(values.out!, "quality.html");
 writeFileSync(
   json,
-  `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`,
+  `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, sweep: swept, curves, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`,
 );
 writeFileSync(
   html,
@@ -139,6 +175,7 @@ writeFileSync(
     summaries,
     results,
     DEFAULT,
+    curves,
     `${traces.length} series (${withMemory} with memory), ${windows} windows: each recommendation made from ${opts.trainDays} days and scored on the ${opts.testDays} days after. Slack: allocated but unused. CPU overrun: intervals above the recommendation; unmet: the share of the demand above it. Memory overrun: intervals where usage exceeded the recommendation.`,
   ),
 );

@@ -1,6 +1,6 @@
 // Each strategy and each score of bench:quality on tiny series worked out by hand.
 import { describe, expect, it } from "vitest";
-import { evaluate, frontier, onEcs, type Summary } from "../../bench/quality/evaluate.js";
+import { beats, curve, evaluate, frontier, onEcs, type Summary } from "../../bench/quality/evaluate.js";
 import { fargateMonthly, score, slackAndOverrun } from "../../bench/quality/score.js";
 import {
   asIs,
@@ -162,6 +162,17 @@ describe("the rolling-origin evaluation", () => {
     expect(summaries["as-is"]!.seriesWithMemOverrun).toBe(0);
   });
 
+  it("the curve: the settings nothing beats, by slack; beating a peer needs no more slack and strictly fewer overruns", () => {
+    const p = (name: string, slack: number, overrun: number, series = 0) => ({ name, slack, overrun, series });
+    const pts = [p("a", 0.5, 0.1), p("b", 0.4, 0.2), p("c", 0.6, 0.2), p("d", 0.45, 0.1)];
+    expect(curve(pts).map((x) => x.name)).toEqual(["b", "d"]);
+    expect(beats(p("x", 0.5, 0.1), p("peer", 0.5, 0.2), "cpu")).toBe(true);
+    expect(beats(p("x", 0.51, 0.1), p("peer", 0.5, 0.2), "cpu")).toBe(false);
+    // memory: strictly fewer overrun windows AND series
+    expect(beats(p("x", 0.8, 40, 22), p("peer", 0.8, 41, 22), "mem")).toBe(false);
+    expect(beats(p("x", 0.8, 40, 21), p("peer", 0.8, 41, 22), "mem")).toBe(true);
+  });
+
   it("the frontier keeps only strategies nothing beats on both (CPU: slack and unmet demand)", () => {
     const s = (slack: number, over: number) => ({ cpuSlack: { mean: slack }, cpuUnmet: { mean: over } }) as unknown as Summary;
     expect(frontier({ a: s(0.5, 0.1), b: s(0.4, 0.2), c: s(0.6, 0.2), d: s(0.5, 0.1) }, "cpu")).toEqual(["a", "b", "d"]);
@@ -233,10 +244,13 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
     expect(r.stdout).toContain("goals for ecs-advisor (issue #19");
     expect(r.stdout).toContain("memory sensitivity: scored against the 5-minute averages × 1, × 1.1, × 1.25");
+    expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 25 settings swept");
+    expect(r.stdout).toContain("the curve, memory: slack % against overrun windows (series) — 36 settings swept");
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
     expect(html).toContain('<canvas id="cpu"');
+    expect(html).toContain("const CURVES = {");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // chart.js is inlined
   }, 60_000);
 });
