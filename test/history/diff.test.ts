@@ -5,6 +5,7 @@ import { diffReports } from "../../src/advisor/diff.js";
 import { HistoryBuilder } from "../../src/advisor/trend.js";
 import type { Report } from "../../src/model/report.js";
 import { diffSlackPayload, renderDiffMarkdown, renderDiffTable } from "../../src/report/diff.js";
+import { renderHtml } from "../../src/report/html.js";
 import { SLACK_LIMITS, slackPayload } from "../../src/report/slack.js";
 import { reportOf, week1, week2 } from "../helpers/history-fixture.js";
 import { taskDef } from "../helpers/snapshot.js";
@@ -104,6 +105,15 @@ describe("diff of two runs, worked by hand", () => {
     for (const text of [renderDiffTable(hostile), renderDiffMarkdown(hostile), JSON.stringify(diffSlackPayload(hostile))])
       expect(text).not.toContain("\u001b");
     expect(renderDiffMarkdown(hostile)).toContain("`c1/\\x1b[31mx'<b>\\|=cmd()`");
+    // The HTML report's since-last-run section: markup from AWS is text.
+    const report = reportOf(week2(), W2);
+    const page = renderHtml(
+      { ...report, history: { runs: 1, skipped: [], sinceLast: hostile, trend: [], realisedMonthlyUsd: 0 } },
+      { assets: { chartJs: "/* chart.js */" } },
+    );
+    const section = page.slice(page.indexOf("<h2>Since the last run"), page.indexOf("<h2>Trend"));
+    expect(section).toContain("<code>c1/\\x1b[31mx`&lt;b&gt;|=cmd()</code>");
+    expect(section).not.toContain("<b>");
   });
 
   it("Slack: within Block Kit's limits however many services changed", () => {
