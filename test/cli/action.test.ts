@@ -6,10 +6,12 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { git } from "../helpers/git.js";
 import { ROOT, spawnProcess } from "../helpers/cli.js";
+import { writeSnapshotFile } from "../../src/collect/file.js";
+import { loadSaved } from "../../src/cli/source.js";
 
 /** A process with its output, killed after 30 s (a hang fails the test, not the CI run). */
 const run = (cmd: string, args: string[], env: Record<string, string>, cwd: string) =>
@@ -50,6 +52,24 @@ describe("action.yml", () => {
 });
 
 describe("scripts/action-check.sh in a pull request's checkout", () => {
+  // The evidence: the demo fleet's two services these task definitions belong to, as a snapshot file (what a
+  // workflow passes as `snapshot:`). The same numbers as --demo, without loading and advising forty services
+  // in every check the script starts.
+  const evidence = join(mkdtempSync(join(tmpdir(), "ecs-advisor-action-evidence-")), "evidence.json");
+  beforeAll(async () => {
+    const demo = loadSaved({ demo: true }, ROOT).snapshot;
+    const services = demo.services.filter((s) => s.name === "checkout-api" || s.name === "cart-api");
+    const refs = new Set(services.map((s) => s.taskDefinition));
+    const clusters = new Set(services.map((s) => s.cluster));
+    await writeSnapshotFile(evidence, {
+      ...demo,
+      services,
+      taskDefinitions: demo.taskDefinitions.filter((td) => refs.has(`${td.family}:${td.revision}`)),
+      clusters: demo.clusters.filter((c) => clusters.has(c.name)),
+      containerInstances: demo.containerInstances.filter((ci) => clusters.has(ci.cluster)),
+    });
+  });
+
   function repo(): { dir: string; env: Record<string, string>; out: string } {
     const base = mkdtempSync(join(tmpdir(), "ecs-advisor-action-"));
     const origin = join(base, "origin.git");
@@ -78,9 +98,9 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
       RUNNER_TEMP: runner,
       GITHUB_BASE_REF: "main",
       INPUT_PATTERN: "**/*taskdef*.json **/*task-definition*.json **/*.template.json",
-      INPUT_SNAPSHOT: "",
+      INPUT_SNAPSHOT: evidence,
       INPUT_TASK_DEFINITIONS: "",
-      INPUT_ARGS: "--demo",
+      INPUT_ARGS: "",
       SOURCE_DATE_EPOCH: "1795305600",
     };
     return { dir, env, out };
