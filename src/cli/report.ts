@@ -134,6 +134,7 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     if (tui) {
       const { runTui } = await import("../report/tui/run.js");
       await runTui(report);
+      await history?.store(report); // remembered once the person has seen it, as every other run is
       return;
     }
     const toStdout = flags.out === undefined || flags.out === "-";

@@ -2,6 +2,9 @@
 // read back with capture-pane (testing.md). .ci/run installs tmux; skipped, and said, where there is
 // none (test/helpers/external.ts).
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CLI, ROOT } from "../helpers/cli.js";
 import { external, onPath } from "../helpers/external.js";
@@ -49,7 +52,9 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
     [120, 40],
   ] as const) {
     it(`${cols}×${rows}: list, detail with charts, clusters, help, quit with exit 0 and the screen restored`, async () => {
-      start(cols, rows);
+      // At 120×40 the run also keeps a history: the UI shows its trend key, and the run is stored when it ends.
+      const history = cols === 120 ? mkdtempSync(join(tmpdir(), "ecs-advisor-tui-history-")) : undefined;
+      start(cols, rows, history ? ["--history", history] : []);
       // The whole first frame: a capture can land while the terminal is still drawing it, so wait for its last line too.
       let s = await until(
         (x) => x.includes("SERVICE") && x.includes("shop-fargate/pdf-render") && x.includes("? help · q quit"),
@@ -79,6 +84,7 @@ describe.skipIf(SKIP)("the terminal UI under tmux", () => {
       s = await until((x) => x.includes("EXIT="), "the program to end");
       expect(s).toContain("EXIT=0");
       expect(s).not.toContain("SERVICE"); // the alternate screen is gone: the user's terminal is as it was
+      if (history) expect(readdirSync(history)).toHaveLength(1);
     }, 40_000);
   }
 
