@@ -153,6 +153,11 @@ describe("history in a folder", () => {
     expect(one.stderr).toContain("diff needs two reports, or --since with a history");
     const scheme = await cli(["report", "--demo", "--history", "gs://bucket/x", "--format", "json"]);
     expect(scheme.stderr).toContain("--history gs://bucket/x: only a folder or an s3:// location");
+    const bucket = await cli(["report", "--demo", "--history", "s3://Not_A_Bucket/x/", "--format", "json"]);
+    expect(bucket).toMatchObject({ code: 2, stdout: "" });
+    expect(bucket.stderr).toBe(
+      "ecs-advisor: --history s3://Not_A_Bucket/x/ is not an S3 location\n  hint: e.g. --history s3://my-bucket/ecs-advisor/history/\n",
+    );
   });
 
   it("--history with no value: the user's data directory (XDG_DATA_HOME)", async () => {
