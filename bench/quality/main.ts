@@ -40,8 +40,8 @@ export const STRATEGIES: Record<string, Strategy> = {
 };
 
 /**
- * The knob sweep: CPU percentile × target (memory at the default), memory percentile × target (CPU at the
- * default). Its curve is the settings nothing else in the sweep beats on slack and overruns.
+ * The knob sweep: CPU percentile × target × burst handling on/off (memory at the default), memory
+ * percentile × target (CPU at the default). Its curve is the settings nothing else in the sweep beats on slack and overruns.
  */
 const CPU_PERCENTILES = [90, 95, 97.5, 99, 99.5];
 const CPU_TARGETS = [60, 70, 80, 90, 100];
@@ -49,8 +49,14 @@ const MEM_PERCENTILES = [99, 99.9, 100];
 const MEM_TARGETS = [60, 65, 70, 75, 80, 82, 84, 86, 87, 88, 89, 90];
 const knob = (p: number, t: number) => `${p >= 100 ? "peak" : `p${p}`}@${t}`;
 export const SWEEP = {
+  // Each CPU setting with burst handling (the default) and without (bursts sized by the percentile alone).
   cpu: Object.fromEntries(
-    CPU_PERCENTILES.flatMap((p) => CPU_TARGETS.map((t) => [`cpu ${knob(p, t)}`, ecsAdvisor({ cpu: { percentile: p, target: t } })])),
+    CPU_PERCENTILES.flatMap((p) =>
+      CPU_TARGETS.flatMap((t) => [
+        [`cpu ${knob(p, t)}`, ecsAdvisor({ cpu: { percentile: p, target: t } })],
+        [`cpu ${knob(p, t)} no bursts`, ecsAdvisor({ cpu: { percentile: p, target: t, bursts: false } })],
+      ]),
+    ),
   ) as Record<string, Strategy>,
   mem: Object.fromEntries(
     MEM_PERCENTILES.flatMap((p) => MEM_TARGETS.map((t) => [`memory ${knob(p, t)}`, ecsAdvisor({ memory: { percentile: p, target: t } })])),

@@ -13,6 +13,11 @@ export interface ResourcePolicy {
   target: number;
   /** Only upsize when the observed statistic is above this percent of the allocation (or after an OOM kill). */
   upsizeAbove: number;
+  /**
+   * CPU only: a recurring burst the percentile slips under is sized to its level (the default; `false` sizes
+   * to the percentile and lets the burst be throttled). A knob of the quality benchmark's sweep.
+   */
+  bursts?: boolean;
 }
 
 export interface Policy {

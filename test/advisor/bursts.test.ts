@@ -4,16 +4,16 @@
 import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { detectBurst } from "../../src/advisor/bursts.js";
-import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { DEFAULT_POLICY, resolvePolicy } from "../../src/advisor/policy.js";
 import type { ServiceFinding } from "../../src/model/report.js";
 import type { Snapshot, Utilization } from "../../src/model/snapshot.js";
 import { END, HOUR, iso, service, snapshot, taskDef, util } from "../helpers/snapshot.js";
 
-function one(s: Snapshot): ServiceFinding {
+function one(s: Snapshot, policy = DEFAULT_POLICY): ServiceFinding {
   const r = advise({
     snapshot: s,
     prices: s.prices!,
-    policy: DEFAULT_POLICY,
+    policy,
     generatedAt: iso(END),
     sourceKind: "snapshot",
     toolVersion: "t",
@@ -84,6 +84,14 @@ describe("a nightly job of one hour (etl-nightly shortened to 1 h a day)", () =>
     expect(f.evidence.cpu.neededUnits).toBeCloseTo(3481.6, 6);
     expect(f.recommended?.cpu).toBe(3482);
     expect(f.recommended!.cpu).toBeGreaterThanOrEqual(3158);
+  });
+
+  it("with burst handling off (a knob of the quality benchmark's sweep) it is p95's 102.4 → 128, the floor, and says nothing of a burst", () => {
+    const f = one(nightly(true), resolvePolicy({ cpu: { bursts: false } }));
+    expect(f.evidence.cpu.statistic).toBe("p95 (hottest task)");
+    expect(f.evidence.cpu.neededUnits).toBeCloseTo(102.4, 6);
+    expect(f.recommended?.cpu).toBe(128);
+    expect(burstReason(f)).toBeUndefined();
   });
 
   it("on Fargate keeps 4 vCPU / 8 GB (the smallest size with 3,481.6 units; 4 vCPU starts at 8 GB)", () => {

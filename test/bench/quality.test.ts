@@ -244,7 +244,7 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
     expect(r.stdout).toContain("goals for ecs-advisor (issue #19");
     expect(r.stdout).toContain("memory sensitivity: scored against the 5-minute averages × 1, × 1.1, × 1.25");
-    expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 25 settings swept");
+    expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 50 settings swept");
     expect(r.stdout).toContain("the curve, memory: slack % against overrun windows (series) — 36 settings swept");
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series

@@ -27,7 +27,10 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
   const hard = alloc.memoryHardLimit ?? alloc.memory;
   const bumpTo = oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
   // CPU is sized from a percentile, which a short recurring job slips under; memory from the peak, which cannot.
-  const burst = policy.cpu.percentile < 100 ? detectBurst(ev.history, data.cpuSeries, policy.cpu.percentile, data.exactCpu) : undefined;
+  const burst =
+    policy.cpu.percentile < 100 && policy.cpu.bursts !== false
+      ? detectBurst(ev.history, data.cpuSeries, policy.cpu.percentile, data.exactCpu)
+      : undefined;
   const cpu = sizeResource(alloc.cpu, data.cpuSeries, policy.cpu, {
     minChangePercent: policy.minChangePercent,
     tracked: cpuTracked,
