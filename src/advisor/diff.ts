@@ -67,6 +67,34 @@ function movedTowards(then: SizeRef, now: SizeRef, advised: { cpu: number; memor
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * The earlier advice, applied: a new task-definition revision whose size moved to the advice (or towards it),
+ * with the per-task price then − now × the tasks running now; undefined when it was not applied.
+ */
+function appliedAdvice(was: ServiceFinding, s: ServiceFinding): Diff["applied"][number] | undefined {
+  const then = size(was.current.cpu, was.current.memory);
+  const current = size(s.current.cpu, s.current.memory);
+  const sizeChanged = then.cpu !== current.cpu || then.memory !== current.memory;
+  if (!isChange(was) || !was.recommended || !sizeChanged || was.taskDefinition === s.taskDefinition) return undefined;
+  const moved = movedTowards(then, current, was.recommended);
+  if (!moved) return undefined;
+  const hourlyThen = was.evidence.hourlyUsdPerTask.current;
+  const hourlyNow = s.evidence.hourlyUsdPerTask.current;
+  return {
+    ...ref(s),
+    launchType: s.launchType,
+    taskDefinitionThen: was.taskDefinition,
+    taskDefinitionNow: s.taskDefinition,
+    before: then,
+    advised: size(was.recommended.cpu, was.recommended.memory),
+    after: current,
+    complete: moved === "all",
+    tasks: s.current.tasks,
+    realisedMonthlyUsd:
+      hourlyThen !== null && hourlyNow !== null ? cents((hourlyThen - hourlyNow) * s.current.tasks * HOURS_PER_MONTH) : null,
+  };
+}
+
 /** What changed from `old` to `now`: both published (rounded) Reports of the same estate. */
 export function diffReports(old: Report, now: Report, toolVersion: string): Diff {
   const key = serviceKeyer(old, now);
@@ -82,6 +110,7 @@ export function diffReports(old: Report, now: Report, toolVersion: string): Diff
       nowChangeMonthlyUsd: cents(now.totals.nowMonthlyUsd - old.totals.nowMonthlyUsd),
       realisableChangeMonthlyUsd: cents(now.totals.realisableSavingsMonthlyUsd - old.totals.realisableSavingsMonthlyUsd),
       realisedMonthlyUsd: 0,
+      whenHostsScaleInMonthlyUsd: 0,
     },
     added: [],
     removed: [],
@@ -109,31 +138,14 @@ export function diffReports(old: Report, now: Report, toolVersion: string): Diff
       for (const r of riskCodes(s)) diff.risksAppeared.push({ ...ref(s), code: r.code, message: r.message });
       continue;
     }
-    const then = size(was.current.cpu, was.current.memory);
-    const current = size(s.current.cpu, s.current.memory);
-    const sizeChanged = then.cpu !== current.cpu || then.memory !== current.memory;
-    const applied =
-      isChange(was) && was.recommended && sizeChanged && was.taskDefinition !== s.taskDefinition
-        ? movedTowards(then, current, was.recommended)
-        : undefined;
+    const applied = appliedAdvice(was, s);
     if (applied) {
-      const hourlyThen = was.evidence.hourlyUsdPerTask.current;
-      const hourlyNow = s.evidence.hourlyUsdPerTask.current;
-      const realised =
-        hourlyThen !== null && hourlyNow !== null ? cents((hourlyThen - hourlyNow) * s.current.tasks * HOURS_PER_MONTH) : null;
-      diff.applied.push({
-        ...ref(s),
-        launchType: s.launchType,
-        taskDefinitionThen: was.taskDefinition,
-        taskDefinitionNow: s.taskDefinition,
-        before: then,
-        advised: size(was.recommended!.cpu, was.recommended!.memory),
-        after: current,
-        complete: applied === "all",
-        tasks: s.current.tasks,
-        realisedMonthlyUsd: realised,
-      });
-      if (realised !== null) diff.fleet.realisedMonthlyUsd += realised;
+      diff.applied.push(applied);
+      // An EC2 task's smaller reservation frees room on hosts that are paid for anyway: saved only when
+      // the hosts scale in (the bill line shows whether they did), so it is kept apart from what is realised.
+      const realised = applied.realisedMonthlyUsd ?? 0;
+      if (s.launchType === "EC2") diff.fleet.whenHostsScaleInMonthlyUsd += realised;
+      else diff.fleet.realisedMonthlyUsd += realised;
     }
     // The same advice at a slightly different size is the same recommendation; one that turned the other
     // way (a downsize now an upsize) is new.
@@ -147,6 +159,7 @@ export function diffReports(old: Report, now: Report, toolVersion: string): Diff
   }
   for (const [k, s] of before) if (!after.has(k)) diff.removed.push(service(s));
   diff.fleet.realisedMonthlyUsd = cents(diff.fleet.realisedMonthlyUsd);
+  diff.fleet.whenHostsScaleInMonthlyUsd = cents(diff.fleet.whenHostsScaleInMonthlyUsd);
   const byName = (a: ServiceRef, b: ServiceRef) =>
     (a.account ?? "").localeCompare(b.account ?? "") ||
     (a.region ?? "").localeCompare(b.region ?? "") ||

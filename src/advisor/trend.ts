@@ -2,6 +2,7 @@
 // recommended fleet's cost, savings realised per run), the diff against the last run, and the date each
 // open recommendation was first made. Pure; only two reports are held at a time, so a long history costs
 // no more memory than two runs.
+import type { Diff } from "../model/diff.js";
 import type { Report, ReportHistory, TrendPoint } from "../model/report.js";
 import { diffReports, isChange, serviceKeyer } from "./diff.js";
 
@@ -22,15 +23,16 @@ export class HistoryBuilder {
 
   /** The next stored run, oldest first. */
   add(report: Report): void {
-    this.points.push(this.point(report));
+    this.points.push(this.point(report, this.previous && diffReports(this.previous, report, this.toolVersion)));
     this.track(report);
     this.previous = report;
     this.runs++;
   }
 
-  private point(report: Report): TrendPoint {
+  /** A run's point; `sinceBefore` is its diff against the run before (none for the first). */
+  private point(report: Report, sinceBefore: Diff | undefined): TrendPoint {
     const t = report.totals;
-    const realised = this.previous ? diffReports(this.previous, report, this.toolVersion).fleet.realisedMonthlyUsd : 0;
+    const realised = sinceBefore?.fleet.realisedMonthlyUsd ?? 0;
     return {
       at: report.generatedAt,
       nowMonthlyUsd: t.nowMonthlyUsd,
@@ -54,7 +56,7 @@ export class HistoryBuilder {
   /** The current report with its history: the since-last-run diff, the trend, first-recommended dates. */
   finish(skipped: string[]): Report {
     const sinceLast = this.previous ? diffReports(this.previous, this.current, this.toolVersion) : null;
-    const points = [...this.points, this.point(this.current)];
+    const points = [...this.points, this.point(this.current, sinceLast ?? undefined)];
     this.track(this.current);
     const history: ReportHistory = {
       runs: this.runs,

@@ -87,7 +87,7 @@ export function diffCommand(io: Io): Command {
     .option("--out <file>", "write to a file instead of stdout")
     .option("--slack-webhook [url]", "post the Slack digest of the changes to this incoming webhook (no URL: SLACK_WEBHOOK_URL)")
     .option("--report-url <url>", "where the full report is: linked from the Slack digest", httpUrl("--report-url"));
-  addHistoryOptions(cmd);
+  addHistoryOptions(cmd, { retention: false });
   cmd.addHelpText(
     "after",
     `

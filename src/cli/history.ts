@@ -7,6 +7,7 @@ import type { HistoryStore } from "../history/store.js";
 import type { Report } from "../model/report.js";
 import { toPublishedReport } from "../report/json.js";
 import { visible } from "../report/text.js";
+import { isUserError } from "../errors.js";
 import type { Io } from "./io.js";
 import { duration } from "./parse.js";
 
@@ -18,17 +19,21 @@ export interface HistoryFlags {
   endpointUrl?: string;
 }
 
-export function addHistoryOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      "--history [where]",
-      "remember this run and compare it with the last: a folder, or s3://bucket/prefix/ (no value: ~/.local/share/ecs-advisor/history)",
-    )
-    .addOption(
+/** --history; with `retention` (report, which stores runs) also --history-retention. */
+export function addHistoryOptions(cmd: Command, opts: { retention: boolean }): Command {
+  cmd.option(
+    "--history [where]",
+    opts.retention
+      ? "remember this run and compare it with the last: a folder, or s3://bucket/prefix/ (no value: ~/.local/share/ecs-advisor/history)"
+      : "where the stored runs are: a folder, or s3://bucket/prefix/ (no value: ~/.local/share/ecs-advisor/history)",
+  );
+  if (opts.retention)
+    cmd.addOption(
       new Option("--history-retention <duration>", "forget stored runs older than this, e.g. 180d (default: keep every run)").argParser(
         duration("--history-retention"),
       ),
     );
+  return cmd;
 }
 
 /** The client S3 is reached with: the run's profile and endpoint; the region of the run or the environment. */
@@ -65,13 +70,22 @@ export async function historyFor(flags: HistoryFlags, io: Io): Promise<RunHistor
   const store = await openStoreFor(flags, io);
   const warn = (m: string) => io.stderr.write(`warning: ${visible(m)}\n`);
   return {
-    past: (report) =>
-      withHistory(store, toPublishedReport(report), {
-        retentionMs: flags.historyRetention === undefined ? undefined : flags.historyRetention * 1000,
-        nowMs: io.now().getTime(),
-        toolVersion: packageVersion(),
-        warn,
-      }),
+    past: async (report) => {
+      const published = toPublishedReport(report);
+      try {
+        return await withHistory(store, published, {
+          retentionMs: flags.historyRetention === undefined ? undefined : flags.historyRetention * 1000,
+          nowMs: io.now().getTime(),
+          toolVersion: packageVersion(),
+          warn,
+        });
+      } catch (e) {
+        // A history that cannot be read (S3 AccessDenied, the network) costs its section, not the report.
+        if (!isUserError(e)) throw e;
+        warn(`${e.message}: this report says nothing of earlier runs`);
+        return published;
+      }
+    },
     store: async (report) => {
       const name = await storeReport(store, report);
       io.stderr.write(`stored the report in ${visible(store.where)} as ${name}\n`);

@@ -93,7 +93,7 @@ export function reportCommand(io: Io): Command {
       "where the full report will be (e.g. the HTML uploaded to S3): linked from the Slack digest and the markdown",
       httpUrl("--report-url"),
     );
-  addHistoryOptions(cmd);
+  addHistoryOptions(cmd, { retention: true });
   addLiveOptions(cmd);
   addPolicyOptions(cmd);
   cmd.addHelpText(
@@ -128,8 +128,9 @@ Exit codes: 0 report written · 2 bad input or error (a Slack webhook that fails
     const tui = wantsTui(flags, formatGiven, io, io.stdin.isTTY === true);
     const hook = !tui && flags.slackWebhook !== undefined ? webhookUrl(flags.slackWebhook, io.env) : undefined;
     const policy = policyFrom(flags);
-    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
+    // The history is opened (and a bad --history said) before the collection, which can take minutes.
     const history = flags.history !== undefined ? await historyFor(flags, io) : undefined;
+    const source = await loadSource({ ...flags, typed: typedLiveDefaults(self), memoryAverage: policy.memory.series === "average" }, io);
     const report = history ? await history.past(adviseSource(source, policy, io)) : adviseSource(source, policy, io);
     if (tui) {
       const { runTui } = await import("../report/tui/run.js");

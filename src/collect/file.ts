@@ -38,32 +38,38 @@ export function readEstateFile(path: string, shown = path): Estate {
 }
 
 function readText(path: string, shown: string): string {
-  let bytes: Buffer;
+  return decodeText(
+    readInputBytes(path, shown, "snapshot", "pass the path of a .json or .json.gz ecs-advisor snapshot, or use --demo"),
+    shown,
+    "the file is damaged or cut short; collect it again",
+  );
+}
+
+/** An input file's bytes; a missing file, a folder or an unreadable one is one line naming it as given. */
+export function readInputBytes(path: string, shown: string, what: string, hint: string): Buffer {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       code === "ENOENT"
-        ? `snapshot file not found: ${shown}`
+        ? `${what} file not found: ${shown}`
         : code === "EISDIR"
-          ? `snapshot path is a directory: ${shown}`
-          : `cannot read snapshot ${shown}: ${(e as Error).message}`,
-      "pass the path of a .json or .json.gz ecs-advisor snapshot, or use --demo",
+          ? `${what} path is a directory: ${shown}`
+          : `cannot read ${what} ${shown}: ${(e as Error).message}`,
+      hint,
     );
   }
-  let text: string;
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      text = gunzipSync(bytes).toString("utf8");
-    } catch (e) {
-      throw new UserError(
-        `${shown} looks gzipped but cannot be decompressed: ${(e as Error).message}`,
-        "the file is damaged or cut short; collect it again",
-      );
-    }
-  } else text = bytes.toString("utf8");
-  return text;
+}
+
+/** Plain or gzipped (told by its first two bytes) bytes as text. */
+export function decodeText(bytes: Buffer, shown: string, hint: string): string {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString("utf8");
+  try {
+    return gunzipSync(bytes).toString("utf8");
+  } catch (e) {
+    throw new UserError(`${shown} looks gzipped but cannot be decompressed: ${(e as Error).message}`, hint);
+  }
 }
 
 export function parseSnapshotText(text: string, label: string): Snapshot {

@@ -1,37 +1,20 @@
 // A saved Report JSON read back (`render`, `diff`, the history): plain or gzipped, checked against the
 // Report schema, returned as written (a parse would drop fields a later 1.x added and reorder the rest).
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { UserError } from "../errors.js";
 import { REPORT_SCHEMA_VERSION, type Report, reportSchema } from "../model/report.js";
-import { describeIssue } from "./file.js";
+import { decodeText, describeIssue, readInputBytes } from "./file.js";
 import { describeJsonError } from "./json-error.js";
 
 export const REPORT_HINT = "pass a file written by `ecs-advisor report --format json` (format: schema/report-v1.schema.json)";
 
 /** Read and validate a saved Report JSON (.json, or gzipped); messages name it as the user gave it. */
 export function readReportFile(path: string, shown: string): Report {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT" ? `report file not found: ${shown}` : `cannot read ${shown}: ${(e as Error).message}`,
-      REPORT_HINT,
-    );
-  }
-  return parseReport(bytes, shown);
+  return parseReport(readInputBytes(path, shown, "report", REPORT_HINT), shown);
 }
 
 /** A saved Report JSON's bytes (plain or gzipped), checked; a UserError names what is wrong. */
 export function parseReport(bytes: Buffer, shown: string): Report {
-  let text: string;
-  try {
-    text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
-  } catch (e) {
-    throw new UserError(`${shown} looks gzipped but cannot be decompressed: ${(e as Error).message}`, REPORT_HINT);
-  }
+  const text = decodeText(bytes, shown, REPORT_HINT);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -84,6 +84,14 @@ const byTime = (a: EntryRef, b: EntryRef) => a.atMs - b.atMs || a.name.localeCom
 /** A folder of entries; created on the first write. */
 export function localStore(dir: string, shown = dir): HistoryStore {
   const root = resolve(dir);
+  // Said when the store is opened, before any (possibly long) collection.
+  let isFolder = true;
+  try {
+    isFolder = statSync(root).isDirectory();
+  } catch {
+    // not there yet: made on the first write
+  }
+  if (!isFolder) throw new UserError(`--history ${shown} is a file, not a folder`, "name a folder (it is created if missing)");
   return {
     where: shown,
     async list() {

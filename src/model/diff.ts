@@ -48,7 +48,10 @@ export const diffSchema = z.object({
   fleet: z.object({
     nowChangeMonthlyUsd: usd.describe("new.nowMonthlyUsd − old.nowMonthlyUsd: what the bill moved by (demand included)"),
     realisableChangeMonthlyUsd: usd.describe("new − old realisable savings"),
-    realisedMonthlyUsd: usd.describe("Σ applied[].realisedMonthlyUsd"),
+    realisedMonthlyUsd: usd.describe("Σ applied[].realisedMonthlyUsd of Fargate services: the bill drops by it with the task size"),
+    whenHostsScaleInMonthlyUsd: usd.describe(
+      "Σ applied[].realisedMonthlyUsd of EC2 services: reservations freed on the hosts, saved only when the hosts scale in (not in realisedMonthlyUsd)",
+    ),
   }),
   added: z.array(serviceRefSchema.extend({ monthlyUsd: usd.nullable() })).describe("services only in the later report"),
   removed: z.array(serviceRefSchema.extend({ monthlyUsd: usd.nullable() })).describe("services only in the earlier report"),

@@ -41,8 +41,11 @@ function namer(diff: Diff): (s: ServiceRef) => string {
 /** The headline: "$120.00/mo realised by 2 applied recommendations · bill $5,779.24 → $5,500.10/mo (-$279.14)". */
 export function diffHeadline(diff: Diff): string {
   const applied = diff.applied.length;
+  const hosts = diff.fleet.whenHostsScaleInMonthlyUsd;
   const realised = applied
-    ? `${fmtUsdMonthly(diff.fleet.realisedMonthlyUsd)} realised by ${plural(applied, "applied recommendation")}`
+    ? `${fmtUsdMonthly(diff.fleet.realisedMonthlyUsd)} realised by ${plural(applied, "applied recommendation")}${
+        hosts !== 0 ? ` (+ ${fmtUsdMonthly(hosts)} once the EC2 hosts scale in)` : ""
+      }`
     : "no recommendation applied";
   return `${realised} · bill ${fmtUsdMonthly(diff.old.nowMonthlyUsd)} → ${fmtUsdMonthly(diff.new.nowMonthlyUsd)} (${fmtUsdDelta(diff.fleet.nowChangeMonthlyUsd)})`;
 }

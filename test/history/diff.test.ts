@@ -78,6 +78,31 @@ describe("diff of two runs, worked by hand", () => {
     expect(diffReports(old, reportOf(away, W2), "test").applied).toEqual([]);
   });
 
+  it("an EC2 service's applied advice frees room on the hosts: kept apart from the realised saving until they scale in", () => {
+    const onEc2 = (s: ReturnType<typeof week1>) => ({
+      ...s,
+      services: s.services.map((x) => ({ ...x, launchType: "EC2" as const })),
+      containerInstances: [
+        {
+          cluster: "c1",
+          id: "ci-1",
+          instanceType: "m5.xlarge",
+          status: "ACTIVE" as const,
+          agentConnected: true,
+          registered: { cpu: 4096, memory: 15464 },
+          remaining: { cpu: 0, memory: 0 },
+        },
+      ],
+    });
+    const e = diffReports(reportOf(onEc2(week1()), W1), reportOf(onEc2(week2()), W2), "test");
+    const api = e.applied.find((a) => a.service === "api")!;
+    expect(api.launchType).toBe("EC2");
+    expect(api.realisedMonthlyUsd).toBeGreaterThan(0);
+    expect(e.fleet.realisedMonthlyUsd).toBe(0);
+    expect(e.fleet.whenHostsScaleInMonthlyUsd).toBe(api.realisedMonthlyUsd);
+    expect(renderDiffTable(e)).toContain(`(+ $${api.realisedMonthlyUsd!.toFixed(2)}/mo once the EC2 hosts scale in)`);
+  });
+
   it("reports without accounts and regions (before 1.x) are matched by cluster and service", () => {
     const strip = (r: Report): Report => ({ ...r, services: r.services.map(({ account: _a, region: _r, ...s }) => s) });
     const legacy = diffReports(strip(old), now, "test");

@@ -146,6 +146,7 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
     let server: Server;
     let url: string;
     const seen: string[] = [];
+    let denyList = false;
     beforeAll(async () => {
       // S3's answers for a principal that may list the prefix but not write to it.
       server = createServer((req, res) => {
@@ -153,7 +154,7 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
         req.resume();
         req.on("end", () => {
           res.setHeader("content-type", "application/xml");
-          if (req.method === "GET") {
+          if (req.method === "GET" && !denyList) {
             res.end(
               `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><Prefix>p/</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>`,
             );
@@ -182,6 +183,25 @@ describe.skipIf(SKIP)("history in S3 (moto)", () => {
       );
       expect(r.stderr.split("\n")).toHaveLength(3);
       expect(seen.some((s) => s.startsWith("PUT /ecs-advisor-history-test/p/"))).toBe(true);
+    });
+
+    it("a history that cannot even be listed: a warning, the report without its past, then the failed store, exit 2", async () => {
+      denyList = true;
+      try {
+        const r = await cli(["report", "--demo", "--history", `s3://${BUCKET}/p/`, "--format", "json"], {
+          env: { ...env, AWS_ENDPOINT_URL: url },
+        });
+        expect(r.code).toBe(2);
+        expect((JSON.parse(r.stdout) as Report).history).toBeUndefined();
+        const lines = r.stderr.trimEnd().split("\n");
+        expect(lines[0]).toMatch(
+          /^warning: cannot list the history in s3:\/\/ecs-advisor-history-test\/p\/: .*: this report says nothing of earlier runs$/,
+        );
+        expect(lines[1]).toMatch(/^ecs-advisor: cannot store the report in s3:\/\/ecs-advisor-history-test\/p\/: /);
+        expect(lines).toHaveLength(3);
+      } finally {
+        denyList = false;
+      }
     });
   });
 });
