@@ -65,6 +65,14 @@ export function onEcs(s: Sizes): Sizes {
   return { cpu: Math.max(ECS_MIN.cpu, s.cpu), memory: Math.max(ECS_MIN.memory, s.memory) };
 }
 
+/**
+ * A size a strategy could not make (NaN) is the allocation kept, as the product does without advice — never a
+ * window left out of the scores (Math.max(128, NaN) is NaN, and a NaN score is skipped as missing).
+ */
+export function sizeOrKeep(s: Sizes, allocCpu: number, allocMem: number): Sizes {
+  return { cpu: Number.isNaN(s.cpu) ? allocCpu : s.cpu, memory: Number.isNaN(s.memory) ? allocMem : s.memory };
+}
+
 function lastPresent(xs: Float64Array, from: number, to: number): number {
   for (let i = to - 1; i >= from; i--) if (!Number.isNaN(xs[i]!)) return xs[i]!;
   return Number.NaN;
@@ -97,7 +105,7 @@ export function evaluate(
       const testCpu = t.cpuUsed.subarray(cut, cut + test);
       const testMem = t.memUsed.subarray(cut, cut + test);
       for (const [name, strategy] of Object.entries(strategies)) {
-        const r = onEcs(strategy(window));
+        const r = onEcs(sizeOrKeep(strategy(window), allocCpu, allocMem));
         // No memory metric: no strategy can size memory, every one keeps the allocation (as the product does).
         const recommended = t.hasMemory ? r : { cpu: r.cpu, memory: allocMem };
         results[name]!.push({

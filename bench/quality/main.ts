@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { CHOSEN_CPU, DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { bundledPrices } from "../../src/collect/pricebook.js";
 import { beats, type CurvePoint, curve, curvePoint, evaluate, frontier, PEAK_FACTORS, type Summary } from "./evaluate.js";
 import { qualityPage } from "./html.js";
@@ -34,17 +34,21 @@ export const STRATEGIES: Record<string, Strategy> = {
   [`cpu p90@${d.cpu.target}`]: ecsAdvisor({ cpu: { percentile: 90 } }),
   [`cpu p99@${d.cpu.target}`]: ecsAdvisor({ cpu: { percentile: 99 } }),
   "cpu p95@100": ecsAdvisor({ cpu: { target: 100 } }),
+  [`cpu auto (weight ${CHOSEN_CPU.throttleWeight})@${CHOSEN_CPU.target}`]: ecsAdvisor({ cpu: { ...CHOSEN_CPU } }),
   "memory peak@90": ecsAdvisor({ memory: { target: 90 } }),
   [`memory p99.9@${d.memory.target}`]: ecsAdvisor({ memory: { percentile: 99.9 } }),
   "memory peak@70": ecsAdvisor({ memory: { target: 70 } }),
 };
 
 /**
- * The knob sweep: CPU percentile × target × burst handling on/off (memory at the default), memory
+ * The knob sweep: CPU percentile × target × burst handling on/off, and the chosen percentile's weight ± burst
+ * sizing (memory at the default), memory
  * percentile × target (CPU at the default). Its curve is the settings nothing else in the sweep beats on slack and overruns.
  */
 const CPU_PERCENTILES = [90, 95, 97.5, 99, 99.5];
 const CPU_TARGETS = [60, 70, 80, 90, 100];
+/** Throttle weights for the chosen percentile (--cpu-percentile auto), at a 100 % target. */
+const CPU_WEIGHTS = [1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 8, 10];
 const MEM_PERCENTILES = [99, 99.9, 100];
 const MEM_TARGETS = [60, 65, 70, 75, 80, 82, 84, 86, 87, 88, 89, 90];
 const knob = (p: number, t: number) => `${p >= 100 ? "peak" : `p${p}`}@${t}`;
@@ -55,6 +59,11 @@ export const SWEEP = {
       CPU_TARGETS.flatMap((t) => [
         [`cpu ${knob(p, t)}`, ecsAdvisor({ cpu: { percentile: p, target: t } })],
         [`cpu ${knob(p, t)} no bursts`, ecsAdvisor({ cpu: { percentile: p, target: t, bursts: false } })],
+      ]),
+    ).concat(
+      CPU_WEIGHTS.flatMap((w) => [
+        [`cpu auto w${w}@100`, ecsAdvisor({ cpu: { throttleWeight: w, target: 100 } })],
+        [`cpu auto w${w}@100 bursts`, ecsAdvisor({ cpu: { throttleWeight: w, target: 100, bursts: true } })],
       ]),
     ),
   ) as Record<string, Strategy>,
@@ -116,7 +125,7 @@ for (const r of ["cpu", "mem"] as const) {
   const fmt = (p: CurvePoint) => (r === "cpu" ? `${pct(p.overrun).trim()} %` : `${p.overrun} (${p.series})`);
   for (const p of curves[r])
     console.log(
-      `| ${p.name}${p.name === (r === "cpu" ? "cpu p95@80" : "memory peak@80") ? " (default)" : ""} | ${pct(p.slack).trim()} | ${fmt(p)} | ${PEERS.filter((peer) => beats(p, curvePoint(peer, summaries[peer]!, r), r)).join(", ")} |`,
+      `| ${p.name}${p.name === (r === "cpu" ? "cpu p95@80" : "memory peak@80") ? " (default)" : p.name === `cpu auto w${CHOSEN_CPU.throttleWeight}@100` ? " (auto)" : ""} | ${pct(p.slack).trim()} | ${fmt(p)} | ${PEERS.filter((peer) => beats(p, curvePoint(peer, summaries[peer]!, r), r)).join(", ")} |`,
     );
   for (const peer of PEERS)
     console.log(

@@ -11,13 +11,25 @@ export interface ResourcePolicy {
   percentile: number;
   /** Utilization to size for: needed = allocated × observed ÷ target (the Duolingo formula). */
   target: number;
-  /** Only upsize when the observed statistic is above this percent of the allocation (or after an OOM kill). */
+  /**
+   * Only upsize when the observed statistic is above this percent of the allocation (or after an OOM kill).
+   * Up there the measurement is at its limit and cannot show how much more would be used, so a target above
+   * this one sizes for this one instead.
+   */
   upsizeAbove: number;
   /**
-   * CPU only: a recurring burst the percentile slips under is sized to its level (the default; `false` sizes
-   * to the percentile and lets the burst be throttled). A knob of the quality benchmark's sweep.
+   * CPU only: a recurring burst the percentile slips under is sized to its level (`true`; the default with a
+   * fixed percentile) or left to be throttled and reported (`false`; the default with a chosen percentile,
+   * whose choice already weighs the bursts' throttled demand). A knob of the quality benchmark's sweep.
    */
   bursts?: boolean;
+  /**
+   * CPU: choose each service's percentile from its own window (src/advisor/predict.ts) — the one with the least
+   * idle share + this weight × throttled share; `percentile` is then not used. Null or absent: `percentile`.
+   * Opt-in (`--cpu-percentile auto`, which sets CHOSEN_CPU) until the collector keeps the choice's inputs exactly
+   * for folded series; measured in npm run bench:quality.
+   */
+  throttleWeight?: number | null;
 }
 
 export interface Policy {
@@ -122,6 +134,13 @@ export const DEFAULT_POLICY: Policy = {
   },
 };
 
+/**
+ * `--cpu-percentile auto`: each service's percentile chosen with a point of throttled demand weighed as three of
+ * idle allocation, sized for 100 % of it (a headroom on top only adds slack: the choice already weighs the
+ * spikes). On the dev traces it leaves less demand unmet than KRR for less slack (docs/recommendation-quality.md).
+ */
+export const CHOSEN_CPU = { throttleWeight: 3, target: 100 } as const;
+
 export type PolicyOverrides = {
   [K in keyof Policy]?: Policy[K] extends object ? Partial<Policy[K]> : Policy[K];
 };
@@ -141,6 +160,6 @@ export function resolvePolicy(overrides: PolicyOverrides = {}): Policy {
 
 /** "p95 (hottest task)", "peak (hottest task)", "p50 (task average)" — reads after "CPU" or "memory". */
 export function describeStatistic(r: ResourcePolicy): string {
-  const what = r.percentile >= 100 ? "peak" : `p${r.percentile}`;
+  const what = typeof r.throttleWeight === "number" ? "chosen percentile" : r.percentile >= 100 ? "peak" : `p${r.percentile}`;
   return `${what} (${r.series === "maximum" ? "hottest task" : "task average"})`;
 }

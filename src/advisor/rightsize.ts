@@ -66,7 +66,9 @@ export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>
     };
   }
   const observedUnits = (allocated * observedPercent) / 100;
-  let need = neededUnits(allocated, observedPercent, rp.target);
+  // At the limit the measurement cannot show more: a target above upsizeAbove sizes for upsizeAbove there.
+  const target = observedPercent > rp.upsizeAbove ? Math.min(rp.target, rp.upsizeAbove) : rp.target;
+  let need = neededUnits(allocated, observedPercent, target);
   let bumped = false;
   if (opts.bumpTo !== undefined && opts.bumpTo > need) {
     need = opts.bumpTo;
@@ -83,7 +85,7 @@ export function sizeResource(allocated: number, seriesPercent: ArrayLike<number>
       allocated,
       observedPercent,
       observedUnits,
-      targetPercent: rp.target,
+      targetPercent: target,
       neededUnits: need,
       decision,
     },

@@ -1,13 +1,13 @@
 // The advisor knobs a user can turn per run. Each maps onto one Policy field.
 import { InvalidArgumentError, type Command } from "commander";
 import { sizeUnits } from "../advisor/capacity.js";
-import { DEFAULT_POLICY, resolvePolicy, type Policy } from "../advisor/policy.js";
+import { CHOSEN_CPU, DEFAULT_POLICY, resolvePolicy, type Policy } from "../advisor/policy.js";
 import { percent, positive } from "./parse.js";
 
 export interface PolicyFlags {
   targetCpu?: number;
   targetMemory?: number;
-  cpuPercentile?: number;
+  cpuPercentile?: number | "auto";
   memoryPercentile?: number;
   minChange?: number;
   scaleOutBelow?: number;
@@ -24,9 +24,9 @@ export function addPolicyOptions(cmd: Command): Command {
     .option("--target-cpu <pct>", `CPU utilization to size for (default ${d.cpu.target})`, percent("--target-cpu", { min: 1 }))
     .option("--target-memory <pct>", `memory utilization to size for (default ${d.memory.target})`, percent("--target-memory", { min: 1 }))
     .option(
-      "--cpu-percentile <p>",
-      `percentile of per-period CPU Maximum to size from (default ${d.cpu.percentile})`,
-      percent("--cpu-percentile", { min: 1 }),
+      "--cpu-percentile <p|auto>",
+      `percentile of per-period CPU Maximum to size from (default ${d.cpu.percentile}); auto: chosen per service from its own window, sized for ${CHOSEN_CPU.target}% unless --target-cpu`,
+      cpuPercentile,
     )
     .option(
       "--memory-percentile <p>",
@@ -65,6 +65,14 @@ export function addPolicyOptions(cmd: Command): Command {
     );
 }
 
+function cpuPercentile(value: string): number | "auto" {
+  if (value.trim().toLowerCase() === "auto") return "auto";
+  const n = Number(value.replace(/%$/, ""));
+  if (value.trim() === "" || !Number.isFinite(n) || n < 1 || n > 100)
+    throw new InvalidArgumentError(`--cpu-percentile takes a percentage from 1 to 100, or auto, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 function wholeNumber(name: string, what = "tasks") {
   const parse = positive(name, `a whole number of ${what}`);
   return (value: string): number => {
@@ -87,7 +95,10 @@ function instanceSize(value: string): string {
 
 export function policyFrom(flags: PolicyFlags): Policy {
   return resolvePolicy({
-    cpu: { target: flags.targetCpu, percentile: flags.cpuPercentile },
+    cpu:
+      flags.cpuPercentile === "auto"
+        ? { throttleWeight: CHOSEN_CPU.throttleWeight, target: flags.targetCpu ?? CHOSEN_CPU.target }
+        : { target: flags.targetCpu, percentile: flags.cpuPercentile },
     memory: { target: flags.targetMemory, percentile: flags.memoryPercentile },
     ...(flags.minChange !== undefined ? { minChangePercent: flags.minChange } : {}),
     hosts: {

@@ -88,6 +88,15 @@ export const resourceEvidenceSchema = z.object({
     })
     .optional()
     .describe("a recurring short burst far above the usual level (CPU only; added in 1.x, absent when there is none)"),
+  choice: z
+    .object({
+      percentile: z.number().describe("the percentile chosen for this service"),
+      weight: z.number().describe("a point of throttled demand counted as this many points of idle allocation"),
+      idlePercent: z.number().describe("over the window, sized at the percentile: idle share of the allocation"),
+      throttledPercent: z.number().describe("…and the share of the demand above it"),
+    })
+    .optional()
+    .describe("CPU: how the percentile was chosen from the service's own window (added in 1.x; absent with a fixed percentile)"),
 });
 export type ResourceEvidence = z.infer<typeof resourceEvidenceSchema>;
 

@@ -86,6 +86,23 @@ describe("a nightly job of one hour (etl-nightly shortened to 1 h a day)", () =>
     expect(f.recommended!.cpu).toBeGreaterThanOrEqual(3158);
   });
 
+  it("--cpu-percentile auto: p50–p95 are 2 %, p97 up 68 %; sized at 2 % costs w × (12 × 66) ÷ 1,368 = 0.579 w, at 68 % 1 − 1,368 ÷ (288 × 68) = 0.930", () => {
+    // weight 3: 1.737 > 0.930 → p97, the runs kept: 4096 × 68 % at 100 % = 2,785.28 → 2786
+    const w3 = one(nightly(true), resolvePolicy({ cpu: { throttleWeight: 3, target: 100 } }));
+    expect(w3.evidence.cpu).toMatchObject({ statistic: "p97 (hottest task)", observedPercent: 68, targetPercent: 100 });
+    expect(w3.recommended!.cpu).toBe(2786);
+    expect(burstReason(w3)!.message).toContain("p97 (hottest task) (68%) already covers them");
+    // weight 1.5: 0.868 < 0.930 → p50, 2 % → 81.92 → the 128 floor; the bursts are reported as throttled, not sized for
+    const w15 = one(nightly(true), resolvePolicy({ cpu: { throttleWeight: 1.5, target: 100 } }));
+    expect(w15.evidence.cpu).toMatchObject({ statistic: "p50 (hottest task)", observedPercent: 2 });
+    expect(w15.evidence.cpu.burst).toMatchObject({ sized: false, levelPercent: 68 });
+    expect(w15.recommended!.cpu).toBe(128);
+    expect(w15.evidence.cpu.choice!.throttledPercent).toBeCloseTo((792 / 1368) * 100, 3);
+    expect(burstReason(w15)!.message).toContain(
+      "p50 (hottest task) is 2%, below the bursts: they run throttled at that size (58% of the window's demand is above it)",
+    );
+  });
+
   it("with burst handling off (a knob of the quality benchmark's sweep) it is p95's 102.4 → 128, the floor, and says nothing of a burst", () => {
     const f = one(nightly(true), resolvePolicy({ cpu: { bursts: false } }));
     expect(f.evidence.cpu.statistic).toBe("p95 (hottest task)");

@@ -1,6 +1,6 @@
 // Each strategy and each score of bench:quality on tiny series worked out by hand.
 import { describe, expect, it } from "vitest";
-import { beats, curve, evaluate, frontier, onEcs, type Summary } from "../../bench/quality/evaluate.js";
+import { beats, curve, evaluate, frontier, onEcs, type Summary, sizeOrKeep } from "../../bench/quality/evaluate.js";
 import { fargateMonthly, score, slackAndOverrun } from "../../bench/quality/score.js";
 import {
   asIs,
@@ -244,7 +244,7 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toMatch(/\| \*\*ecs-advisor\*\* \|/);
     expect(r.stdout).toContain("goals for ecs-advisor (issue #19");
     expect(r.stdout).toContain("memory sensitivity: scored against the 5-minute averages × 1, × 1.1, × 1.25");
-    expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 50 settings swept");
+    expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 70 settings swept");
     expect(r.stdout).toContain("the curve, memory: slack % against overrun windows (series) — 36 settings swept");
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
@@ -253,4 +253,11 @@ describe("npm run bench:quality", () => {
     expect(html).toContain("const CURVES = {");
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // chart.js is inlined
   }, 60_000);
+});
+
+describe("a size a strategy could not make", () => {
+  it("is the allocation kept, never a window dropped from the scores (Math.max(128, NaN) is NaN)", () => {
+    expect(sizeOrKeep({ cpu: Number.NaN, memory: 300 }, 1024, 2048)).toEqual({ cpu: 1024, memory: 300 });
+    expect(sizeOrKeep({ cpu: 200, memory: Number.NaN }, 1024, 2048)).toEqual({ cpu: 200, memory: 2048 });
+  });
 });

@@ -60,6 +60,13 @@ function summary(name: string, r: ResourceSizing, unit: (n: number) => string): 
   return `${name} ${e.statistic} ${fmtPct(e.observedPercent)} of ${unit(e.allocated)}`;
 }
 
+/** How a chosen CPU percentile was chosen, as a clause ("" for a fixed one or a burst). */
+function chosen(e: ResourceSizing["evidence"]): string {
+  const c = e.choice;
+  if (!c || e.burst?.sized) return "";
+  return ` (p${c.percentile} is this service's percentile: over the window it leaves ${fmtPct(c.idlePercent)} of the allocation idle and ${fmtPct(c.throttledPercent)} of the demand above it, the least idle + ${c.weight} × throttled of the percentiles kept)`;
+}
+
 /** The observed statistic and the need at the target, for a resource that moves or was held back. */
 export function explainResource(which: "cpu" | "memory", r: ResourceSizing, final: Direction, reasons: Reasons): void {
   const e = r.evidence;
@@ -69,7 +76,7 @@ export function explainResource(which: "cpu" | "memory", r: ResourceSizing, fina
   const observed = `${name} ${e.statistic} is ${fmtPct(e.observedPercent)} of ${unit(e.allocated)} (${unit(Math.round(e.observedUnits ?? 0))})`;
   const sized = r.bumped
     ? `after the OOM kills it needs at least ${unit(Math.ceil(r.need))}`
-    : `sized for ${fmtPct(e.targetPercent)} it needs ${unit(Math.ceil(r.need))}`;
+    : `sized for ${fmtPct(e.targetPercent)} it needs ${unit(Math.ceil(r.need))}${chosen(e)}`;
   if (r.decision === "blocked" || (r.decision === "down" && final === "down")) {
     reasons.add(which === "cpu" ? "cpu-overprovisioned" : "memory-overprovisioned", `${observed}; ${sized}`);
   } else if (r.decision === "up") {

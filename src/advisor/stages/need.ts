@@ -2,7 +2,9 @@
 // (allocated × observed ÷ target), and whether it may move: autoscaling that holds a resource leaves it
 // alone, and low confidence, a leak or OOM kills forbid making it smaller (OOM kills raise memory). Pure.
 import { fmtCpu, fmtPct } from "../../model/format.js";
+import type { ResourceEvidence } from "../../model/report.js";
 import { type Burst, detectBurst } from "../bursts.js";
+import { choosePercentile, type PercentileChoice } from "../predict.js";
 import { describeStatistic, type Policy } from "../policy.js";
 import type { Reasons } from "../reasons.js";
 import { sizeResource, type ResourceSizing } from "../rightsize.js";
@@ -26,20 +28,29 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
   const memoryTracked = ev.tracked.has("memory");
   const hard = alloc.memoryHardLimit ?? alloc.memory;
   const bumpTo = oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
+  // Each service's CPU percentile chosen from its own window (predict.ts), or the policy's fixed one.
+  const choice =
+    typeof policy.cpu.throttleWeight === "number" ? choosePercentile(data.cpuSeries, policy.cpu.throttleWeight, data.exactCpu) : undefined;
+  const cpuPolicy = choice ? { ...policy.cpu, percentile: choice.percentile, throttleWeight: null } : policy.cpu;
   // CPU is sized from a percentile, which a short recurring job slips under; memory from the peak, which cannot.
+  // A chosen percentile has already weighed the bursts' throttled demand: they are reported, not sized for.
+  // With a fixed percentile, `bursts: false` neither sizes for nor reports them (the benchmark's knob).
   const burst =
-    policy.cpu.percentile < 100 && policy.cpu.bursts !== false
-      ? detectBurst(ev.history, data.cpuSeries, policy.cpu.percentile, data.exactCpu)
+    cpuPolicy.percentile < 100 && (policy.cpu.bursts !== false || choice)
+      ? detectBurst(ev.history, data.cpuSeries, cpuPolicy.percentile, data.exactCpu)
       : undefined;
-  const cpu = sizeResource(alloc.cpu, data.cpuSeries, policy.cpu, {
+  const sizeBurst = burst !== undefined && (policy.cpu.bursts ?? !choice);
+  const cpu = sizeResource(alloc.cpu, data.cpuSeries, cpuPolicy, {
     minChangePercent: policy.minChangePercent,
     tracked: cpuTracked,
     blockDown: blockAll,
     exact: data.exactCpu,
-    burst: burst && {
-      percent: burst.levelPercent,
-      statistic: `${burst.cadence} burst (${policy.cpu.series === "maximum" ? "hottest task" : "task average"})`,
-    },
+    burst: sizeBurst
+      ? {
+          percent: burst.levelPercent,
+          statistic: `${burst.cadence} burst (${policy.cpu.series === "maximum" ? "hottest task" : "task average"})`,
+        }
+      : undefined,
   });
   if (burst) {
     cpu.evidence.burst = {
@@ -51,10 +62,15 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
       minutes: burst.minutes,
       perCycle: burst.perCycle,
       startsAt: burst.startsAt,
-      sized: cpu.evidence.statistic !== describeStatistic(policy.cpu),
+      sized: cpu.evidence.statistic !== describeStatistic(cpuPolicy),
     };
-    reasons.add("recurring-burst", burstMessage(burst, alloc.cpu, cpu.percentilePercent, policy, cpuTracked));
+    const throttled = choice && !sizeBurst ? choice.throttledPercent : undefined;
+    reasons.add(
+      "recurring-burst",
+      burstMessage(burst, alloc.cpu, cpu.percentilePercent, { ...policy, cpu: cpuPolicy }, cpuTracked, throttled),
+    );
   }
+  if (choice) cpu.evidence.choice = choiceEvidence(choice);
   const memory = sizeResource(alloc.memory, data.memorySeries, policy.memory, {
     minChangePercent: policy.minChangePercent,
     tracked: memoryTracked,
@@ -87,10 +103,27 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
   return { cpu, memory, blockAll };
 }
 
+function choiceEvidence(c: PercentileChoice): NonNullable<ResourceEvidence["choice"]> {
+  return {
+    percentile: c.percentile,
+    weight: c.weight,
+    idlePercent: c.idlePercent,
+    throttledPercent: c.throttledPercent,
+  };
+}
+
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** "CPU bursts to 68% (2785 units) every day at about 01:00 UTC for about 60 minutes (14 of 14 days) …" */
-export function burstMessage(b: Burst, allocated: number, percentilePercent: number, policy: Policy, tracked: boolean): string {
+export function burstMessage(
+  b: Burst,
+  allocated: number,
+  percentilePercent: number,
+  policy: Policy,
+  tracked: boolean,
+  /** Not sized for (a chosen percentile): the window's demand above the size, percent. */
+  throttledPercent?: number,
+): string {
   const units = (pct: number) => fmtCpu(Math.round((allocated * pct) / 100), { unit: true });
   const cycle = b.cadence === "hourly" ? "hour" : "day";
   const when =
@@ -105,9 +138,11 @@ export function burstMessage(b: Burst, allocated: number, percentilePercent: num
   const head = `CPU bursts to ${fmtPct(b.levelPercent)} (${units(b.levelPercent)}) ${when}${length} (${count}), from a usual ${fmtPct(b.baselinePercent)}`;
   const verdict = tracked
     ? "target tracking holds CPU, so the bursts add tasks"
-    : b.levelPercent > percentilePercent
-      ? `${statistic} is ${fmtPct(percentilePercent)}, below the bursts, so cpu is sized to cover them`
-      : `${statistic} (${fmtPct(percentilePercent)}) already covers them`;
+    : b.levelPercent > percentilePercent && throttledPercent !== undefined
+      ? `${statistic} is ${fmtPct(percentilePercent)}, below the bursts: they run throttled at that size (${fmtPct(throttledPercent)} of the window's demand is above it), cheaper than sizing every hour for them`
+      : b.levelPercent > percentilePercent
+        ? `${statistic} is ${fmtPct(percentilePercent)}, below the bursts, so cpu is sized to cover them`
+        : `${statistic} (${fmtPct(percentilePercent)}) already covers them`;
   const outside =
     b.outsidePercent === null || tracked
       ? ""

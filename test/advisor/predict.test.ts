@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { advise } from "../../src/advisor/advise.js";
+import { CHOSEN_CPU, DEFAULT_POLICY, resolvePolicy } from "../../src/advisor/policy.js";
+import { choosePercentile, CPU_CANDIDATE_PERCENTILES, idleAndThrottled } from "../../src/advisor/predict.js";
+import { sizeResource } from "../../src/advisor/rightsize.js";
+import { SUMMARY_PERCENTILES } from "../../src/collect/series.js";
+import { policyFrom } from "../../src/cli/policy-options.js";
+
+// 100 periods: 90 at 10 %, 10 at 50 % (a task that spikes a tenth of the time).
+const spiky = Float32Array.from({ length: 100 }, (_, i) => (i < 90 ? 10 : 50));
+
+describe("the CPU percentile chosen per service (--cpu-percentile auto)", () => {
+  it("idle and throttled shares, by hand: at 10 % of the allocation, 0 idle and (10 × 40) ÷ (90 × 10 + 10 × 50) = 28.57 % throttled", () => {
+    const at10 = idleAndThrottled(spiky, 10);
+    expect(at10.idle).toBeCloseTo(0, 9);
+    expect(at10.throttled).toBeCloseTo(400 / 1400, 9);
+    // at 50 %: served 1400 of 100 × 50 = 5000 → 72 % idle, nothing throttled
+    const at50 = idleAndThrottled(spiky, 50);
+    expect(at50.idle).toBeCloseTo(0.72, 9);
+    expect(at50.throttled).toBe(0);
+    expect(idleAndThrottled([Number.NaN], 10).idle).toBeNaN();
+  });
+
+  it("sized at 10 % (p50 = p75 = p90) costs w × 28.57; at 50 % (p95) 72 + 0: weight 2.5 keeps 10 % (71.4 < 72), 2.6 and 3 take p95 (74.3, 85.7 > 72)", () => {
+    // p50, p75 and p90 are all 10 % (nearest rank 90 of 100): the lowest, p50, is kept on the tie.
+    expect(choosePercentile(spiky, 2)).toMatchObject({ percentile: 50, valuePercent: 10, idlePercent: 0 });
+    expect(choosePercentile(spiky, 2)!.throttledPercent).toBeCloseTo(28.571, 3);
+    expect(choosePercentile(spiky, 2.5)!.percentile).toBe(50); // 71.43 < 72
+    expect(choosePercentile(spiky, 2.6)).toMatchObject({ percentile: 95, valuePercent: 50, throttledPercent: 0 }); // 74.3 > 72
+    expect(choosePercentile(spiky, 3)!.idlePercent).toBeCloseTo(72, 9);
+  });
+
+  it("a flat service is sized at its level, whatever the weight", () => {
+    const flat = new Float32Array(200).fill(40);
+    for (const w of [1, 3, 100]) expect(choosePercentile(flat, w)).toMatchObject({ percentile: 50, valuePercent: 40, idlePercent: 0 });
+  });
+
+  it("takes the candidates' values from the exact summaries when the series was folded", () => {
+    // Values 10 (p50–p90), 30 (p95–p99.9), 50 (p100). Costs: at 10, 0 + w × 400/1400; at 30, (1 − 1200/3000) +
+    // w × 200/1400 = 0.6 + 0.143 w; at 50, 0.72 + 0. At 30 it would need w > 4.2 to beat 10 and w < 0.84 to beat 50: never.
+    const exact = (p: number) => (p <= 90 ? 10 : p < 100 ? 30 : 50);
+    expect(choosePercentile(spiky, 1, exact)).toMatchObject({ percentile: 50, valuePercent: 10 }); // 0.286 < 0.72
+    expect(choosePercentile(spiky, 2.5, exact)).toMatchObject({ percentile: 50 }); // 0.714 < 0.72
+    expect(choosePercentile(spiky, 3, exact)).toMatchObject({ percentile: 100, valuePercent: 50 }); // 0.857 > 0.72
+    for (const w of [0.5, 1, 2, 4, 5, 8]) expect(choosePercentile(spiky, w, exact)!.valuePercent).not.toBe(30);
+  });
+
+  it("chooses only among percentiles the collector keeps exactly", () => {
+    for (const p of CPU_CANDIDATE_PERCENTILES) expect(SUMMARY_PERCENTILES).toContain(p);
+    expect(choosePercentile([], 3)).toBeUndefined();
+  });
+});
+
+describe("a target above upsizeAbove", () => {
+  const cpu = { ...DEFAULT_POLICY.cpu, target: 100, upsizeAbove: 85 };
+  const opts = { minChangePercent: 10, tracked: false, blockDown: false };
+  const constant = (v: number) => new Float32Array(200).fill(v);
+
+  it("sizes for the target below the limit: 60 % of 1024 at 100 % → 614.4, a downsize", () => {
+    const r = sizeResource(1024, constant(60), cpu, opts);
+    expect(r).toMatchObject({ decision: "down" });
+    expect(r.need).toBeCloseTo(614.4, 6);
+    expect(r.evidence.targetPercent).toBe(100);
+  });
+
+  it("at the limit the measurement cannot show more: 98 % of 1024 is sized for 85 % → 1180.6, an upsize", () => {
+    const r = sizeResource(1024, constant(98), cpu, opts);
+    expect(r).toMatchObject({ decision: "up" });
+    expect(r.need).toBeCloseTo((1024 * 98) / 85, 6);
+    expect(r.evidence.targetPercent).toBe(85);
+  });
+});
+
+describe("--cpu-percentile auto", () => {
+  it("chooses per service with weight 3 at a 100 % target; --target-cpu still sets the target; a number is a fixed percentile", () => {
+    expect(policyFrom({ cpuPercentile: "auto" }).cpu).toMatchObject({ throttleWeight: CHOSEN_CPU.throttleWeight, target: 100 });
+    expect(policyFrom({ cpuPercentile: "auto", targetCpu: 90 }).cpu).toMatchObject({ throttleWeight: 3, target: 90 });
+    expect(policyFrom({ cpuPercentile: 99 }).cpu.throttleWeight).toBeUndefined();
+    expect(DEFAULT_POLICY.cpu.throttleWeight).toBeUndefined();
+  });
+
+  it("through the advisor: the spiky service at weight 3 keeps its spikes (p95, the first percentile at 50 %: 50 % of 1024 → 512), and says why", () => {
+    const policy = resolvePolicy({ cpu: { ...CHOSEN_CPU } });
+    const snapshot = spikySnapshot();
+    const f = advise({ snapshot, prices: PRICES, policy, generatedAt: snapshot.collectedAt, sourceKind: "snapshot", toolVersion: "test" })
+      .services[0]!;
+    expect(f.evidence.cpu).toMatchObject({ statistic: "p95 (hottest task)", observedPercent: 50, targetPercent: 100, neededUnits: 512 });
+    expect(f.evidence.cpu.choice).toMatchObject({ percentile: 95, weight: 3, throttledPercent: 0 });
+    // 2,304 periods, 230 of them at 50 %: idle = 1 − (2,074 × 10 + 230 × 50) ÷ (2,304 × 50) = 72.014 %
+    expect(f.evidence.cpu.choice!.idlePercent).toBeCloseTo((1 - 32240 / 115200) * 100, 9);
+    expect(f.recommended!.cpu).toBe(512);
+    const why = f.reasons.find((r) => r.code === "cpu-overprovisioned")!.message;
+    expect(why).toContain(
+      "p95 is this service's percentile: over the window it leaves 72% of the allocation idle and 0% of the demand above it, the least idle + 3 × throttled",
+    );
+  });
+});
+
+const PRICES = {
+  currency: "USD",
+  region: "us-east-1",
+  source: "test",
+  asOf: "-",
+  fargate: { linuxX86: { vcpuHour: 0.04048, gbHour: 0.004445 }, linuxArm64: { vcpuHour: 0.03238, gbHour: 0.00356 }, ephemeralGbHour: 0 },
+  ec2: {},
+} as const;
+
+/** One EC2 service of 1024 units / 2048 MiB, 8 days of 5-minute data: CPU 10 % with every tenth period at 50 %, memory 25 %. */
+function spikySnapshot() {
+  const n = 8 * 288;
+  const startMs = Date.parse("2026-11-01T00:00:00Z");
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const cpu = Float32Array.from({ length: n }, (_, i) => (i % 10 === 9 ? 50 : 10));
+  const mem = new Float32Array(n).fill(25);
+  return {
+    schemaVersion: 1 as const,
+    collectedAt: iso(startMs + n * 300_000),
+    source: { kind: "synthetic" as const, region: "us-east-1" },
+    window: { start: iso(startMs), end: iso(startMs + n * 300_000), periodSeconds: 300 },
+    clusters: [],
+    services: [
+      {
+        cluster: "c",
+        name: "spiky",
+        launchType: "EC2" as const,
+        taskDefinition: "spiky:1",
+        desiredCount: 1,
+        runningCount: 1,
+        deployments: [],
+        deploymentHistory: "complete" as const,
+        stoppedTasks: [],
+        utilization: {
+          start: iso(startMs),
+          periodSeconds: 300,
+          cpuAverage: cpu,
+          cpuMaximum: cpu,
+          memoryAverage: mem,
+          memoryMaximum: mem,
+          runningTasks: new Float32Array(n).fill(1),
+        },
+      },
+    ],
+    taskDefinitions: [
+      {
+        family: "spiky",
+        revision: 1,
+        cpu: 1024,
+        memory: 2048,
+        cpuArchitecture: "X86_64" as const,
+        operatingSystemFamily: "LINUX" as const,
+        containers: [{ name: "app" }],
+      },
+    ],
+    containerInstances: [],
+    issues: [],
+  };
+}
