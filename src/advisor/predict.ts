@@ -4,8 +4,9 @@
 // percentiles the collector keeps exactly, the one whose value, taken as the size, leaves the least
 //   idle share of the allocation + weight × share of the demand above it (throttled work)
 // over the window. Both shares are the benchmark's measures of quality; `weight` says how much worse a point of
-// throttled demand is than a point of idle allocation. On a folded series (maxima of longer periods) the demand
-// reads higher than it was, so the choice can only lean to the larger percentile.
+// throttled demand is than a point of idle allocation. A folded series (maxima of longer periods) would overstate
+// the demand, so the collector keeps both shares at the source resolution (summary.cappedMeans and mean): a service
+// gets the same choice alone or among 10,000. A snapshot without them (older) leans to the larger percentile.
 import { percentile } from "./stats.js";
 
 /** The percentiles a CPU size may be chosen from: those the collector keeps exactly (SUMMARY_PERCENTILES). */
@@ -49,13 +50,15 @@ export function choosePercentile(
   series: ArrayLike<number>,
   weight: number,
   exact?: (p: number) => number | undefined,
+  /** The shares at the source resolution, when the collector kept them (a folded series overstates the demand). */
+  exactShares?: (p: number) => { idle: number; throttled: number } | undefined,
 ): PercentileChoice | undefined {
   let best: PercentileChoice | undefined;
   let bestCost = Number.POSITIVE_INFINITY;
   for (const p of CPU_CANDIDATE_PERCENTILES) {
     const value = exact?.(p) ?? percentile(series, p);
     if (!(value > 0)) continue;
-    const { idle, throttled } = idleAndThrottled(series, value);
+    const { idle, throttled } = exactShares?.(p) ?? idleAndThrottled(series, value);
     if (Number.isNaN(idle)) continue;
     const cost = idle + weight * throttled;
     if (cost < bestCost - 1e-12) {

@@ -18,11 +18,22 @@ export function summarize(values: ArrayLike<number>): SeriesSummary {
   let points = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) points++;
   const quantiles: Record<string, number> = {};
-  if (points > 0) {
-    const qs = percentiles(values, SUMMARY_PERCENTILES);
-    for (const [i, p] of SUMMARY_PERCENTILES.entries()) quantiles[String(p)] = qs[i]!;
+  if (points === 0) return { points, quantiles };
+  const qs = percentiles(values, SUMMARY_PERCENTILES);
+  for (const [i, p] of SUMMARY_PERCENTILES.entries()) quantiles[String(p)] = qs[i]!;
+  // What a size at each percentile would have served, at this resolution: the inputs of the CPU percentile
+  // choice (src/advisor/predict.ts), which folded maxima would overstate.
+  let sum = 0;
+  const capped = new Float64Array(qs.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    sum += v;
+    for (let k = 0; k < qs.length; k++) capped[k]! += v < qs[k]! ? v : qs[k]!;
   }
-  return { points, quantiles };
+  const cappedMeans: Record<string, number> = {};
+  for (const [i, p] of SUMMARY_PERCENTILES.entries()) cappedMeans[String(p)] = capped[i]! / points;
+  return { points, quantiles, mean: sum / points, cappedMeans };
 }
 
 /**

@@ -83,7 +83,8 @@ function inspect(u: Utilization, bounds: Record<SeriesKey, Bound>): Finding {
   }
   for (const [key, summary] of Object.entries(u.summary ?? {})) {
     const { max } = bounds[key as SeriesKey];
-    if (Object.values(summary.quantiles).some((q) => !(q >= 0 && q <= max))) f.badSummary = true;
+    const values = [...Object.values(summary.quantiles), ...Object.values(summary.cappedMeans ?? {}), summary.mean ?? 0];
+    if (values.some((q) => !(q >= 0 && q <= max))) f.badSummary = true;
   }
   return f;
 }

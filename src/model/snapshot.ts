@@ -126,6 +126,11 @@ export const seriesSummarySchema = z.object({
   quantiles: z
     .record(z.string().regex(/^\d+(\.\d+)?$/), z.number())
     .describe('nearest-rank percentiles at the source resolution, keyed "50", "95", "99.5", "100"…'),
+  mean: z.number().optional().describe("mean at the source resolution (added in 1.x)"),
+  cappedMeans: z
+    .record(z.string().regex(/^\d+(\.\d+)?$/), z.number())
+    .optional()
+    .describe("mean of min(value, that percentile) for each kept percentile: what a size there would have served (added in 1.x)"),
 });
 export type SeriesSummary = z.output<typeof seriesSummarySchema>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
-import { DEFAULT_POLICY } from "../../src/advisor/policy.js";
+import { CHOSEN_CPU, DEFAULT_POLICY, type Policy, resolvePolicy } from "../../src/advisor/policy.js";
 import { chooseStoragePeriod, fold, summarize } from "../../src/collect/series.js";
 import type { Utilization } from "../../src/model/snapshot.js";
 import { END, iso, service, snapshot, taskDef } from "../helpers/snapshot.js";
@@ -14,6 +14,10 @@ describe("summaries and folding", () => {
     expect(s.quantiles["50"]).toBe(51); // rank ceil(49.5) = 50 → the 50th of 2..100
     expect(s.quantiles["95"]).toBe(96); // rank ceil(94.05) = 95
     expect(s.quantiles["100"]).toBe(100);
+    // What a size at each percentile would have served: mean of min(x, p50 = 51) = (2 + … + 51 + 49 × 51) ÷ 99 (52…100 is 49 values)
+    expect(s.mean).toBeCloseTo(51, 9); // (2 + 100) ÷ 2
+    expect(s.cappedMeans!["50"]).toBeCloseTo((1325 + 49 * 51) / 99, 9);
+    expect(s.cappedMeans!["100"]).toBeCloseTo(51, 9);
   });
 
   it("fold takes the max of Maximum series and the mean of Average series, skipping gaps", () => {
@@ -59,14 +63,14 @@ describe("the advice does not depend on the storage period", () => {
     runningTasks: fold(tasks, 60, "mean"),
     summary: { cpuAverage: summarize(cpu), cpuMaximum: summarize(cpu), memoryAverage: summarize(mem), memoryMaximum: summarize(mem) },
   };
-  const run = (u: Utilization) =>
+  const run = (u: Utilization, policy: Policy = DEFAULT_POLICY) =>
     advise({
       snapshot: snapshot({
         services: [service("api", { utilization: u })],
         taskDefinitions: [taskDef("api:1", { cpu: 2048, memory: 4096 })],
       }),
       prices: snapshot({ services: [], taskDefinitions: [] }).prices!,
-      policy: DEFAULT_POLICY,
+      policy,
       generatedAt: iso(END),
       sourceKind: "snapshot",
       toolVersion: "t",
@@ -101,6 +105,34 @@ describe("the advice does not depend on the storage period", () => {
     expect(a.evidence.cpu.observedPercent).toBe(10);
     expect(b.evidence.cpu.observedPercent).toBe(10);
     expect(b.recommended).toEqual(a.recommended);
+  });
+
+  it("--cpu-percentile auto chooses the same percentile at 60 s and folded to 1 h (the collector keeps its shares)", () => {
+    // Spikes the first two days only: 96 minutes at 90 %, 20,064 at 10 %; p50–p99.5 are 10 %, p99.9 and the peak 90 %.
+    // At 10 %: 0 idle, 96 × 80 ÷ 209,280 = 3.67 % above it → 0.110 at weight 3; at 90 %: 1 − 209,280 ÷ (20,160 × 90)
+    // = 88.5 % idle. So p50 (10 % of 2048 = 204.8 → Fargate's 256), alone or among 10,000.
+    const once = Float32Array.from({ length: n }, (_, i) => (i < 2 * 1440 && i % 60 < 2 ? 90 : 10));
+    const f: Utilization = { ...fine, cpuAverage: once, cpuMaximum: once };
+    const c: Utilization = {
+      ...coarse,
+      cpuAverage: fold(once, 60, "mean"),
+      cpuMaximum: fold(once, 60, "max"),
+      summary: { ...coarse.summary!, cpuAverage: summarize(once), cpuMaximum: summarize(once) },
+    };
+    const auto = resolvePolicy({ cpu: { ...CHOSEN_CPU } });
+    const a = run(f, auto);
+    const b = run(c, auto);
+    expect(a.evidence.cpu.choice).toMatchObject({ percentile: 50, idlePercent: 0 });
+    expect(a.evidence.cpu.choice!.throttledPercent).toBeCloseTo((7680 / 209280) * 100, 4);
+    expect(b.evidence.cpu.choice).toEqual(a.evidence.cpu.choice);
+    expect(a.recommended!.cpu).toBe(256);
+    expect(b.recommended).toEqual(a.recommended);
+    // Without the shares (a snapshot from before they were kept), the hourly maxima read 48 of 336 hours at 90 %:
+    // 3840 ÷ 7200 = 53 % above 10 % → 1.6 at weight 3, against 1 − 7200 ÷ 30,240 = 76 % idle at 90 %: p99.9.
+    const older = { ...c.summary!.cpuMaximum, cappedMeans: undefined, mean: undefined };
+    const old = run({ ...c, summary: { ...c.summary!, cpuMaximum: older } }, auto);
+    expect(old.evidence.cpu.choice).toMatchObject({ percentile: 99.9 });
+    expect(old.evidence.cpu.observedPercent).toBe(90);
   });
 
   it("without the summary, hourly maxima would read the spikes as the p95", () => {

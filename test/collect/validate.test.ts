@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSaved } from "../../src/cli/source.js";
 import { serializeSnapshot } from "../../src/collect/file.js";
+import { summarize } from "../../src/collect/series.js";
 import { validateUtilization } from "../../src/collect/validate.js";
 import type { Report, ServiceFinding } from "../../src/model/report.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
@@ -153,6 +154,27 @@ describe("impossible utilization", () => {
         }),
       ).issues,
     ).toEqual([]);
+  });
+
+  it("exact summaries whose served means are impossible are dropped, with a warning; the series are used", () => {
+    const u = util({ hours: 48, cpu: 10, memory: 20 });
+    const good = summarize(u.cpuMaximum);
+    const bad = { ...good, cappedMeans: { ...good.cappedMeans, "95": -3 } };
+    const s = snapshot({
+      services: [
+        service("api", {
+          utilization: {
+            ...u,
+            sourcePeriodSeconds: 60,
+            summary: { cpuAverage: good, cpuMaximum: bad, memoryAverage: good, memoryMaximum: good },
+          },
+        }),
+      ],
+      taskDefinitions: [taskDef("api:1", { cpu: 512, memory: 1024 })],
+    });
+    const out = validateUtilization(s);
+    expect(out.issues.map((i) => i.message).join("\n")).toContain("exact summaries held impossible values and were left out");
+    expect(out.snapshot.services[0]!.utilization!.summary).toBeUndefined();
   });
 
   it("leaves sound data alone: the demo fleet has nothing impossible, and its series are not copied", () => {

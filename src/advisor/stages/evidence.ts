@@ -3,7 +3,7 @@
 // now, and what happened to it in the window (OOM kills, autoscaling). Pure.
 import { fmtHours, fmtTime, plural } from "../../model/format.js";
 import type { ServiceFinding } from "../../model/report.js";
-import type { Cluster, Prices, Service, TaskDefinition } from "../../model/snapshot.js";
+import type { Cluster, Prices, SeriesSummary, Service, TaskDefinition } from "../../model/snapshot.js";
 import { allocationOf, placementOf, type Allocation, type Placement } from "../allocation.js";
 import { taskPricer, type Ec2UnitPrices } from "../cost.js";
 import { buildHistory, maskBefore, type History } from "../history.js";
@@ -38,6 +38,8 @@ export interface DataQuality {
   /** Exact percentiles at the source resolution, when the collector folded the series coarser. */
   exactCpu: ((p: number) => number | undefined) | undefined;
   exactMemory: ((p: number) => number | undefined) | undefined;
+  /** At the source resolution, a CPU size at percentile p: its idle share and the demand above it (fractions). */
+  exactCpuShares: ((p: number) => { idle: number; throttled: number } | undefined) | undefined;
   points: number;
   periodSeconds: number | null;
   dataHours: number;
@@ -148,6 +150,7 @@ export function dataQuality(history: History | undefined, policy: Policy): DataQ
       memorySeries: undefined,
       exactCpu: undefined,
       exactMemory: undefined,
+      exactCpuShares: undefined,
       points: 0,
       periodSeconds: null,
       dataHours: 0,
@@ -175,11 +178,21 @@ export function dataQuality(history: History | undefined, policy: Policy): DataQ
     memorySeries,
     exactCpu: exactOf(cpuKey),
     exactMemory: exactOf(memoryKey),
+    exactCpuShares: stats ? (p: number) => sharesAt(stats[cpuKey], p) : undefined,
     points,
     periodSeconds: history.periodSeconds,
     dataHours: (points * sourcePeriod) / 3600,
     gapPercent,
   };
+}
+
+/** From a series summary: a size at percentile p leaves 1 − served ÷ p idle and 1 − served ÷ mean above it. */
+function sharesAt(summary: SeriesSummary, p: number): { idle: number; throttled: number } | undefined {
+  const q = summary.quantiles[String(p)];
+  const served = summary.cappedMeans?.[String(p)];
+  const mean = summary.mean;
+  if (q === undefined || served === undefined || mean === undefined || !(q > 0)) return undefined;
+  return { idle: 1 - served / q, throttled: mean > 0 ? Math.max(0, 1 - served / mean) : 0 };
 }
 
 /** The price of a task of this service at a size; an EXTERNAL or unpriced EC2 service has none, and says why. */

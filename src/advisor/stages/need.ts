@@ -30,7 +30,9 @@ export function sizeNeeds(ev: Advisable, trust: Trust, policy: Policy, reasons: 
   const bumpTo = oom.kills > 0 ? Math.max(hard * policy.oomBump.factor, hard + policy.oomBump.minMiB) : undefined;
   // Each service's CPU percentile chosen from its own window (predict.ts), or the policy's fixed one.
   const choice =
-    typeof policy.cpu.throttleWeight === "number" ? choosePercentile(data.cpuSeries, policy.cpu.throttleWeight, data.exactCpu) : undefined;
+    typeof policy.cpu.throttleWeight === "number"
+      ? choosePercentile(data.cpuSeries, policy.cpu.throttleWeight, data.exactCpu, data.exactCpuShares)
+      : undefined;
   const cpuPolicy = choice ? { ...policy.cpu, percentile: choice.percentile, throttleWeight: null } : policy.cpu;
   // CPU is sized from a percentile, which a short recurring job slips under; memory from the peak, which cannot.
   // A chosen percentile has already weighed the bursts' throttled demand: they are reported, not sized for.
