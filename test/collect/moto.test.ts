@@ -170,7 +170,8 @@ describe.skipIf(SKIP)("collect against moto_server", () => {
     // Per IAM action, requests 2, 5, 8, 12, … (3 in 10) are throttled, alternately as ThrottlingException and
     // as a bare HTTP 429 with a text body; the first two DescribeServices are answered 500; the first
     // ListServices, DescribeScalableTargets and GetMetricData lose their connection; the first
-    // DescribeTaskDefinition is never answered (the request times out at 0.5 s and is asked again).
+    // DescribeTaskDefinition is never answered (the request times out at 2 s and is asked again: long enough that
+    // moto answering slowly on a loaded machine is not a timeout too — with 0.5 s it failed once with 3 workers).
     const plan = (action: string, n: number): Fault | undefined => {
       if (action === "ecs:DescribeTaskDefinition" && n === 1) return "stall";
       if (["ecs:ListServices", "application-autoscaling:DescribeScalableTargets", "cloudwatch:GetMetricData"].includes(action) && n === 1)
@@ -189,7 +190,7 @@ describe.skipIf(SKIP)("collect against moto_server", () => {
             credentials: CREDENTIALS,
             // The SDK's retries without their back-off waits (what is retried is the point, not when).
             retryStrategy: new ConfiguredRetryStrategy(8, () => 1),
-            requestTimeoutMs: 500,
+            requestTimeoutMs: 2000,
           },
           lookbackSeconds: 30 * 3600,
           nowMs: now,
