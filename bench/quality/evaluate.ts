@@ -118,9 +118,16 @@ export function evaluate(
       }
     }
   }
+  return { results, summaries: summarize(results, traces) };
+}
+
+/** The summaries of per-window results, over the windows of `traces` only (a subset: the benchmark's halves). */
+export function summarize(results: Readonly<Record<string, WindowResult[]>>, traces: readonly Trace[]): Record<string, Summary> {
+  const names = new Set(traces.map((t) => t.name));
   const summaries: Record<string, Summary> = {};
   const withMemory = new Set(traces.filter((t) => t.hasMemory).map((t) => t.name));
-  for (const [name, rs] of Object.entries(results)) {
+  for (const [name, all] of Object.entries(results)) {
+    const rs = all.filter((r) => names.has(r.trace));
     // Each series' mean $ over its windows, summed: series that start on different days count alike.
     const perSeries = new Map<string, { sum: number; n: number }>();
     for (const r of rs) {
@@ -149,7 +156,7 @@ export function evaluate(
       monthlyUsd: [...perSeries.values()].reduce((a, s) => a + s.sum / s.n, 0),
     };
   }
-  return { results, summaries };
+  return summaries;
 }
 
 /** A point of a resource's curve: slack against overruns (CPU: unmet demand; memory: overrun windows, then series). */

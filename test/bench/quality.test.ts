@@ -1,6 +1,6 @@
 // Each strategy and each score of bench:quality on tiny series worked out by hand.
 import { describe, expect, it } from "vitest";
-import { beats, curve, evaluate, frontier, onEcs, type Summary, sizeOrKeep } from "../../bench/quality/evaluate.js";
+import { beats, curve, evaluate, frontier, onEcs, type Summary, sizeOrKeep, summarize } from "../../bench/quality/evaluate.js";
 import { fargateMonthly, score, slackAndOverrun } from "../../bench/quality/score.js";
 import {
   asIs,
@@ -219,6 +219,11 @@ describe("traces without memory, and series that start on different days", () =>
     expect(results["as-is"]!.map((r) => r.trace)).toEqual(["a", "a", "a", "b", "b"]);
     expect(summaries["as-is"]!.monthlyUsd).toBeCloseTo((0.04048 + 2 * 0.004445) * 730 + (0.5 * 0.04048 + 0.004445) * 730, 9);
     expect(summaries["as-is"]!.monthlyUsd).toBeCloseTo(54.06, 2);
+    // A half of the series (the benchmark's robustness table): the same numbers as evaluating that half alone.
+    const traces = parseTraces(rows.join("\n"));
+    const alone = evaluate([traces[1]!], { "as-is": asIs }, { trainDays: 1, testDays: 1, stepDays: 1 }, PRICES).summaries;
+    expect(summarize(results, [traces[1]!])).toEqual(alone);
+    expect(alone["as-is"]!.monthlyUsd).toBeCloseTo((0.5 * 0.04048 + 0.004445) * 730, 9);
   });
 });
 
@@ -246,6 +251,7 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toContain("memory sensitivity: scored against the 5-minute averages × 1, × 1.1, × 1.25");
     expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 70 settings swept");
     expect(r.stdout).toContain("the curve, memory: slack % against overrun windows (series) — 36 settings swept");
+    expect(r.stdout).toContain("on halves of the series"); // two series: too few to split, so no rows
     const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
