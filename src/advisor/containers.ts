@@ -13,6 +13,7 @@
 import type { ContainerAdvice, ContainersAdvice } from "../model/report.js";
 import type { Container, ContainerUsage, TaskDefinition } from "../model/snapshot.js";
 import type { Policy } from "./policy.js";
+import { choosePercentile } from "./predict.js";
 import { countPresent, max, percentile } from "./stats.js";
 
 /** Docker 20.10+ refuses less (aws-facts §2.2). */
@@ -67,10 +68,16 @@ export function observeContainer(u: ContainerUsage | undefined, policy: Policy):
   const centi = (v: number) => Math.round(v * 100) / 100;
   const peak = memOk ? centi(max(u.memoryMaximum)) : null;
   return {
-    cpuUnits: cpuOk ? centi(percentile(u.cpuMaximum, policy.cpu.percentile)) : null,
+    cpuUnits: cpuOk ? centi(cpuStatistic(u.cpuMaximum, policy)) : null,
     memoryPeakMiB: peak,
     memoryNeedMiB: peak === null ? null : ceilWhole(peak / (policy.memory.target / 100)),
   };
+}
+
+/** The policy's cpu statistic of a container's usage: its fixed percentile, or one chosen the task's way (predict.ts). */
+function cpuStatistic(units: ArrayLike<number>, policy: Policy): number {
+  if (typeof policy.cpu.throttleWeight !== "number") return percentile(units, policy.cpu.percentile);
+  return choosePercentile(units, policy.cpu.throttleWeight)?.valuePercent ?? Number.NaN;
 }
 
 /**

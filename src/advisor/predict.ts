@@ -14,7 +14,7 @@ export const CPU_CANDIDATE_PERCENTILES = [50, 75, 90, 95, 97, 98, 99, 99.5, 99.9
 
 export interface PercentileChoice {
   percentile: number;
-  /** The percentile's value, percent of the allocation. */
+  /** The percentile's value, in the series' unit (percent of the allocation for a task; cpu units for a container). */
   valuePercent: number;
   /** Over the window, sized at that value: the idle share of the allocation, and the share of the demand above it. */
   idlePercent: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { advise } from "../../src/advisor/advise.js";
 import { CHOSEN_CPU, DEFAULT_POLICY, resolvePolicy } from "../../src/advisor/policy.js";
 import { choosePercentile, CPU_CANDIDATE_PERCENTILES, idleAndThrottled } from "../../src/advisor/predict.js";
+import { observeContainer } from "../../src/advisor/containers.js";
 import { sizeResource } from "../../src/advisor/rightsize.js";
 import { SUMMARY_PERCENTILES } from "../../src/collect/series.js";
 import { policyFrom } from "../../src/cli/policy-options.js";
@@ -155,3 +156,15 @@ function spikySnapshot() {
     issues: [],
   };
 }
+
+describe("a container's cpu under --cpu-percentile auto", () => {
+  it("is chosen the task's way from its own usage: 90 periods at 100 units and 10 at 500 → weight 3 keeps the 500 (72 % idle beats 3 × 28.6 %), weight 2 the 100", () => {
+    const units = Float32Array.from({ length: 200 }, (_, i) => (i % 10 === 9 ? 500 : 100));
+    const memory = new Float32Array(200).fill(300);
+    const u = { name: "app", cpuMaximum: units, memoryMaximum: memory };
+    expect(observeContainer(u, resolvePolicy({ cpu: { throttleWeight: 3, target: 100 } }))!.cpuUnits).toBe(500);
+    expect(observeContainer(u, resolvePolicy({ cpu: { throttleWeight: 2, target: 100 } }))!.cpuUnits).toBe(100);
+    // the fixed default: p95 of the same usage (nearest rank 190 of 200: a 500)
+    expect(observeContainer(u, DEFAULT_POLICY)!.cpuUnits).toBe(500);
+  });
+});

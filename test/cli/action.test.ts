@@ -10,8 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { git } from "../helpers/git.js";
 import { ROOT, spawnProcess } from "../helpers/cli.js";
-import { writeSnapshotFile } from "../../src/collect/file.js";
-import { loadSaved } from "../../src/cli/source.js";
+import { demoEvidence } from "../helpers/demo-evidence.js";
 
 /** A process with its output, killed after 30 s (a hang fails the test, not the CI run). */
 const run = (cmd: string, args: string[], env: Record<string, string>, cwd: string) =>
@@ -55,19 +54,9 @@ describe("scripts/action-check.sh in a pull request's checkout", () => {
   // The evidence: the demo fleet's two services these task definitions belong to, as a snapshot file (what a
   // workflow passes as `snapshot:`). The same numbers as --demo, without loading and advising forty services
   // in every check the script starts.
-  const evidence = join(mkdtempSync(join(tmpdir(), "ecs-advisor-action-evidence-")), "evidence.json");
+  let evidence = "";
   beforeAll(async () => {
-    const demo = loadSaved({ demo: true }, ROOT).snapshot;
-    const services = demo.services.filter((s) => s.name === "checkout-api" || s.name === "cart-api");
-    const refs = new Set(services.map((s) => s.taskDefinition));
-    const clusters = new Set(services.map((s) => s.cluster));
-    await writeSnapshotFile(evidence, {
-      ...demo,
-      services,
-      taskDefinitions: demo.taskDefinitions.filter((td) => refs.has(`${td.family}:${td.revision}`)),
-      clusters: demo.clusters.filter((c) => clusters.has(c.name)),
-      containerInstances: demo.containerInstances.filter((ci) => clusters.has(ci.cluster)),
-    });
+    evidence = await demoEvidence(["checkout-api", "cart-api"]);
   });
 
   function repo(): { dir: string; env: Record<string, string>; out: string } {

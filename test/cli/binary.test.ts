@@ -7,12 +7,18 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLI, EMPTY_HOME, ROOT, spawnCli, spawnProcess } from "../helpers/cli.js";
+import { demoEvidence } from "../helpers/demo-evidence.js";
 import { syntheticEstate } from "../standin/estate.js";
 import { type Standin, startStandin } from "../standin/server.js";
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
+/** checkout-api from the demo fleet: what `check --demo` says about it, a fortieth of the start-up work. */
+let evidence = "";
+beforeAll(async () => {
+  evidence = await demoEvidence(["checkout-api"]);
+});
 
 describe("the built binary", () => {
   it("has its run bit after the build and runs by its shebang", async () => {
@@ -43,7 +49,7 @@ describe("the built binary", () => {
   });
 
   it("check: a policy violation is exit 1, with the verdict on stdout", async () => {
-    const r = await spawnCli(["check", "fixtures/taskdefs/checkout-api-too-small.json", "--demo", "--format", "markdown"]);
+    const r = await spawnCli(["check", "fixtures/taskdefs/checkout-api-too-small.json", "--snapshot", evidence, "--format", "markdown"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("");
     expect(r.stdout.split("\n")[1]).toBe("### ❌ ecs-advisor check failed: 2 errors · monthly cost -$157.14 (-55%)");
@@ -64,7 +70,9 @@ describe("the exit code does not depend on whether the output could be written",
 
   it("a failing check into a reader that stops after one byte is still exit 1", async () => {
     const node = `"${process.execPath}" "${CLI}"`;
-    const r = await shell(`${node} check fixtures/taskdefs/checkout-api-too-small.json --demo --format markdown | head -c 1 >/dev/null`);
+    const r = await shell(
+      `${node} check fixtures/taskdefs/checkout-api-too-small.json --snapshot ${evidence} --format markdown | head -c 1 >/dev/null`,
+    );
     expect(r.stdout).toBe("exit 1\n");
   });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planFile } from "../../src/edit/apply.js";
 import { git } from "../helpers/git.js";
 import { ROOT, SOURCE_DATE_EPOCH, spawnProcess } from "../helpers/cli.js";
+import { demoEvidence } from "../helpers/demo-evidence.js";
 import { demoReport } from "../helpers/demo-report.js";
 
 const TOKEN = "ghs_secret-token-never-printed";
@@ -69,8 +70,11 @@ describe("the right-sizing pull request (action.yml mode: right-size)", () => {
   let api = "";
   let work = "";
   let origin = "";
+  // The six services the files define, from the demo fleet (the same advice as --demo, a seventh of the work).
+  let evidence = "";
 
   beforeAll(async () => {
+    evidence = await demoEvidence(["cart-api", "checkout-api", "api-gateway", "webhooks", "notifications", "audit-log"]);
     await new Promise<void>((r) => gh.server.listen(0, "127.0.0.1", () => r()));
     api = `http://127.0.0.1:${(gh.server.address() as AddressInfo).port}`;
     const base = mkdtempSync(join(tmpdir(), "ecs-advisor-rightsize-"));
@@ -98,7 +102,7 @@ describe("the right-sizing pull request (action.yml mode: right-size)", () => {
         HOME: tmpdir(),
         SOURCE_DATE_EPOCH,
         INPUT_TASK_DEFINITIONS: "infra",
-        INPUT_ARGS: "--demo",
+        INPUT_SNAPSHOT: evidence,
         INPUT_REPORT_URL: "https://reports.example.com/ecs/latest.html",
         GITHUB_TOKEN: TOKEN,
         GITHUB_REPOSITORY: "acme/shop",
