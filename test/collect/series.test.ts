@@ -89,15 +89,20 @@ describe("the advice does not depend on the storage period", () => {
     expect(b.evidence.points).toBe(n);
   });
 
-  it("spikes that do not recur (the first two days only) are sized from the exact per-minute p95 either way", () => {
+  /** CPU at 90 % two minutes an hour for the first two days only, else 10 %: at 60 s, and folded to 1 h with its summary. */
+  const spikesFirstTwoDays = (): [Utilization, Utilization] => {
     const once = Float32Array.from({ length: n }, (_, i) => (i < 2 * 1440 && i % 60 < 2 ? 90 : 10));
-    const f: Utilization = { ...fine, cpuAverage: once, cpuMaximum: once };
-    const c: Utilization = {
+    const folded: Utilization = {
       ...coarse,
       cpuAverage: fold(once, 60, "mean"),
       cpuMaximum: fold(once, 60, "max"),
       summary: { ...coarse.summary!, cpuAverage: summarize(once), cpuMaximum: summarize(once) },
     };
+    return [{ ...fine, cpuAverage: once, cpuMaximum: once }, folded];
+  };
+
+  it("spikes that do not recur (the first two days only) are sized from the exact per-minute p95 either way", () => {
+    const [f, c] = spikesFirstTwoDays();
     const a = run(f);
     const b = run(c);
     expect(a.evidence.cpu.burst).toBeUndefined();
@@ -111,14 +116,7 @@ describe("the advice does not depend on the storage period", () => {
     // Spikes the first two days only: 96 minutes at 90 %, 20,064 at 10 %; p50–p99.5 are 10 %, p99.9 and the peak 90 %.
     // At 10 %: 0 idle, 96 × 80 ÷ 209,280 = 3.67 % above it → 0.110 at weight 3; at 90 %: 1 − 209,280 ÷ (20,160 × 90)
     // = 88.5 % idle. So p50 (10 % of 2048 = 204.8 → Fargate's 256), alone or among 10,000.
-    const once = Float32Array.from({ length: n }, (_, i) => (i < 2 * 1440 && i % 60 < 2 ? 90 : 10));
-    const f: Utilization = { ...fine, cpuAverage: once, cpuMaximum: once };
-    const c: Utilization = {
-      ...coarse,
-      cpuAverage: fold(once, 60, "mean"),
-      cpuMaximum: fold(once, 60, "max"),
-      summary: { ...coarse.summary!, cpuAverage: summarize(once), cpuMaximum: summarize(once) },
-    };
+    const [f, c] = spikesFirstTwoDays();
     const auto = resolvePolicy({ cpu: { ...CHOSEN_CPU } });
     const a = run(f, auto);
     const b = run(c, auto);
