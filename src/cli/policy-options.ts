@@ -2,12 +2,14 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { sizeUnits } from "../advisor/capacity.js";
 import { CHOSEN_CPU, DEFAULT_POLICY, resolvePolicy, type Policy } from "../advisor/policy.js";
+import { UserError } from "../errors.js";
 import { percent, positive } from "./parse.js";
 
 export interface PolicyFlags {
   targetCpu?: number;
   targetMemory?: number;
   cpuPercentile?: number | "auto";
+  cpuThrottleWeight?: number;
   memoryPercentile?: number;
   minChange?: number;
   scaleOutBelow?: number;
@@ -27,6 +29,11 @@ export function addPolicyOptions(cmd: Command): Command {
       "--cpu-percentile <p|auto>",
       `percentile of per-period CPU Maximum to size from (default ${d.cpu.percentile}); auto: chosen per service from its own window, sized for ${CHOSEN_CPU.target}% unless --target-cpu`,
       cpuPercentile,
+    )
+    .option(
+      "--cpu-throttle-weight <w>",
+      `with --cpu-percentile auto (implied): a point of throttled demand counts as w points of idle allocation (default ${CHOSEN_CPU.throttleWeight}; higher keeps more cpu)`,
+      positive("--cpu-throttle-weight", "a number"),
     )
     .option(
       "--memory-percentile <p>",
@@ -94,10 +101,16 @@ function instanceSize(value: string): string {
 }
 
 export function policyFrom(flags: PolicyFlags): Policy {
+  if (typeof flags.cpuPercentile === "number" && flags.cpuThrottleWeight !== undefined) {
+    throw new UserError(
+      `--cpu-percentile ${flags.cpuPercentile} fixes the percentile, and --cpu-throttle-weight chooses one per service`,
+      "give one: --cpu-percentile P, or --cpu-throttle-weight W (with or without --cpu-percentile auto)",
+    );
+  }
   return resolvePolicy({
     cpu:
-      flags.cpuPercentile === "auto"
-        ? { throttleWeight: CHOSEN_CPU.throttleWeight, target: flags.targetCpu ?? CHOSEN_CPU.target }
+      flags.cpuPercentile === "auto" || flags.cpuThrottleWeight !== undefined
+        ? { throttleWeight: flags.cpuThrottleWeight ?? CHOSEN_CPU.throttleWeight, target: flags.targetCpu ?? CHOSEN_CPU.target }
         : { target: flags.targetCpu, percentile: flags.cpuPercentile },
     memory: { target: flags.targetMemory, percentile: flags.memoryPercentile },
     ...(flags.minChange !== undefined ? { minChangePercent: flags.minChange } : {}),

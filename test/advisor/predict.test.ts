@@ -6,6 +6,8 @@ import { observeContainer } from "../../src/advisor/containers.js";
 import { sizeResource } from "../../src/advisor/rightsize.js";
 import { SUMMARY_PERCENTILES } from "../../src/collect/series.js";
 import { policyFrom } from "../../src/cli/policy-options.js";
+import type { Report } from "../../src/model/report.js";
+import { cli } from "../helpers/cli.js";
 
 // 100 periods: 90 at 10 %, 10 at 50 % (a task that spikes a tenth of the time).
 const spiky = Float32Array.from({ length: 100 }, (_, i) => (i < 90 ? 10 : 50));
@@ -78,6 +80,37 @@ describe("--cpu-percentile auto", () => {
     expect(policyFrom({ cpuPercentile: "auto", targetCpu: 90 }).cpu).toMatchObject({ throttleWeight: 3, target: 90 });
     expect(policyFrom({ cpuPercentile: 99 }).cpu.throttleWeight).toBeUndefined();
     expect(DEFAULT_POLICY.cpu.throttleWeight).toBeUndefined();
+    // --cpu-throttle-weight sets the weight, and implies auto
+    expect(policyFrom({ cpuPercentile: "auto", cpuThrottleWeight: 8 }).cpu).toMatchObject({ throttleWeight: 8, target: 100 });
+    expect(policyFrom({ cpuThrottleWeight: 10 }).cpu).toMatchObject({ throttleWeight: 10, target: 100 });
+  });
+
+  it("a fixed percentile and a weight contradict each other: one line, exit 2; a weight of 0 is refused too", async () => {
+    const both = await cli(["report", "--demo", "--cpu-percentile", "99", "--cpu-throttle-weight", "5"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr.split("\n")[0]).toBe(
+      "ecs-advisor: --cpu-percentile 99 fixes the percentile, and --cpu-throttle-weight chooses one per service",
+    );
+    const zero = await cli(["report", "--demo", "--cpu-throttle-weight", "0"]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--cpu-throttle-weight takes a number greater than 0, got "0"');
+    expect(zero.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("report --cpu-throttle-weight 10 keeps more cpu than the default weight on the demo (a spikier choice is never cheaper)", async () => {
+    const json = async (args: string[]) => JSON.parse((await cli(["report", "--demo", "--format", "json", ...args])).stdout) as Report;
+    const [w3, w10] = [await json(["--cpu-percentile", "auto"]), await json(["--cpu-throttle-weight", "10"])];
+    expect(w3.services.map((s) => s.evidence.cpu.choice?.weight)).toContain(3);
+    // A larger weight only moves the choice to a percentile with less throttled demand: the same or a higher one.
+    const at3 = new Map(w3.services.map((s) => [`${s.cluster}/${s.service}`, s.evidence.cpu.choice?.percentile]));
+    let higher = 0;
+    for (const s of w10.services) {
+      const before = at3.get(`${s.cluster}/${s.service}`);
+      if (s.evidence.cpu.choice === undefined || before === undefined) continue;
+      expect(s.evidence.cpu.choice.percentile).toBeGreaterThanOrEqual(before);
+      if (s.evidence.cpu.choice.percentile > before) higher++;
+    }
+    expect(higher).toBeGreaterThan(0);
   });
 
   it("through the advisor: the spiky service at weight 3 keeps its spikes (p95, the first percentile at 50 %: 50 % of 1024 → 512), and says why", () => {
