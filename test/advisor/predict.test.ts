@@ -125,7 +125,7 @@ describe("--cpu-percentile auto", () => {
     expect(f.recommended!.cpu).toBe(512);
     const why = f.reasons.find((r) => r.code === "cpu-overprovisioned")!.message;
     expect(why).toContain(
-      "p95 is this service's percentile: over the window it leaves 72% of the allocation idle and 0% of the demand above it, the least idle + 3 × throttled",
+      "p95 is this service's percentile: sized there over the window, 72% of it would have sat idle and 0% of the demand been above it, the least idle + 3 × throttled",
     );
   });
 });

@@ -64,7 +64,7 @@ function summary(name: string, r: ResourceSizing, unit: (n: number) => string): 
 function chosen(e: ResourceSizing["evidence"]): string {
   const c = e.choice;
   if (!c || e.burst?.sized) return "";
-  return ` (p${c.percentile} is this service's percentile: over the window it leaves ${fmtPct(c.idlePercent)} of the allocation idle and ${fmtPct(c.throttledPercent)} of the demand above it, the least idle + ${c.weight} × throttled of the percentiles kept)`;
+  return ` (p${c.percentile} is this service's percentile: sized there over the window, ${fmtPct(c.idlePercent)} of it would have sat idle and ${fmtPct(c.throttledPercent)} of the demand been above it, the least idle + ${c.weight} × throttled of the percentiles kept)`;
 }
 
 /** The observed statistic and the need at the target, for a resource that moves or was held back. */
