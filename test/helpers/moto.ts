@@ -39,9 +39,13 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), "moto_server.py");
 
 let available: boolean | undefined;
 
-/** Whether moto can be imported; asked once per worker (importing moto takes ~1 s and blocks the worker). */
+/**
+ * Whether moto's server is installed; asked once per worker. Found, not imported: importing moto takes ~1 s of
+ * CPU and blocks the worker, and a moto that is installed but cannot start says so when the server is started.
+ */
 export function motoAvailable(): boolean {
-  available ??= spawnSync(PYTHON, ["-c", "import moto.server"], { timeout: 30_000 }).status === 0;
+  const probe = "import importlib.util as u, sys; sys.exit(0 if u.find_spec('moto') and u.find_spec('flask') else 1)";
+  available ??= spawnSync(PYTHON, ["-c", probe], { timeout: 30_000 }).status === 0;
   return available;
 }
 
