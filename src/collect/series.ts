@@ -14,25 +14,41 @@ export const STORAGE_PERIODS = [60, 300, 600, 900, 1800, 3600, 7200, 21600, 8640
 /** Series values held in memory at most (×4 bytes each): 40 M ≈ 160 MB. */
 export const DEFAULT_VALUE_BUDGET = 40_000_000;
 
-export function summarize(values: ArrayLike<number>): SeriesSummary {
+/**
+ * The kept percentiles and the number of points; with `served`, also the mean and what a size at each kept
+ * percentile would have served (the inputs of the CPU percentile choice, src/advisor/predict.ts, which folded
+ * maxima would overstate) — asked for the CPU series only.
+ */
+export function summarize(values: ArrayLike<number>, opts: { served?: boolean } = {}): SeriesSummary {
   let points = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) points++;
   const quantiles: Record<string, number> = {};
   if (points === 0) return { points, quantiles };
   const qs = percentiles(values, SUMMARY_PERCENTILES);
   for (const [i, p] of SUMMARY_PERCENTILES.entries()) quantiles[String(p)] = qs[i]!;
-  // What a size at each percentile would have served, at this resolution: the inputs of the CPU percentile
-  // choice (src/advisor/predict.ts), which folded maxima would overstate.
-  let sum = 0;
-  const capped = new Float64Array(qs.length);
+  if (!opts.served) return { points, quantiles };
+  // One pass: each value into the bin of the quantiles below it (half the values are below the median, so
+  // mostly one comparison); then a size at q_k serves the values of bins 0…k whole and q_k of each above.
+  const binSum = new Float64Array(qs.length + 1);
+  const binCount = new Float64Array(qs.length + 1);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (Number.isNaN(v)) continue;
-    sum += v;
-    for (let k = 0; k < qs.length; k++) capped[k]! += v < qs[k]! ? v : qs[k]!;
+    let b = 0;
+    while (b < qs.length && qs[b]! < v) b++;
+    binSum[b]! += v;
+    binCount[b]!++;
   }
+  let sum = 0;
+  for (const x of binSum) sum += x;
   const cappedMeans: Record<string, number> = {};
-  for (const [i, p] of SUMMARY_PERCENTILES.entries()) cappedMeans[String(p)] = capped[i]! / points;
+  let whole = 0;
+  let above = points;
+  for (const [k, p] of SUMMARY_PERCENTILES.entries()) {
+    whole += binSum[k]!;
+    above -= binCount[k]!;
+    cappedMeans[String(p)] = (whole + qs[k]! * above) / points;
+  }
   return { points, quantiles, mean: sum / points, cappedMeans };
 }
 

@@ -9,7 +9,7 @@ describe("summaries and folding", () => {
   it("summarize keeps nearest-rank percentiles and the number of points", () => {
     const xs = Float32Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
     xs[0] = Number.NaN; // 2..100: 99 points
-    const s = summarize(xs);
+    const s = summarize(xs, { served: true });
     expect(s.points).toBe(99);
     expect(s.quantiles["50"]).toBe(51); // rank ceil(49.5) = 50 → the 50th of 2..100
     expect(s.quantiles["95"]).toBe(96); // rank ceil(94.05) = 95
@@ -18,6 +18,18 @@ describe("summaries and folding", () => {
     expect(s.mean).toBeCloseTo(51, 9); // (2 + 100) ÷ 2
     expect(s.cappedMeans!["50"]).toBeCloseTo((1325 + 49 * 51) / 99, 9);
     expect(s.cappedMeans!["100"]).toBeCloseTo(51, 9);
+  });
+
+  it("what a size at each percentile would have served, binned in one pass, equals the sum of min(value, it) — ties and gaps too", () => {
+    // 1000 values in 0…19 (many equal to a kept percentile), every 7th missing
+    const xs = Float32Array.from({ length: 1000 }, (_, i) => (i % 7 === 0 ? Number.NaN : (i * 37) % 20));
+    const s = summarize(xs, { served: true });
+    const present = [...xs].filter((v) => !Number.isNaN(v));
+    for (const [p, q] of Object.entries(s.quantiles))
+      expect(s.cappedMeans![p]).toBeCloseTo(present.reduce((a, v) => a + Math.min(v, q), 0) / present.length, 9);
+    expect(s.mean).toBeCloseTo(present.reduce((a, v) => a + v, 0) / present.length, 9);
+    // memory series are not asked for them
+    expect(summarize(xs)).toEqual({ points: s.points, quantiles: s.quantiles });
   });
 
   it("fold takes the max of Maximum series and the mean of Average series, skipping gaps", () => {
@@ -61,7 +73,12 @@ describe("the advice does not depend on the storage period", () => {
     memoryAverage: fold(mem, 60, "mean"),
     memoryMaximum: fold(mem, 60, "max"),
     runningTasks: fold(tasks, 60, "mean"),
-    summary: { cpuAverage: summarize(cpu), cpuMaximum: summarize(cpu), memoryAverage: summarize(mem), memoryMaximum: summarize(mem) },
+    summary: {
+      cpuAverage: summarize(cpu, { served: true }),
+      cpuMaximum: summarize(cpu, { served: true }),
+      memoryAverage: summarize(mem),
+      memoryMaximum: summarize(mem),
+    },
   };
   const run = (u: Utilization, policy: Policy = DEFAULT_POLICY) =>
     advise({
@@ -96,7 +113,7 @@ describe("the advice does not depend on the storage period", () => {
       ...coarse,
       cpuAverage: fold(once, 60, "mean"),
       cpuMaximum: fold(once, 60, "max"),
-      summary: { ...coarse.summary!, cpuAverage: summarize(once), cpuMaximum: summarize(once) },
+      summary: { ...coarse.summary!, cpuAverage: summarize(once, { served: true }), cpuMaximum: summarize(once, { served: true }) },
     };
     return [{ ...fine, cpuAverage: once, cpuMaximum: once }, folded];
   };

@@ -158,7 +158,7 @@ describe("impossible utilization", () => {
 
   it("exact summaries whose served means are impossible are dropped, with a warning; the series are used", () => {
     const u = util({ hours: 48, cpu: 10, memory: 20 });
-    const good = summarize(u.cpuMaximum);
+    const good = summarize(u.cpuMaximum, { served: true });
     const bad = { ...good, cappedMeans: { ...good.cappedMeans, "95": -3 } };
     const s = snapshot({
       services: [

@@ -559,8 +559,8 @@ function reduce(b: Partial<Record<Field, Float32Array>>, w: MetricWindow, contai
     periodSeconds: w.storagePeriod,
     sourcePeriodSeconds: w.fetchPeriod,
     summary: {
-      cpuAverage: summarize(cpuAverage),
-      cpuMaximum: summarize(cpuMaximum),
+      cpuAverage: summarize(cpuAverage, { served: true }),
+      cpuMaximum: summarize(cpuMaximum, { served: true }),
       memoryAverage: summarize(memoryAverage),
       memoryMaximum: summarize(memoryMaximum),
     },
