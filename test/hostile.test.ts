@@ -8,12 +8,12 @@ import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 import { advise } from "../src/advisor/advise.js";
 import { DEFAULT_POLICY } from "../src/advisor/policy.js";
-import { loadSaved } from "../src/cli/source.js";
 import { readSnapshotFile, serializeSnapshot } from "../src/collect/file.js";
 import type { Snapshot } from "../src/model/snapshot.js";
 import { FORMAT_NAMES } from "../src/report/index.js";
 import { toPublishedReport } from "../src/report/json.js";
 import { App } from "../src/report/tui/app.js";
+import { narrowDemo } from "./helpers/demo-evidence.js";
 import { cli, ROOT } from "./helpers/cli.js";
 
 /** Clears the screen, sets the window title, splits the row. */
@@ -35,9 +35,12 @@ const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-hostile-"));
 
-/** The demo fleet with hostile names in every place a snapshot can hold one. */
+/**
+ * Three of the demo's services (a Fargate cluster's two, an EC2 cluster's one with its hosts) with hostile names in
+ * every place a snapshot can hold one.
+ */
 function hostileSnapshot(): Snapshot {
-  const s = JSON.parse(serializeSnapshot(loadSaved({ demo: true }, "/").snapshot)) as Snapshot;
+  const s = JSON.parse(serializeSnapshot(narrowDemo(["checkout-api", "cart-api", "orders-api"]))) as Snapshot;
   s.source.description = `demo ${TEXT}`;
   s.prices!.source = `prices \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007 ${TEXT}`;
   for (const c of s.clusters) if (c.name === "shop-fargate") c.name = CLUSTER;

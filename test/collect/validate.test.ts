@@ -13,14 +13,21 @@ import { validateUtilization } from "../../src/collect/validate.js";
 import type { Report, ServiceFinding } from "../../src/model/report.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
 import { cli } from "../helpers/cli.js";
+import { narrowDemo } from "../helpers/demo-evidence.js";
 import { service, snapshot, taskDef, util } from "../helpers/snapshot.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ecs-advisor-validate-"));
 let files = 0;
 
-/** The demo snapshot with `change` applied to a copy, written to a file. */
+// Four of the demo's services (cart-api is services[3], as in the whole fleet), serialized once: what each test
+// breaks is in one of them, and the others show the rest of the snapshot is read as it was.
+let demoText: string | undefined;
+const DEMO_SERVICES = ["checkout-api", "catalog-api", "search-api", "cart-api"];
+
+/** The narrowed demo snapshot with `change` applied to a copy, written to a file. */
 function demoWith(change: (s: Snapshot) => void): string {
-  const json = JSON.parse(serializeSnapshot(loadSaved({ demo: true }, "/").snapshot)) as Snapshot;
+  demoText ??= serializeSnapshot(narrowDemo(DEMO_SERVICES));
+  const json = JSON.parse(demoText) as Snapshot;
   change(json);
   const file = join(dir, `s${++files}.json`);
   writeFileSync(file, JSON.stringify(json));
@@ -54,10 +61,7 @@ describe("a snapshot that cannot be true is refused with one line", () => {
     });
     const r = await cli(["report", "--snapshot", file]);
     expect(r.code).toBe(2);
-    const twice = `${(JSON.parse(serializeSnapshot(loadSaved({ demo: true }, "/").snapshot)) as Snapshot).services[3]!.cluster}`;
-    expect(r.stderr.split("\n")[0]).toMatch(
-      new RegExp(`^ecs-advisor: .*: services\\[40\\] \\(${twice}/[a-z0-9-]+\\) is listed twice \\(also services\\[3\\]\\)$`),
-    );
+    expect(r.stderr.split("\n")[0]).toBe(`ecs-advisor: ${file}: services[4] (shop-fargate/cart-api) is listed twice (also services[3])`);
   });
 });
 
