@@ -204,3 +204,127 @@ export function frontier(summaries: Readonly<Record<string, Summary>>, resource:
     });
   });
 }
+
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32): the same resamples on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Per series, what summarize() adds up over its windows (NaN scores left out, as there). */
+interface SeriesTally {
+  cpuSlack: number;
+  cpuSlackN: number;
+  cpuUnmet: number;
+  cpuUnmetN: number;
+  memSlack: number;
+  memSlackN: number;
+  memOverWindows: number;
+  memOver: boolean;
+}
+
+/**
+ * How often each strategy beats `against` on a set of series like these but not these: `resamples` draws of as many
+ * series as there are, with replacement (a drawn series brings all its windows), each scored as summarize() scores a
+ * set — CPU by mean slack and mean unmet demand over the windows, memory by mean slack and the windows and series
+ * with an overrun (a series drawn twice counts twice) — and compared as `beats` compares. The share of draws in which
+ * a strategy beats `against` says how likely its verdict is to hold on other series of the same kind; `any`, the
+ * share of draws in which at least one of `names` does (for a sweep: whether its curve passes below `against`).
+ */
+export function bootstrapBeats(
+  results: Readonly<Record<string, WindowResult[]>>,
+  traces: readonly Trace[],
+  names: readonly string[],
+  against: string,
+  resamples: number,
+  seed = 1,
+): { each: Record<string, { cpu: number; mem: number }>; any: { cpu: number; mem: number } } {
+  const withMemory = new Set(traces.filter((t) => t.hasMemory).map((t) => t.name));
+  const tally = (name: string): SeriesTally[] =>
+    traces.map((t) => {
+      const s: SeriesTally = {
+        cpuSlack: 0,
+        cpuSlackN: 0,
+        cpuUnmet: 0,
+        cpuUnmetN: 0,
+        memSlack: 0,
+        memSlackN: 0,
+        memOverWindows: 0,
+        memOver: false,
+      };
+      for (const r of results[name]!) {
+        if (r.trace !== t.name) continue;
+        if (!Number.isNaN(r.score.cpuSlack)) {
+          s.cpuSlack += r.score.cpuSlack;
+          s.cpuSlackN++;
+        }
+        if (!Number.isNaN(r.score.cpuUnmet)) {
+          s.cpuUnmet += r.score.cpuUnmet;
+          s.cpuUnmetN++;
+        }
+        if (!withMemory.has(t.name)) continue;
+        if (!Number.isNaN(r.score.memSlack)) {
+          s.memSlack += r.score.memSlack;
+          s.memSlackN++;
+        }
+        if (r.score.memOverrun > 0) {
+          s.memOverWindows++;
+          s.memOver = true;
+        }
+      }
+      return s;
+    });
+  const tallies = Object.fromEntries([against, ...names].map((n) => [n, tally(n)]));
+  const wins = Object.fromEntries(names.map((n) => [n, { cpu: 0, mem: 0 }]));
+  const any = { cpu: 0, mem: 0 };
+  const random = seededRandom(seed);
+  const drawn = new Array<number>(traces.length);
+  const point = (ts: SeriesTally[]) => {
+    const sum = { cpuSlack: 0, cpuSlackN: 0, cpuUnmet: 0, cpuUnmetN: 0, memSlack: 0, memSlackN: 0, memOverWindows: 0, memOverSeries: 0 };
+    for (const i of drawn) {
+      const s = ts[i]!;
+      sum.cpuSlack += s.cpuSlack;
+      sum.cpuSlackN += s.cpuSlackN;
+      sum.cpuUnmet += s.cpuUnmet;
+      sum.cpuUnmetN += s.cpuUnmetN;
+      sum.memSlack += s.memSlack;
+      sum.memSlackN += s.memSlackN;
+      sum.memOverWindows += s.memOverWindows;
+      if (s.memOver) sum.memOverSeries++;
+    }
+    return {
+      cpu: { name: "", slack: sum.cpuSlack / sum.cpuSlackN, overrun: sum.cpuUnmet / sum.cpuUnmetN, series: 0 },
+      mem: { name: "", slack: sum.memSlack / sum.memSlackN, overrun: sum.memOverWindows, series: sum.memOverSeries },
+    };
+  };
+  for (let k = 0; k < resamples; k++) {
+    for (let i = 0; i < drawn.length; i++) drawn[i] = Math.floor(random() * traces.length);
+    const base = point(tallies[against]!);
+    let cpu = false;
+    let mem = false;
+    for (const n of names) {
+      const p = point(tallies[n]!);
+      if (beats(p.cpu, base.cpu, "cpu")) {
+        wins[n]!.cpu++;
+        cpu = true;
+      }
+      // A draw with no series that has memory has no overruns on either side: never strictly fewer, not a win.
+      if (beats(p.mem, base.mem, "mem")) {
+        wins[n]!.mem++;
+        mem = true;
+      }
+    }
+    if (cpu) any.cpu++;
+    if (mem) any.mem++;
+  }
+  return {
+    each: Object.fromEntries(names.map((n) => [n, { cpu: wins[n]!.cpu / resamples, mem: wins[n]!.mem / resamples }])),
+    any: { cpu: any.cpu / resamples, mem: any.mem / resamples },
+  };
+}

@@ -6,7 +6,18 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CHOSEN_CPU, DEFAULT_POLICY } from "../../src/advisor/policy.js";
 import { bundledPrices } from "../../src/collect/pricebook.js";
-import { beats, type CurvePoint, curve, curvePoint, evaluate, frontier, PEAK_FACTORS, type Summary, summarize } from "./evaluate.js";
+import {
+  beats,
+  bootstrapBeats,
+  type CurvePoint,
+  curve,
+  curvePoint,
+  evaluate,
+  frontier,
+  PEAK_FACTORS,
+  type Summary,
+  summarize,
+} from "./evaluate.js";
 import { qualityPage } from "./html.js";
 import { asIs, ecsAdvisor, krrSimple, seedMean, vpa, type Strategy } from "./strategies.js";
 import { readTraces } from "./traces.js";
@@ -76,7 +87,8 @@ const t0 = performance.now();
 const traces = readTraces(values.traces!);
 const opts = { trainDays: Number(values["train-days"]), testDays: Number(values["test-days"]), stepDays: Number(values["step-days"]) };
 const { results, summaries } = evaluate(traces, STRATEGIES, opts, bundledPrices());
-const swept = evaluate(traces, { ...SWEEP.cpu, ...SWEEP.mem }, opts, bundledPrices()).summaries;
+const sweep = evaluate(traces, { ...SWEEP.cpu, ...SWEEP.mem }, opts, bundledPrices());
+const swept = sweep.summaries;
 const seconds = (performance.now() - t0) / 1000;
 
 const pct = (x: number) => (Number.isNaN(x) ? "  –  " : (x * 100).toFixed(1).padStart(5));
@@ -201,6 +213,27 @@ for (const [half, subset] of traces.length >= 4 ? halves : []) {
     `| ${half} | ${subset.length} | ${cpuOf("krr-simple")} | ${cpuOf(DEFAULT)} | ${cpuOf(AUTO)} | ${memOf("krr-simple")} | ${memOf(DEFAULT)} |`,
   );
 }
+
+// The same questions over many sets of series like these: resampled with replacement, how often each candidate for
+// the default beats krr-simple, and how often the sweep's curve passes below each peer. A verdict that holds in most
+// draws is likely to hold on series not in this set; one that holds in a third of them is a coin toss.
+const RESAMPLES = 2000;
+const candidates = [DEFAULT, AUTO, ...[2, 2.5, 4, 5, 8].map((w) => `cpu auto w${w}@100`), "memory peak@88"];
+const all = { ...sweep.results, ...results };
+const shares = bootstrapBeats(all, traces, candidates, "krr-simple", RESAMPLES).each;
+const curveShares = Object.fromEntries(
+  PEERS.map((peer) => [peer, bootstrapBeats(all, traces, [...Object.keys(SWEEP.cpu), ...Object.keys(SWEEP.mem)], peer, RESAMPLES).any]),
+);
+const share = (x: number) => `${(x * 100).toFixed(1)} %`;
+console.log(
+  `\nresampled: ${RESAMPLES} draws of ${traces.length} series with replacement (seeded); the share of draws where each beats krr-simple (no more slack, strictly fewer overruns)\n`,
+);
+console.log("| candidate | CPU | memory |");
+console.log("|---|---:|---:|");
+for (const n of candidates)
+  console.log(`| ${n}${n === DEFAULT ? " (default)" : ""} | ${share(shares[n]!.cpu)} | ${share(shares[n]!.mem)} |`);
+for (const peer of PEERS)
+  console.log(`| *some setting of the sweep, against ${peer}* | ${share(curveShares[peer]!.cpu)} | ${share(curveShares[peer]!.mem)} |`);
 console.log(`\nefficient frontier, CPU (slack, unmet demand): ${frontier(summaries, "cpu").join(", ")}`);
 console.log(`efficient frontier, memory (slack, overrun): ${frontier(summaries, "mem").join(", ")}`);
 
@@ -209,7 +242,7 @@ const json = join(values.out!, "quality.json");
 const html = join(values.out!, "quality.html");
 writeFileSync(
   json,
-  `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, sweep: swept, curves, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`,
+  `${JSON.stringify({ traces: values.traces, options: opts, defaultPolicy: DEFAULT_POLICY, summaries, sweep: swept, curves, resampled: { draws: RESAMPLES, againstKrrSimple: shares, curveBelow: curveShares }, goals: goals.map(([what, ok, detail]) => ({ what, ok, detail })) }, null, 2)}\n`,
 );
 writeFileSync(
   html,

@@ -1,6 +1,17 @@
 // Each strategy and each score of bench:quality on tiny series worked out by hand.
 import { describe, expect, it } from "vitest";
-import { beats, curve, evaluate, frontier, onEcs, type Summary, sizeOrKeep, summarize } from "../../bench/quality/evaluate.js";
+import {
+  beats,
+  bootstrapBeats,
+  curve,
+  evaluate,
+  frontier,
+  onEcs,
+  type Summary,
+  sizeOrKeep,
+  summarize,
+  type WindowResult,
+} from "../../bench/quality/evaluate.js";
 import { fargateMonthly, score, slackAndOverrun } from "../../bench/quality/score.js";
 import {
   asIs,
@@ -13,7 +24,7 @@ import {
   vpaBucketStart,
   type Window,
 } from "../../bench/quality/strategies.js";
-import { parseTraces } from "../../bench/quality/traces.js";
+import { parseTraces, type Trace } from "../../bench/quality/traces.js";
 import { PRICES } from "../helpers/snapshot.js";
 
 const HOUR = 3_600_000;
@@ -252,8 +263,16 @@ describe("npm run bench:quality", () => {
     expect(r.stdout).toContain("the curve, CPU: slack % against unmet demand % — 70 settings swept");
     expect(r.stdout).toContain("the curve, memory: slack % against overrun windows (series) — 36 settings swept");
     expect(r.stdout).toContain("on halves of the series"); // two series: too few to split, so no rows
-    const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as { summaries: Record<string, { windows: number }> };
+    expect(r.stdout).toContain("resampled: 2000 draws of 2 series with replacement (seeded)");
+    expect(r.stdout).toMatch(/\| ecs-advisor \(default\) \| \d+\.\d % \| \d+\.\d % \|/);
+    const json = JSON.parse(readFileSync(join(dir, "out", "quality.json"), "utf8")) as {
+      summaries: Record<string, { windows: number }>;
+      resampled: { draws: number; againstKrrSimple: Record<string, { cpu: number }>; curveBelow: Record<string, { cpu: number }> };
+    };
     expect(json.summaries.vpa!.windows).toBe(2); // 22 days: one cut (day 14; day 21 + 7 > 22) per series
+    expect(json.resampled.draws).toBe(2000);
+    expect(Object.keys(json.resampled.curveBelow)).toEqual(["krr-simple", "vpa", "seed-mean"]);
+    expect(json.resampled.againstKrrSimple["ecs-advisor"]!.cpu).toBeGreaterThanOrEqual(0);
     const html = readFileSync(join(dir, "out", "quality.html"), "utf8");
     expect(html).toContain('<canvas id="cpu"');
     expect(html).toContain("const CURVES = {");
@@ -265,5 +284,46 @@ describe("a size a strategy could not make", () => {
   it("is the allocation kept, never a window dropped from the scores (Math.max(128, NaN) is NaN)", () => {
     expect(sizeOrKeep({ cpu: Number.NaN, memory: 300 }, 1024, 2048)).toEqual({ cpu: 1024, memory: 300 });
     expect(sizeOrKeep({ cpu: 200, memory: Number.NaN }, 1024, 2048)).toEqual({ cpu: 200, memory: 2048 });
+  });
+});
+
+describe("resampling the series (how likely a verdict holds on other series)", () => {
+  // Two series of one window each. On s1, A beats K (slack 50 % vs 60 %, unmet 1 % vs 2 %); on s2 it does not
+  // (slack 70 % vs 40 %). A draw of two series with replacement is {s1, s1} with probability ¼ (A beats K), {s2, s2}
+  // with ¼ (it does not) and {s1, s2} with ½: slack (50 + 70) ÷ 2 = 60 % vs (60 + 40) ÷ 2 = 50 %, it does not. So A
+  // beats K in a quarter of the draws. Memory: A has an overrun window only on s2, K on both: A beats K unless the
+  // draw is {s2, s2} (2 windows and 2 series each: a series drawn twice counts twice; not strictly fewer): ¾.
+  const result = (trace: string, cpuSlack: number, cpuUnmet: number, memSlack: number, memOverrun: number): WindowResult => ({
+    trace,
+    cutMs: 0,
+    recommended: { cpu: 1, memory: 1 },
+    score: { cpuSlack, cpuUnmet, cpuOverrun: 0, memSlack, memOverrun, monthlyUsd: 0 },
+    memByFactor: [],
+  });
+  const traces = ["s1", "s2"].map((name) => ({ name, hasMemory: true }) as Trace);
+  const results = {
+    A: [result("s1", 0.5, 0.01, 0.3, 0), result("s2", 0.7, 0.01, 0.3, 0.1)],
+    K: [result("s1", 0.6, 0.02, 0.4, 0.2), result("s2", 0.4, 0.05, 0.4, 0.1)],
+  };
+
+  it("draws as many series as there are, with replacement: A beats K on CPU in ¼ of the draws, on memory in ¾", () => {
+    const { each, any } = bootstrapBeats(results, traces, ["A"], "K", 20_000);
+    expect(each.A!.cpu).toBeCloseTo(0.25, 1.5);
+    expect(each.A!.mem).toBeCloseTo(0.75, 1.5);
+    expect(any).toEqual(each.A);
+    // Seeded: the same draws every run.
+    expect(bootstrapBeats(results, traces, ["A"], "K", 500)).toEqual(bootstrapBeats(results, traces, ["A"], "K", 500));
+  });
+
+  it("one series: every draw is that series, so the share is all or nothing", () => {
+    expect(bootstrapBeats(results, [traces[0]!], ["A"], "K", 100).each.A).toEqual({ cpu: 1, mem: 1 });
+    expect(bootstrapBeats(results, [traces[1]!], ["A"], "K", 100).each.A).toEqual({ cpu: 0, mem: 0 });
+  });
+
+  it("any: the share of draws in which at least one of the strategies beats it", () => {
+    // B beats K on s2 only (slack 30 % vs 40 %, unmet 4 % vs 5 %): A or B beats K unless the draw is {s1, s2} … where
+    // A's slack 60 % and B's (90 + 30) ÷ 2 = 60 % are both above K's 50 %. So ½.
+    const withB = { ...results, B: [result("s1", 0.9, 0.01, 0.9, 0.5), result("s2", 0.3, 0.04, 0.9, 0.5)] };
+    expect(bootstrapBeats(withB, traces, ["A", "B"], "K", 20_000).any.cpu).toBeCloseTo(0.5, 1.5);
   });
 });
