@@ -3,7 +3,13 @@
 // ÷ period)"). The collector paced on TPS only and asked for ~11× the datapoint quota at full speed.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiBoundSeconds, Pacer, quotaGroupOf, quotasWith, RateLimiter } from "../../src/collect/aws/limits.js";
-import { datapointsPerSecondFor, planResolution, quotaBoundSeconds, samplesPerTask } from "../../src/collect/aws/metrics.js";
+import {
+  datapointBurst,
+  datapointsPerSecondFor,
+  planResolution,
+  quotaBoundSeconds,
+  samplesPerTask,
+} from "../../src/collect/aws/metrics.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,6 +37,44 @@ describe("a weighted token bucket", () => {
   it("a cost above the bucket is charged the whole bucket (a call never waits forever)", async () => {
     const limiter = new RateLimiter(10, 10);
     await limiter.acquire(1_000);
+  });
+
+  // AWS's datapoint bucket, as the stand-in models it: 150,000 a second, holding a second's worth. Calls of 100,800,
+  // 100,800 and 86,400 datapoints paced at 90 % (135,000 a second), the first reaching AWS `delayMs` late: how many
+  // does AWS throttle? On a virtual clock, so the answer does not depend on how busy the machine is.
+  async function throttledAtAws(burst: number, delayMs: number): Promise<number> {
+    vi.useFakeTimers();
+    const limiter = new RateLimiter(135_000, burst, () => Date.now());
+    const t0 = Date.now();
+    const costs = [100_800, 100_800, 86_400];
+    const released: number[] = [];
+    const all = Promise.all(costs.map((c, i) => limiter.acquire(c).then(() => (released[i] = Date.now() - t0))));
+    await vi.runAllTimersAsync();
+    await all;
+    const arrivals = costs.map((cost, i) => ({ cost, at: released[i]! + (i === 0 ? delayMs : 0) })).sort((a, b) => a.at - b.at);
+    let tokens = 150_000;
+    let last = 0;
+    let throttled = 0;
+    for (const { cost, at } of arrivals) {
+      tokens = Math.min(150_000, tokens + ((at - last) / 1000) * 150_000);
+      last = at;
+      if (tokens < cost) throttled++;
+      else tokens -= cost;
+    }
+    return throttled;
+  }
+
+  it("a call that reaches AWS up to 0.4 s late does not meet the next one there over AWS's bucket (the bucket: one call, 100,800)", async () => {
+    // The second call goes 100,800 ÷ 135,000 = 0.747 s after the first; the first, d late, left AWS 49,200 +
+    // (0.747 − d) × 150,000, enough for 100,800 while d ≤ 0.403 s.
+    expect(datapointBurst(135_000)).toBe(100_800);
+    for (const d of [0, 100, 200, 300, 400]) expect(await throttledAtAws(datapointBurst(135_000), d), `${d} ms late`).toBe(0);
+    expect(await throttledAtAws(datapointBurst(135_000), 420)).toBe(1);
+    // A bucket of a second's worth (135,000, what main had) sent the second 0.493 s after the first: a call 0.15 s late
+    // already met it there over the quota.
+    expect(await throttledAtAws(135_000, 100)).toBe(0);
+    expect(await throttledAtAws(135_000, 200)).toBe(1);
+    expect(await throttledAtAws(135_000, 300)).toBe(1);
   });
 });
 

@@ -219,10 +219,12 @@ export function standinHandler(estate: StandinEstate, opts: StandinOptions = {})
   const timestampsText = (startMs: number, period: number, n: number) =>
     cached(`t:${startMs}:${period}:${n}`, () => `[${Array.from({ length: n }, (_, i) => epoch(startMs + i * period * 1000)).join(",")}]`);
 
+  /** When the request being handled reached AWS (its arrival, plus the delay it was given on the way). */
+  let reachedAt = performance.now();
   let bucket = { tokens: opts.cloudwatchTps ?? 50, at: performance.now() };
   const takeToken = () => {
     const tps = opts.cloudwatchTps ?? 50;
-    const now = performance.now();
+    const now = Math.max(bucket.at, reachedAt);
     bucket = { tokens: Math.min(tps, bucket.tokens + ((now - bucket.at) / 1000) * tps), at: now };
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
@@ -233,7 +235,7 @@ export function standinHandler(estate: StandinEstate, opts: StandinOptions = {})
   const takePoints = (n: number) => {
     const dps = opts.cloudwatchDps;
     if (dps === undefined) return true;
-    const now = performance.now();
+    const now = Math.max(points.at, reachedAt);
     points = { tokens: Math.min(dps, points.tokens + ((now - points.at) / 1000) * dps), at: now };
     if (points.tokens < n) return false;
     points.tokens -= n;
@@ -588,7 +590,11 @@ export function standinHandler(estate: StandinEstate, opts: StandinOptions = {})
     const [lo, hi] = opts.latencyMs ?? [0, 0];
     const nth = calls.get(action)!;
     const late = nth === 1 ? (opts.delayFirst?.[action] ?? 0) : 0;
+    const arrived = performance.now();
     if (hi > 0 || late > 0) await new Promise((r) => setTimeout(r, late + lo + Math.random() * (hi - lo)));
+    // A request held on the way reaches AWS exactly `late` after it arrived here, however late the timer fired on a
+    // busy machine: its quota is charged then (nothing is awaited between here and the handler that charges it).
+    reachedAt = late > 0 ? arrived + late : performance.now();
     if (nth <= (opts.reset?.[action] ?? 0)) {
       req.socket.destroy();
       return;

@@ -269,6 +269,9 @@ const allMissing = (a: Float32Array | undefined) => {
   return true;
 };
 
+/** The datapoint bucket's size for a pace of `dps` a second: half a second's worth, at least one full call. */
+export const datapointBurst = (dps: number): number => Math.min(dps, Math.max(MAX_DATAPOINTS_PER_CALL, dps / 2));
+
 /** GetMetricData's two buckets (calls, datapoints), cancelled when the run ends. */
 function cloudwatchBuckets(aws: Aws, w: MetricWindow, opts: FetchOptions): { limiter: RateLimiter; points: RateLimiter } {
   const limiter = new RateLimiter(opts.tps ?? DEFAULT_CLOUDWATCH_TPS, 4);
@@ -277,7 +280,7 @@ function cloudwatchBuckets(aws: Aws, w: MetricWindow, opts: FetchOptions): { lim
   // more than AWS's own bucket holds (one second's worth held a delay of only ~0.14 s; a loaded CI machine
   // made more). The rate, and so the time a collection takes, is the same.
   const dps = opts.datapointsPerSecond ?? datapointsPerSecondFor(w.startMs, opts.nowMs ?? Date.now());
-  const points = new RateLimiter(dps, Math.min(dps, Math.max(MAX_DATAPOINTS_PER_CALL, dps / 2)));
+  const points = new RateLimiter(dps, datapointBurst(dps));
   aws.onClose.push(() => {
     limiter.cancel();
     points.cancel();
