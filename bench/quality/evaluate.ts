@@ -1,5 +1,6 @@
 // Rolling-origin evaluation: at each cut point, recommend from the preceding training window and score
 // the recommendation on the test window that follows (never on data it was made from).
+import { mulberry32 } from "../../fixtures/demo/generate.js";
 import type { Prices } from "../../src/model/snapshot.js";
 import { score, slackAndOverrun, type Score } from "./score.js";
 import type { Sizes, Strategy } from "./strategies.js";
@@ -205,18 +206,6 @@ export function frontier(summaries: Readonly<Record<string, Summary>>, resource:
   });
 }
 
-/** A seeded generator of uniform numbers in [0, 1) (mulberry32): the same resamples on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Per series, what summarize() adds up over its windows (NaN scores left out, as there). */
 interface SeriesTally {
   cpuSlack: number;
@@ -283,7 +272,7 @@ export function bootstrapBeats(
   const tallies = Object.fromEntries([against, ...names].map((n) => [n, tally(n)]));
   const wins = Object.fromEntries(names.map((n) => [n, { cpu: 0, mem: 0 }]));
   const any = { cpu: 0, mem: 0 };
-  const random = seededRandom(seed);
+  const random = mulberry32(seed); // seeded: the same draws on every run
   const drawn = new Array<number>(traces.length);
   const point = (ts: SeriesTally[]) => {
     const sum = { cpuSlack: 0, cpuSlackN: 0, cpuUnmet: 0, cpuUnmetN: 0, memSlack: 0, memSlackN: 0, memOverWindows: 0, memOverSeries: 0 };

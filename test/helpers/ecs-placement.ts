@@ -1,6 +1,7 @@
 // A small model of an EC2 cluster with every task on a known host, and of how ECS re-places the tasks of a
 // drained host: for a test to drain a host the way ECS would and ask the advisor again. Independent of the
 // advisor's own arithmetic (it only produces the ContainerInstances the advisor reads).
+import { mulberry32 } from "../../fixtures/demo/generate.js";
 import type { ContainerInstance } from "../../src/model/snapshot.js";
 
 export interface SimTask {
@@ -102,14 +103,7 @@ export function schedulable(hosts: readonly SimHost[], largest: { cpu: number; m
 
 /** A seeded generator (mulberry32): the same clusters every run, and a failing seed can be replayed. */
 export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
