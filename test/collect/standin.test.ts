@@ -12,10 +12,22 @@ import { DAY, FULL, NOW, standinFixture, WEEK } from "../helpers/standin-run.js"
 
 const ctx = standinFixture();
 const run = ctx.run;
+/**
+ * Collections that tests only read, made once for all of them (each is seconds of the stand-in's series): the
+ * stand-in a test started is stopped after it, the snapshot stays.
+ */
+const once = <T>(make: () => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+};
+/** 50 services over three clusters, a week of minutes, every List paged 3 at a time. */
+const week50 = once(() => run(50, { pageCap: 3 }, WEEK));
+/** 40 services over two clusters (one of them EC2), two days of minutes. */
+const days40 = once(() => run(40));
 
 describe("a 50-service estate over three clusters, with every List paged 3 at a time", () => {
   it("finds every service, reads the values the stand-in serves, and pages everything", async () => {
-    const { snapshot, calls } = await run(50, { pageCap: 3 }, WEEK);
+    const { snapshot, calls } = await week50();
     expect(snapshot.services).toHaveLength(50);
     expect(calls.get("ecs:ListClusters")).toBe(1);
     expect(calls.get("ecs:ListServices")).toBe(7 + 7 + 4); // 20, 20 and 10 services, 3 a page
@@ -35,7 +47,7 @@ describe("a 50-service estate over three clusters, with every List paged 3 at a 
   });
 
   it("reads the deployment history of services deployed in the window, with the size before", async () => {
-    const { snapshot } = await run(40, {}, WEEK);
+    const { snapshot } = await week50();
     const s = snapshot.services.find((x) => x.name === "svc-00003")!;
     expect(s.deploymentHistory).toBe("complete");
     expect(s.deployments.map((d) => d.taskDefinition)).toEqual(["svc-00003:6", "svc-00003:7"]);
@@ -45,7 +57,7 @@ describe("a 50-service estate over three clusters, with every List paged 3 at a 
   });
 
   it("reads autoscaling and the OOM-killed task", async () => {
-    const { snapshot } = await run(40);
+    const { snapshot } = await week50();
     expect(snapshot.services.find((x) => x.name === "svc-00007")!.autoscaling?.policies[0]?.targetTracking?.metric).toBe(
       "ECSServiceAverageCPUUtilization",
     );
@@ -79,7 +91,7 @@ describe("filters and Container Insights", () => {
 
 describe("prices", () => {
   it("come from the recorded Price List items: Fargate rates, the clusters' types and every current-generation candidate", async () => {
-    const { snapshot } = await run(40);
+    const { snapshot } = await days40();
     expect(snapshot.prices!.fargate.linuxX86).toEqual({ vcpuHour: 0.04048, gbHour: 0.004445 });
     const ec2 = snapshot.prices!.ec2;
     expect(ec2["c5.2xlarge"]).toEqual({ hourly: 0.34, vcpu: 8, memoryMiB: 16384, arch: "x86_64" });
@@ -100,19 +112,20 @@ describe("prices", () => {
 
   it("are cached for 7 days; --refresh-prices asks again", async () => {
     const day = { lookbackSeconds: DAY }; // prices do not depend on the window
-    const first = await run(40, {}, day);
-    // Fargate, and the three candidate families (the clusters' m5.xlarge and c5.2xlarge are among them)
+    const first = await run(21, {}, day);
+    // 21 services: a Fargate cluster and an EC2 one (on m5.xlarge). Fargate, and the three candidate families
+    // (the cluster's m5.xlarge among them)
     expect(first.calls.get("pricing:GetProducts")).toBe(4);
     await ctx.standin.stop();
     // Prices an emulator served (--endpoint-url) are cached apart: a real run never reads them.
     expect(readdirSync(first.cacheDir).filter((f) => f.startsWith("prices-"))).toEqual(["prices-us-east-1-via-endpoint.json"]);
-    const again = await run(40, {}, { ...day, cacheDir: first.cacheDir });
+    const again = await run(21, {}, { ...day, cacheDir: first.cacheDir });
     expect(again.calls.get("pricing:GetProducts")).toBeUndefined();
     expect(again.snapshot.prices).toEqual(first.snapshot.prices);
     await ctx.standin.stop();
-    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(4);
+    expect((await run(21, {}, { ...day, cacheDir: first.cacheDir, nowMs: NOW + 8 * 86_400_000 })).calls.get("pricing:GetProducts")).toBe(4);
     await ctx.standin.stop();
-    expect((await run(40, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(4);
+    expect((await run(21, {}, { ...day, cacheDir: first.cacheDir, refreshPrices: true })).calls.get("pricing:GetProducts")).toBe(4);
   });
 
   it("denied: the bundled price book, and a warning that names pricing:GetProducts", async () => {
@@ -130,7 +143,7 @@ describe("prices", () => {
   });
 
   it("a report from the collected snapshot packs onto types beyond the cluster's own, Graviton among them", async () => {
-    const { snapshot } = await run(40);
+    const { snapshot } = await days40();
     const ec2Cluster = advise({
       snapshot,
       prices: snapshot.prices!,
@@ -159,8 +172,9 @@ describe("AccessDenied on one API degrades that part, with the missing permissio
     ],
     ["ecs:ListTasks", "ecs:ListTasks was denied, so recently stopped tasks (OOM kills) are unknown (grant ecs:ListTasks to include it)"],
   ])("%s", async (action, message) => {
-    const { snapshot } = await run(40, { fail: { [action]: "AccessDeniedException" } });
-    expect(snapshot.services).toHaveLength(40);
+    // 21 services: a Fargate cluster and an EC2 one, so every part of the collection has something to read.
+    const { snapshot } = await run(21, { fail: { [action]: "AccessDeniedException" } });
+    expect(snapshot.services).toHaveLength(21);
     expect(snapshot.issues.map((i) => i.message)).toContain(message);
   });
 
