@@ -26,8 +26,8 @@ export interface ResourcePolicy {
   /**
    * CPU: choose each service's percentile from its own window (src/advisor/predict.ts) — the one with the least
    * idle share + this weight × throttled share; `percentile` is then not used. Null or absent: `percentile`.
-   * Opt-in (`--cpu-percentile auto`, which sets CHOSEN_CPU) until the collector keeps the choice's inputs exactly
-   * for folded series; measured in npm run bench:quality.
+   * Opt-in (`--cpu-percentile auto`, which sets CHOSEN_CPU): npm run bench:quality measures it, and it beats the
+   * peers on the dev traces but not reliably on sets of series resampled from them (docs/recommendation-quality.md).
    */
   throttleWeight?: number | null;
 }
@@ -137,7 +137,8 @@ export const DEFAULT_POLICY: Policy = {
 /**
  * `--cpu-percentile auto`: each service's percentile chosen with a point of throttled demand weighed as three of
  * idle allocation, sized for 100 % of it (a headroom on top only adds slack: the choice already weighs the
- * spikes). On the dev traces it leaves less demand unmet than KRR for less slack (docs/recommendation-quality.md).
+ * spikes). On the dev traces it leaves less demand unmet than KRR for less slack — in 36 % of the sets of series
+ * resampled from them (docs/recommendation-quality.md).
  */
 export const CHOSEN_CPU = { throttleWeight: 3, target: 100 } as const;
 

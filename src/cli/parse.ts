@@ -1,11 +1,15 @@
 // Option value parsers: each turns a bad value into one line saying which option and what it takes.
 import { InvalidArgumentError } from "commander";
 
+/** A number as a person writes one (12, 0.5, .5): Number() alone also takes 0x10, 0b11, 1e2 and Infinity. */
+const DECIMAL = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/;
+const decimal = (value: string): number => (DECIMAL.test(value) ? Number(value) : Number.NaN);
+
 export function percent(name: string, opts: { min?: number; max?: number } = {}) {
   const min = opts.min ?? 0;
   const max = opts.max ?? 100;
   return (value: string): number => {
-    const n = Number(value.replace(/%$/, ""));
+    const n = decimal(value.replace(/%\s*$/, ""));
     if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
       throw new InvalidArgumentError(
         `${name} takes a percentage${max === Number.POSITIVE_INFINITY ? ` of at least ${min}` : ` from ${min} to ${max}`}, got ${JSON.stringify(value)}`,
@@ -17,7 +21,7 @@ export function percent(name: string, opts: { min?: number; max?: number } = {})
 
 export function positive(name: string, what: string) {
   return (value: string): number => {
-    const n = Number(value);
+    const n = decimal(value);
     if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
       throw new InvalidArgumentError(`${name} takes ${what} greater than 0, got ${JSON.stringify(value)}`);
     }

@@ -72,12 +72,16 @@ export function addPolicyOptions(cmd: Command): Command {
     );
 }
 
+const cpuPercentileNumber = percent("--cpu-percentile", { min: 1 });
+
+/** A percentage as every percentage option reads it, or auto (said in the same one line when neither). */
 function cpuPercentile(value: string): number | "auto" {
   if (value.trim().toLowerCase() === "auto") return "auto";
-  const n = Number(value.replace(/%$/, ""));
-  if (value.trim() === "" || !Number.isFinite(n) || n < 1 || n > 100)
-    throw new InvalidArgumentError(`--cpu-percentile takes a percentage from 1 to 100, or auto, got ${JSON.stringify(value)}`);
-  return n;
+  try {
+    return cpuPercentileNumber(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace(", got ", ", or auto, got "));
+  }
 }
 
 function wholeNumber(name: string, what = "tasks") {

@@ -97,6 +97,24 @@ describe("--cpu-percentile auto", () => {
     expect(zero.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("--cpu-percentile reads a percentage as every percentage option does, or auto in any case; anything else is one line", async () => {
+    const bad = await cli(["report", "--demo", "--cpu-percentile", "0x10"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split("\n")[0]).toBe(
+      "ecs-advisor report: option '--cpu-percentile <p|auto>' argument '0x10' is invalid. --cpu-percentile takes a percentage from 1 to 100, or auto, got \"0x10\"",
+    );
+    const over = await cli(["report", "--demo", "--cpu-percentile", "101"]);
+    expect(over.stderr).toContain('--cpu-percentile takes a percentage from 1 to 100, or auto, got "101"');
+    // The shared parsers read decimals only: Number() took "0x50" as 80 % and "1e1" as 10.
+    expect((await cli(["report", "--demo", "--target-cpu", "0x50"])).stderr).toContain(
+      '--target-cpu takes a percentage from 1 to 100, got "0x50"',
+    );
+    expect((await cli(["report", "--demo", "--cpu-throttle-weight", "1e1"])).code).toBe(2);
+    const json = async (args: string[]) => JSON.parse((await cli(["report", "--demo", "--format", "json", ...args])).stdout);
+    expect((await json(["--cpu-percentile", "AUTO"])).policy.cpu.throttleWeight).toBe(3);
+    expect((await json(["--cpu-percentile", "97.5%"])).policy.cpu.percentile).toBe(97.5);
+  });
+
   it("report --cpu-throttle-weight 10 keeps more cpu than the default weight on the demo (a spikier choice is never cheaper)", async () => {
     const json = async (args: string[]) => JSON.parse((await cli(["report", "--demo", "--format", "json", ...args])).stdout) as Report;
     const [w3, w10] = [await json(["--cpu-percentile", "auto"]), await json(["--cpu-throttle-weight", "10"])];
